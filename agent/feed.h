@@ -1,0 +1,53 @@
+/* feed.h: streaming feed parsing: bytes in, paper records out through a
+ * callback. Knows nothing of SQLite, HTTP or Lua. */
+#ifndef PW_FEED_H
+#define PW_FEED_H
+
+#include <stddef.h>
+
+#include "paper.h"
+#include "util.h"
+
+enum feed_format {
+    FEED_UNKNOWN = 0,
+    FEED_ATOM,      /* Atom 1.0, arXiv API */
+    FEED_RSS,       /* RSS 0.9x/2.0, arXiv listings */
+    FEED_RDF,       /* RSS 1.0 */
+    FEED_JSON,      /* Hugging Face daily papers array, JSON Feed */
+};
+
+/* What the feed said about itself, complete after feed_parser_finish. */
+struct feed_info {
+    enum feed_format format;
+    char *title;        /* owned: feed-level title, or NULL */
+    long entries;       /* entries handed to the callback */
+    long total_results; /* opensearch:totalResults, -1 when absent */
+};
+
+/* Called once per completed entry. The paper is borrowed for the call only.
+ * Return 0 to go on, -1 to stop parsing (feed_parser_write then fails with
+ * the message the callback put in e). */
+typedef int (*feed_entry_fn)(void *ud, const struct paper *p,
+                             struct pw_err *e);
+
+struct feed_parser;
+
+/* `name` is what errors call the document (a source name, URL or file). */
+struct feed_parser *feed_parser_new(const char *name, feed_entry_fn fn,
+                                    void *ud);
+void feed_parser_free(struct feed_parser *fp);
+
+/* Feed bytes as they arrive. The format is detected from the first bytes.
+ * -1 with e filled on malformed input; entries completed before the error
+ * were already delivered. */
+int feed_parser_write(struct feed_parser *fp, const char *buf, size_t len,
+                      struct pw_err *e);
+
+/* End of input. -1 when the document is incomplete, empty, not a feed, or
+ * a feed that says it is an error (arXiv "Feed error for query: ...", the
+ * arXiv API error entry): the message says which. */
+int feed_parser_finish(struct feed_parser *fp, struct pw_err *e);
+
+const struct feed_info *feed_parser_info(const struct feed_parser *fp);
+
+#endif

@@ -1,0 +1,746 @@
+/* host.c: the lua_State and everything about entering it safely. */
+#include <errno.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <lauxlib.h>
+#include <lua.h>
+#include <lualib.h>
+
+#include "default_config.h"
+#include "host.h"
+#include "lbind.h"
+
+#define HOOK_EVERY 1000
+#define DEFAULT_BUDGET 10000000L            /* instructions per rule call */
+#define DEFAULT_MEM_CAP (64u * 1024 * 1024) /* bytes of Lua heap */
+
+struct rule {
+    char *name;     /* owned */
+    char *where;    /* owned: "file:line" */
+    int ref;        /* the function, in the registry */
+};
+
+struct host {
+    lua_State *L;               /* owned */
+    const struct log *log;      /* borrowed */
+    size_t mem;                 /* bytes the Lua heap holds */
+    size_t mem_cap;
+    int cap_on;                 /* refuse growth over mem_cap */
+    long budget;
+    long budget_left;
+    struct rule *rules;         /* owned */
+    size_t nrules;
+    char hash[17];
+    int paper_ref;              /* the current paper object, or LUA_NOREF */
+    int exit_mt_ref;            /* metatable marking os.exit in scripts */
+    char *lua_dir;              /* owned */
+};
+
+/* The allocator counts every byte (mpv) and, while a rule runs, refuses
+ * growth past the cap; Lua turns that into LUA_ERRMEM. */
+static void *
+l_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
+{
+    struct host *h = ud;
+    size_t old = ptr ? osize : 0;
+    void *np;
+
+    if (nsize == 0) {
+        free(ptr);
+        h->mem -= old;
+        return NULL;
+    }
+    if (h->cap_on && nsize > old && h->mem + (nsize - old) > h->mem_cap)
+        return NULL;
+    if ((np = realloc(ptr, nsize)) == NULL)
+        return NULL;
+    h->mem = h->mem - old + nsize;
+    return np;
+}
+
+static struct host *
+get_host(lua_State *L)
+{
+    void *ud;
+
+    lua_getallocf(L, &ud);
+    return ud;
+}
+
+const struct log *
+lbind_log(lua_State *L)
+{
+    return get_host(L)->log;
+}
+
+/* Message handler: text for any error value, then a traceback. The exit
+ * marker of scripts passes through untouched. */
+static int
+msgh(lua_State *L)
+{
+    struct host *h = get_host(L);
+    const char *msg = lua_tostring(L, 1);
+
+    if (msg == NULL) {
+        if (lua_getmetatable(L, 1)) {
+            lua_rawgeti(L, LUA_REGISTRYINDEX, h->exit_mt_ref);
+            if (lua_rawequal(L, -1, -2)) {
+                lua_settop(L, 1);
+                return 1;
+            }
+            lua_pop(L, 2);
+        }
+        if (luaL_callmeta(L, 1, "__tostring") && lua_type(L, -1) == LUA_TSTRING)
+            msg = lua_tostring(L, -1);
+        else
+            msg = lua_pushfstring(L, "(error object is a %s value)",
+                                  luaL_typename(L, 1));
+    }
+    luaL_traceback(L, L, msg, 1);
+    return 1;
+}
+
+/* Call the function under nargs arguments with msgh; on failure e gets the
+ * message (with traceback) and the stack is left as before the function. */
+static int
+host_pcall(struct host *h, int nargs, int nres, struct pw_err *e)
+{
+    lua_State *L = h->L;
+    int base = lua_gettop(L) - nargs, rc;
+
+    lua_pushcfunction(L, msgh);
+    lua_insert(L, base);
+    rc = lua_pcall(L, nargs, nres, base);
+    lua_remove(L, base);
+    if (rc == LUA_OK)
+        return 0;
+    if (rc == LUA_ERRMEM)
+        pw_errf(e, "memory cap of %zu MiB exceeded", h->mem_cap >> 20);
+    else
+        pw_errf(e, "%s", lua_tostring(L, -1) ? lua_tostring(L, -1)
+                                              : "(error without message)");
+    lua_pop(L, 1);
+    return -1;
+}
+
+static void
+budget_hook(lua_State *L, lua_Debug *ar)
+{
+    struct host *h = get_host(L);
+
+    (void)ar;
+    h->budget_left -= HOOK_EVERY;
+    if (h->budget_left > 0)
+        return;
+    /* Once spent, the hook fires at every instruction and raises each time:
+     * a rule's own pcall catches one error, and the very next instruction
+     * after it raises again, until the error leaves the rule. */
+    lua_sethook(L, budget_hook, LUA_MASKCOUNT, 1);
+    luaL_error(L, "instruction budget of %d exceeded", (int)h->budget);
+}
+
+/* Where the shipped Lua modules are: beside the binary in a source tree,
+ * else under the install prefix. */
+static char *
+find_lua_dir(void)
+{
+    const char *env = getenv("PAPERWATCH_LUA_DIR");
+    const char *rel[] = { "/lua", "/../lua", "/../share/paperwatch/lua" };
+    char exe[PATH_MAX], probe[PATH_MAX + 64];
+    ssize_t n;
+
+    if (!str_empty(env))
+        return xstrdup(env);
+    n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+    if (n > 0) {
+        exe[n] = '\0';
+        char *dir = dirname(exe);
+        for (size_t i = 0; i < sizeof(rel) / sizeof(rel[0]); i++) {
+            snprintf(probe, sizeof(probe), "%s%s/paperwatch/init.lua", dir,
+                     rel[i]);
+            if (access(probe, R_OK) == 0) {
+                snprintf(probe, sizeof(probe), "%s%s", dir, rel[i]);
+                char *full = realpath(probe, NULL);
+                return full ? full : xstrdup(probe);
+            }
+        }
+    }
+    return xstrdup(PW_PREFIX "/share/paperwatch/lua");
+}
+
+static void
+open_libs(lua_State *L)
+{
+    static const luaL_Reg std[] = {
+        { LUA_GNAME, luaopen_base },       { LUA_LOADLIBNAME, luaopen_package },
+        { LUA_COLIBNAME, luaopen_coroutine }, { LUA_TABLIBNAME, luaopen_table },
+        { LUA_IOLIBNAME, luaopen_io },     { LUA_OSLIBNAME, luaopen_os },
+        { LUA_STRLIBNAME, luaopen_string }, { LUA_MATHLIBNAME, luaopen_math },
+        { LUA_UTF8LIBNAME, luaopen_utf8 }, { LUA_DBLIBNAME, luaopen_debug },
+        { NULL, NULL },
+    };
+    static const luaL_Reg pre[] = {
+        { "paperwatch.re", luaopen_paperwatch_re },
+        { "paperwatch.json", luaopen_paperwatch_json },
+        { "paperwatch.log", luaopen_paperwatch_log },
+        { "paperwatch.time", luaopen_paperwatch_time },
+        { "paperwatch.feed", luaopen_paperwatch_feed },
+        { NULL, NULL },
+    };
+
+    for (const luaL_Reg *l = std; l->name; l++) {
+        luaL_requiref(L, l->name, l->func, 1);
+        lua_pop(L, 1);
+    }
+    luaL_getsubtable(L, LUA_REGISTRYINDEX, LUA_PRELOAD_TABLE); /* preload */
+    for (const luaL_Reg *l = pre; l->name; l++) {
+        lua_pushcfunction(L, l->func);
+        lua_setfield(L, -2, l->name);
+    }
+    lua_pop(L, 1);
+}
+
+/* package.path: the shipped modules, then the config's directory; never
+ * ./?.lua. cpath loses its relative entries too. */
+static void
+set_paths(struct host *h, const char *config_dir)
+{
+    lua_State *L = h->L;
+
+    lua_getglobal(L, "package");                        /* package */
+    if (config_dir)
+        lua_pushfstring(L, "%s/?.lua;%s/?/init.lua;%s/?.lua;%s/?/init.lua",
+                        h->lua_dir, h->lua_dir, config_dir, config_dir);
+    else
+        lua_pushfstring(L, "%s/?.lua;%s/?/init.lua", h->lua_dir, h->lua_dir);
+    lua_setfield(L, -2, "path");
+    lua_pushstring(L, "/usr/local/lib/lua/5.4/?.so;"
+                      "/usr/lib/x86_64-linux-gnu/lua/5.4/?.so;"
+                      "/usr/lib/lua/5.4/?.so");
+    lua_setfield(L, -2, "cpath");
+    lua_pop(L, 1);
+}
+
+struct host *
+host_new(const struct log *lg, struct pw_err *e)
+{
+    struct host *h = xcalloc(1, sizeof(*h));
+
+    h->log = lg;
+    h->mem_cap = DEFAULT_MEM_CAP;
+    h->budget = DEFAULT_BUDGET;
+    h->paper_ref = LUA_NOREF;
+    h->lua_dir = find_lua_dir();
+    if ((h->L = lua_newstate(l_alloc, h)) == NULL) {
+        pw_errf(e, "cannot create the Lua state");
+        host_free(h);
+        return NULL;
+    }
+    open_libs(h->L);
+    set_paths(h, NULL);
+    lua_newtable(h->L);
+    h->exit_mt_ref = luaL_ref(h->L, LUA_REGISTRYINDEX);
+    return h;
+}
+
+void
+host_free(struct host *h)
+{
+    if (h == NULL)
+        return;
+    if (h->L)
+        lua_close(h->L);
+    for (size_t i = 0; i < h->nrules; i++) {
+        free(h->rules[i].name);
+        free(h->rules[i].where);
+    }
+    free(h->rules);
+    free(h->lua_dir);
+    free(h);
+}
+
+/* require(name) onto the stack, protected. */
+static int
+require(struct host *h, const char *name, struct pw_err *e)
+{
+    lua_getglobal(h->L, "require");
+    lua_pushstring(h->L, name);
+    return host_pcall(h, 1, 1, e);
+}
+
+/* A fresh environment: globals the user defines stay in it, the standard
+ * library is seen through __index, and `pw` is the paperwatch module. */
+static int
+push_env(struct host *h, struct pw_err *e)
+{
+    lua_State *L = h->L;
+
+    if (require(h, "paperwatch", e) < 0)
+        return -1;                                      /* pw */
+    lua_newtable(L);                                    /* pw env */
+    lua_insert(L, -2);                                  /* env pw */
+    lua_setfield(L, -2, "pw");                          /* env */
+    lua_newtable(L);                                    /* env mt */
+    lua_pushglobaltable(L);
+    lua_setfield(L, -2, "__index");
+    lua_setmetatable(L, -2);                            /* env */
+    return 0;
+}
+
+/* Tell the registry module where the config lives (relative file URLs and
+ * package.path resolve against it). */
+static int
+set_config_location(struct host *h, const char *path, struct pw_err *e)
+{
+    char *copy, *dir;
+
+    if (require(h, "paperwatch.registry", e) < 0)
+        return -1;
+    if (path) {
+        copy = xstrdup(path);
+        dir = dirname(copy);
+        lua_pushstring(h->L, dir);
+        set_paths(h, dir);
+        free(copy);
+    } else {
+        char cwd[PATH_MAX];
+        lua_pushstring(h->L, getcwd(cwd, sizeof(cwd)) ? cwd : ".");
+    }
+    lua_setfield(h->L, -2, "config_dir");
+    lua_pushstring(h->L, path ? path : "(built-in default)");
+    lua_setfield(h->L, -2, "config_path");
+    lua_pop(h->L, 1);
+    return 0;
+}
+
+/* Load a chunk from a file (path) or the built-in default, with `env` as
+ * its _ENV (env on the stack top; replaced by the chunk). */
+static int
+load_chunk(struct host *h, const char *path, struct pw_err *e)
+{
+    lua_State *L = h->L;
+    int rc;
+
+    if (path)
+        rc = luaL_loadfilex(L, path, "t");
+    else
+        rc = luaL_loadbufferx(L, default_config_lua,
+                              sizeof(default_config_lua) - 1,
+                              "=(built-in default config)", "t");
+    if (rc != LUA_OK) {
+        pw_errf(e, "%s", lua_tostring(L, -1));
+        lua_pop(L, 2);
+        return -1;
+    }
+    lua_insert(L, -2);                                  /* chunk env */
+    lua_setupvalue(L, -2, 1);                           /* chunk */
+    return 0;
+}
+
+static char *
+opt_string(lua_State *L, int t, const char *field)
+{
+    char *s = NULL;
+
+    if (lua_getfield(L, t, field) == LUA_TSTRING)
+        s = xstrdup(lua_tostring(L, -1));
+    lua_pop(L, 1);
+    return s;
+}
+
+static double
+opt_number(lua_State *L, int t, const char *field, double dflt)
+{
+    double v = dflt;
+
+    if (lua_getfield(L, t, field) == LUA_TNUMBER)
+        v = lua_tonumber(L, -1);
+    lua_pop(L, 1);
+    return v;
+}
+
+static void
+read_sources(lua_State *L, int reg, struct config *c)
+{
+    lua_getfield(L, reg, "sources");                    /* sources */
+    c->nsources = lua_rawlen(L, -1);
+    c->sources = xcalloc(c->nsources, sizeof(*c->sources));
+    for (size_t i = 0; i < c->nsources; i++) {
+        struct source_def *s = &c->sources[i];
+        lua_rawgeti(L, -1, (lua_Integer)i + 1);         /* sources src */
+        int t = lua_gettop(L);
+        s->name = opt_string(L, t, "name");
+        s->url = opt_string(L, t, "url");
+        s->format = opt_string(L, t, "format");
+        if (s->format == NULL)
+            s->format = xstrdup("auto");
+        s->min_delay = opt_number(L, t, "min_delay", 0);
+        s->interval = (long)opt_number(L, t, "interval", 3600);
+        s->timeout = (long)opt_number(L, t, "timeout", 0);
+        s->max_bytes = (size_t)opt_number(L, t, "max_bytes", 0);
+        s->is_file = s->url && strncmp(s->url, "file:", 5) == 0;
+        lua_pop(L, 1);                                  /* sources */
+    }
+    lua_pop(L, 1);
+}
+
+/* FNV-1a over every rule's signature. */
+static void
+hash_rules(struct host *h, const char *sig, size_t len, uint64_t *acc)
+{
+    for (size_t i = 0; i < len; i++) {
+        *acc ^= (unsigned char)sig[i];
+        *acc *= 1099511628211ULL;
+    }
+    (void)h;
+}
+
+static void
+read_rules(struct host *h, int reg)
+{
+    lua_State *L = h->L;
+    uint64_t acc = 14695981039346656037ULL;
+    size_t len;
+
+    lua_getfield(L, reg, "rules");                      /* rules */
+    h->nrules = lua_rawlen(L, -1);
+    h->rules = xcalloc(h->nrules, sizeof(*h->rules));
+    for (size_t i = 0; i < h->nrules; i++) {
+        struct rule *r = &h->rules[i];
+        lua_rawgeti(L, -1, (lua_Integer)i + 1);         /* rules rule */
+        r->name = opt_string(L, lua_gettop(L), "name");
+        r->where = opt_string(L, lua_gettop(L), "where");
+        if (lua_getfield(L, -1, "sig") == LUA_TSTRING) {
+            const char *sig = lua_tolstring(L, -1, &len);
+            hash_rules(h, sig, len, &acc);
+        }
+        lua_pop(L, 1);
+        lua_getfield(L, -1, "fn");                      /* rules rule fn */
+        r->ref = luaL_ref(L, LUA_REGISTRYINDEX);        /* rules rule */
+        lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
+    snprintf(h->hash, sizeof(h->hash), "%016llx", (unsigned long long)acc);
+}
+
+static int
+read_config(struct host *h, struct config *c, struct pw_err *e)
+{
+    lua_State *L = h->L;
+    int reg;
+
+    if (require(h, "paperwatch.registry", e) < 0)
+        return -1;
+    reg = lua_gettop(L);
+    read_sources(L, reg, c);
+    read_rules(h, reg);
+    if (lua_getfield(L, reg, "notify") == LUA_TTABLE) {
+        c->has_notify = 1;
+        c->notify_min = opt_number(L, lua_gettop(L), "min_score", 1);
+    }
+    lua_pop(L, 1);
+    c->contact = opt_string(L, reg, "contact");
+    lua_pop(L, 1);
+    return 0;
+}
+
+int
+host_load_config(struct host *h, const char *path, struct config *c,
+                 struct pw_err *e)
+{
+    char *full = path ? realpath(path, NULL) : NULL;
+    int rc = -1;
+
+    memset(c, 0, sizeof(*c));
+    if (path && full == NULL) {
+        pw_errf(e, "%s: cannot open config: %m", path);
+        goto out;
+    }
+    c->path = xstrdup(full ? full : "(built-in default)");
+    if (set_config_location(h, full, e) < 0 || push_env(h, e) < 0 ||
+        load_chunk(h, full, e) < 0)
+        goto out;
+    if (host_pcall(h, 0, 0, e) < 0)
+        goto out;
+    rc = read_config(h, c, e);
+out:
+    free(full);
+    return rc;
+}
+
+/* os.exit in scripts raises a marked value instead of ending the process
+ * under the host's feet; host_run_script turns it into the status. */
+static int
+script_exit(lua_State *L)
+{
+    struct host *h = get_host(L);
+    int status = lua_isboolean(L, 1) ? (lua_toboolean(L, 1) ? 0 : 1)
+                                     : (int)luaL_optinteger(L, 1, 0);
+
+    lua_newtable(L);
+    lua_pushinteger(L, status);
+    lua_setfield(L, -2, "status");
+    lua_rawgeti(L, LUA_REGISTRYINDEX, h->exit_mt_ref);
+    lua_setmetatable(L, -2);
+    return lua_error(L);
+}
+
+static void
+script_env(struct host *h, char **argv, int argc, const char *path)
+{
+    lua_State *L = h->L;                                /* env */
+
+    lua_newtable(L);                                    /* env arg */
+    lua_pushstring(L, path);
+    lua_rawseti(L, -2, 0);
+    for (int i = 0; i < argc; i++) {
+        lua_pushstring(L, argv[i]);
+        lua_rawseti(L, -2, i + 1);
+    }
+    lua_setfield(L, -2, "arg");                         /* env */
+    lua_newtable(L);                                    /* env os' */
+    lua_getglobal(L, "os");
+    lua_pushnil(L);
+    while (lua_next(L, -2)) {                           /* env os' os k v */
+        lua_pushvalue(L, -2);
+        lua_insert(L, -2);
+        lua_settable(L, -5);
+    }
+    lua_pop(L, 1);                                      /* env os' */
+    lua_pushcfunction(L, script_exit);
+    lua_setfield(L, -2, "exit");
+    lua_setfield(L, -2, "os");                          /* env */
+}
+
+int
+host_run_script(struct host *h, const char *path, char **argv, int argc,
+                int *status, struct pw_err *e)
+{
+    lua_State *L = h->L;
+    char *full = realpath(path, NULL);
+    int rc = -1, lrc;
+
+    *status = 0;
+    if (full == NULL) {
+        pw_errf(e, "%s: %s", path, strerror(errno));
+        goto out;
+    }
+    if (set_config_location(h, full, e) < 0 || push_env(h, e) < 0)
+        goto out;
+    script_env(h, argv, argc, path);
+    if (load_chunk(h, full, e) < 0)
+        goto out;
+    lua_pushcfunction(L, msgh);
+    lua_insert(L, -2);
+    lrc = lua_pcall(L, 0, 0, -2);
+    if (lrc == LUA_OK) {
+        lua_pop(L, 1);
+        rc = 0;
+    } else if (lua_type(L, -1) == LUA_TTABLE) {         /* os.exit */
+        lua_getfield(L, -1, "status");
+        *status = (int)lua_tointeger(L, -1);
+        lua_pop(L, 3);
+        rc = 0;
+    } else {
+        pw_errf(e, "%s", lrc == LUA_ERRMEM ? "out of memory"
+                                           : lua_tostring(L, -1));
+        lua_pop(L, 2);
+    }
+out:
+    free(full);
+    return rc;
+}
+
+void
+config_fini(struct config *c)
+{
+    for (size_t i = 0; i < c->nsources; i++) {
+        free(c->sources[i].name);
+        free(c->sources[i].url);
+        free(c->sources[i].format);
+    }
+    free(c->sources);
+    free(c->path);
+    free(c->contact);
+    memset(c, 0, sizeof(*c));
+}
+
+size_t
+host_rule_count(const struct host *h)
+{
+    return h->nrules;
+}
+
+const char *
+host_rule_name(const struct host *h, size_t i)
+{
+    return h->rules[i].name;
+}
+
+const char *
+host_rule_where(const struct host *h, size_t i)
+{
+    return h->rules[i].where ? h->rules[i].where : "?";
+}
+
+const char *
+host_ruleset_hash(const struct host *h)
+{
+    return h->hash;
+}
+
+/* The paper object: a userdata whose user value holds the fields, so rules
+ * can read but never write (a plain table's existing fields could be
+ * overwritten without __newindex ever being asked). */
+
+static int
+paper_index(lua_State *L)
+{
+    lua_getiuservalue(L, 1, 1);                         /* p k fields */
+    lua_pushvalue(L, 2);
+    if (lua_rawget(L, -2) != LUA_TNIL)                  /* p k fields v */
+        return 1;
+    lua_pushvalue(L, 2);
+    lua_gettable(L, lua_upvalueindex(1));               /* methods[k] */
+    return 1;
+}
+
+static int
+paper_newindex(lua_State *L)
+{
+    return luaL_error(L, "paper is read-only (tried to set '%s')",
+                      luaL_tolstring(L, 2, NULL));
+}
+
+static int
+paper_pairs(lua_State *L)
+{
+    lua_getglobal(L, "next");
+    lua_getiuservalue(L, 1, 1);
+    lua_pushnil(L);
+    return 3;
+}
+
+static int
+paper_tostring(lua_State *L)
+{
+    lua_getiuservalue(L, 1, 1);
+    lua_getfield(L, -1, "key");
+    lua_pushfstring(L, "paper %s", luaL_optstring(L, -1, "?"));
+    return 1;
+}
+
+#define PAPER_MT "paperwatch.paper"
+
+/* The metatable, built once: __index looks in the fields, then in the
+ * methods of lua/paperwatch/paper.lua. */
+static int
+paper_metatable(struct host *h, struct pw_err *e)
+{
+    lua_State *L = h->L;
+
+    if (luaL_getmetatable(L, PAPER_MT) == LUA_TTABLE)
+        return 0;
+    lua_pop(L, 1);
+    if (require(h, "paperwatch.paper", e) < 0)
+        return -1;                                      /* methods */
+    luaL_newmetatable(L, PAPER_MT);                     /* methods mt */
+    lua_insert(L, -2);                                  /* mt methods */
+    lua_pushcclosure(L, paper_index, 1);
+    lua_setfield(L, -2, "__index");
+    lua_pushcfunction(L, paper_newindex);
+    lua_setfield(L, -2, "__newindex");
+    lua_pushcfunction(L, paper_pairs);
+    lua_setfield(L, -2, "__pairs");
+    lua_pushcfunction(L, paper_tostring);
+    lua_setfield(L, -2, "__tostring");
+    lua_pushliteral(L, "paper");
+    lua_setfield(L, -2, "__name");
+    return 0;
+}
+
+void
+host_begin_paper(struct host *h, const struct paper *p,
+                 const struct strv *sources)
+{
+    lua_State *L = h->L;
+    struct pw_err e;
+
+    host_end_paper(h);
+    if (paper_metatable(h, &e) < 0) {
+        log_error(h->log, "paper object: %s", e.msg);
+        return;
+    }
+    lua_pop(L, 1);
+    lua_newuserdatauv(L, 0, 1);                         /* ud */
+    lbind_push_paper(L, p, sources);                    /* ud fields */
+    lua_setiuservalue(L, -2, 1);                        /* ud */
+    luaL_setmetatable(L, PAPER_MT);
+    h->paper_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+}
+
+void
+host_end_paper(struct host *h)
+{
+    luaL_unref(h->L, LUA_REGISTRYINDEX, h->paper_ref);
+    h->paper_ref = LUA_NOREF;
+}
+
+/* Check what a rule returned: score[, reason]. */
+static int
+rule_result(struct host *h, size_t i, double *score, struct buf *reason,
+            struct pw_err *e)
+{
+    lua_State *L = h->L;
+    int t = lua_type(L, -2);
+
+    if (t == LUA_TNUMBER) {
+        *score = lua_tonumber(L, -2);
+    } else if (t != LUA_TNIL && !(t == LUA_TBOOLEAN && !lua_toboolean(L, -2))) {
+        return pw_errf(e, "rule '%s' (%s) returned a %s, expected a number",
+                       h->rules[i].name, host_rule_where(h, i),
+                       lua_typename(L, t));
+    }
+    if (*score != *score) /* NaN */
+        return pw_errf(e, "rule '%s' (%s) returned NaN", h->rules[i].name,
+                       host_rule_where(h, i));
+    if (*score != 0 && lua_type(L, -1) == LUA_TSTRING)
+        buf_adds(reason, lua_tostring(L, -1));
+    return 0;
+}
+
+int
+host_call_rule(struct host *h, size_t i, double *score, struct buf *reason,
+               struct pw_err *e)
+{
+    lua_State *L = h->L;
+    struct pw_err why;
+    int rc;
+
+    *score = 0;
+    reason->len = 0;
+    if (reason->p)
+        reason->p[0] = '\0';
+    if (h->paper_ref == LUA_NOREF)
+        return pw_errf(e, "rule '%s': no paper", h->rules[i].name);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, h->rules[i].ref);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, h->paper_ref);
+    h->budget_left = h->budget;
+    h->cap_on = 1;
+    lua_sethook(L, budget_hook, LUA_MASKCOUNT, HOOK_EVERY);
+    rc = host_pcall(h, 1, 2, &why);
+    lua_sethook(L, NULL, 0, 0);
+    h->cap_on = 0;
+    if (rc < 0)
+        return pw_errf(e, "rule '%s' (%s): %s", h->rules[i].name,
+                       host_rule_where(h, i), why.msg);
+    rc = rule_result(h, i, score, reason, e);
+    lua_pop(L, 2);
+    if (h->mem > h->mem_cap / 2)
+        lua_gc(L, LUA_GCCOLLECT);
+    return rc;
+}

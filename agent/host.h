@@ -1,0 +1,71 @@
+/* host.h: the one lua_State: libraries, environments, preloaded modules,
+ * protected calls with tracebacks, the instruction budget and memory cap.
+ * The rest of the agent reaches Lua only through here. */
+#ifndef PW_HOST_H
+#define PW_HOST_H
+
+#include <stddef.h>
+
+#include "log.h"
+#include "paper.h"
+#include "util.h"
+
+struct host;
+
+/* A source as the config declared it. Strings owned. */
+struct source_def {
+    char *name;
+    char *url;
+    char *format;           /* "auto" unless the config said */
+    double min_delay;       /* seconds between requests to its host */
+    long interval;          /* seconds between polls */
+    long timeout;           /* seconds, 0: default */
+    size_t max_bytes;       /* 0: default */
+    int is_file;            /* a file:// URL the config named */
+};
+
+/* What the config registered, read out of Lua after it ran. */
+struct config {
+    char *path;             /* owned: the file, or "(built-in default)" */
+    struct source_def *sources; /* owned */
+    size_t nsources;
+    int has_notify;         /* pw.notify was called */
+    double notify_min;      /* its min_score */
+    char *contact;          /* owned: for the User-Agent, or NULL */
+};
+
+void config_fini(struct config *c);
+
+struct host *host_new(const struct log *lg, struct pw_err *e);
+void host_free(struct host *h);
+
+/* Run the config (path NULL: the built-in default) with the full standard
+ * library and `pw` in its environment; then read what it registered. A
+ * syntax or runtime error names file and line. */
+int host_load_config(struct host *h, const char *path, struct config *c,
+                     struct pw_err *e);
+
+/* Run a script with the whole API and `arg`; *status gets the exit status
+ * its os.exit asked for, or 0. */
+int host_run_script(struct host *h, const char *path, char **argv, int argc,
+                    int *status, struct pw_err *e);
+
+/* Rules, in registration order. */
+size_t host_rule_count(const struct host *h);
+const char *host_rule_name(const struct host *h, size_t i);
+/* Where it was declared: "init.lua:12" */
+const char *host_rule_where(const struct host *h, size_t i);
+/* A hash of every rule's definition: when it changes, scores are stale. */
+const char *host_ruleset_hash(const struct host *h);
+
+/* Build the read-only paper object rules see (once per paper), call rules
+ * on it, drop it. host_call_rule: 0 with *score (0 when the rule had
+ * nothing to say) and reason (may stay empty); -1 when the rule failed,
+ * with e naming the rule, file, line and traceback. */
+void host_begin_paper(struct host *h, const struct paper *p,
+                      const struct strv *sources);
+int host_call_rule(struct host *h, size_t i, double *score, struct buf *reason,
+                   struct pw_err *e);
+void host_end_paper(struct host *h);
+
+#endif

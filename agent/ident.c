@@ -1,0 +1,281 @@
+/* ident.c: recognising arXiv ids and DOIs in the shapes feeds write them.
+ *
+ * arXiv ids (https://info.arxiv.org/help/arxiv_identifier.html):
+ *   new style  YYMM.NNNN (0704..1412) or YYMM.NNNNN (1501 on), "vN" optional
+ *   old style  archive[.SC]/YYMMNNN ("hep-th/9901001", "math.GT/0309136");
+ *              the subject class is not part of the id and is dropped.
+ * A string names an id when the whole of it (after trimming) is one of:
+ * the bare id, "arXiv:ID", "oai:arXiv.org:ID", a DOI 10.48550/arXiv.ID (with
+ * "doi:" or a resolver URL in front), or an arxiv.org URL whose path is
+ * /abs/ID, /pdf/ID[.pdf], /html/ID, /format/ID, followed by nothing, '/',
+ * '?' or '#'. Anything else is not an id: no searching inside free text. */
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "ident.h"
+
+enum {
+    TAIL_END,   /* the id must end the string */
+    TAIL_URL,   /* ".pdf", '/', '?' or '#' may follow */
+};
+
+static int
+prefix(const char *s, const char *p)
+{
+    size_t n = strlen(p);
+
+    return strncasecmp(s, p, n) == 0 ? (int)n : 0;
+}
+
+static size_t
+digits(const char *s, size_t max)
+{
+    size_t n = 0;
+
+    while (n < max && isdigit((unsigned char)s[n]))
+        n++;
+    return n;
+}
+
+/* After the id proper: "vN", then what `tail` allows. Returns 1 when the
+ * rest of the string fits, setting *version. */
+static int
+id_tail(const char *s, const char *end, int tail, int *version)
+{
+    size_t n;
+
+    *version = 0;
+    if (s < end && *s == 'v') {
+        n = digits(s + 1, 4);
+        if (n == 0 || (s[1] == '0'))
+            return 0;
+        for (size_t i = 1; i <= n; i++)
+            *version = *version * 10 + (s[i] - '0');
+        s += 1 + n;
+    }
+    if (s == end)
+        return 1;
+    if (tail != TAIL_URL)
+        return 0;
+    if (*s == '/' || *s == '?' || *s == '#')
+        return 1;
+    return end - s == 4 && strncasecmp(s, ".pdf", 4) == 0;
+}
+
+/* New style: YYMM.NNNN[N]. Writes the id into out. */
+static int
+new_style(const char *s, const char *end, int tail, char *out, size_t outsz,
+          int *version)
+{
+    int yymm, mm;
+    size_t want;
+
+    if (end - s < 9 || digits(s, 4) != 4 || s[4] != '.')
+        return 0;
+    yymm = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 +
+           (s[3] - '0');
+    mm = yymm % 100;
+    if (mm < 1 || mm > 12 || yymm < 704)
+        return 0;
+    want = yymm < 1501 ? 4 : 5;
+    if (digits(s + 5, 6) != want)
+        return 0;
+    if (!id_tail(s + 5 + want, end, tail, version))
+        return 0;
+    if (outsz < 6 + want)
+        return 0;
+    memcpy(out, s, 5 + want);
+    out[5 + want] = '\0';
+    return 1;
+}
+
+/* Old style: archive[.SC]/YYMMNNN. The archive is lower case letters with
+ * at most one '-' ("hep-th", "cond-mat"); the subject class is dropped. */
+static int
+old_style(const char *s, const char *end, int tail, char *out, size_t outsz,
+          int *version)
+{
+    const char *p = s, *arch_end, *num;
+    int mm;
+
+    while (p < end && (islower((unsigned char)*p) || *p == '-'))
+        p++;
+    arch_end = p;
+    if (arch_end - s < 2 || s[0] == '-' || arch_end[-1] == '-')
+        return 0;
+    if (p < end && *p == '.') {     /* subject class: "GT", "AI", "str-el" */
+        p++;
+        while (p < end && (isalpha((unsigned char)*p) || *p == '-'))
+            p++;
+        if (p - arch_end < 2)
+            return 0;
+    }
+    if (p >= end || *p != '/')
+        return 0;
+    num = p + 1;
+    if (end - num < 7 || digits(num, 8) != 7)
+        return 0;
+    mm = (num[2] - '0') * 10 + (num[3] - '0');
+    if (mm < 1 || mm > 12)
+        return 0;
+    if (!id_tail(num + 7, end, tail, version))
+        return 0;
+    if ((size_t)(arch_end - s) + 9 > outsz)
+        return 0;
+    memcpy(out, s, (size_t)(arch_end - s));
+    out[arch_end - s] = '/';
+    memcpy(out + (arch_end - s) + 1, num, 7);
+    out[(arch_end - s) + 8] = '\0';
+    return 1;
+}
+
+static int
+bare_id(const char *s, const char *end, int tail, char *out, size_t outsz,
+        int *version)
+{
+    return new_style(s, end, tail, out, outsz, version) ||
+           old_style(s, end, tail, out, outsz, version);
+}
+
+/* "http(s)://[www.|export.]arxiv.org/" -> length of that prefix, or 0. */
+static int
+arxiv_host(const char *s)
+{
+    static const char *const hosts[] = {
+        "arxiv.org/", "www.arxiv.org/", "export.arxiv.org/",
+    };
+    int n = prefix(s, "https://");
+    int m;
+
+    if (n == 0)
+        n = prefix(s, "http://");   /* else a bare "arxiv.org/abs/..." */
+    for (size_t i = 0; i < sizeof(hosts) / sizeof(hosts[0]); i++)
+        if ((m = prefix(s + n, hosts[i])) != 0)
+            return n + m;
+    return 0;
+}
+
+/* A DOI resolver in front of a DOI: "doi:", "https://doi.org/",
+ * "http://dx.doi.org/" ... -> its length, or 0. */
+static int
+doi_resolver(const char *s)
+{
+    static const char *const pre[] = {
+        "https://doi.org/",    "http://doi.org/",
+        "https://dx.doi.org/", "http://dx.doi.org/",
+        "https://www.doi.org/", "http://www.doi.org/",
+        "doi.org/",            "dx.doi.org/",
+        "doi:",                "info:doi/",
+    };
+    int n;
+
+    for (size_t i = 0; i < sizeof(pre) / sizeof(pre[0]); i++)
+        if ((n = prefix(s, pre[i])) != 0)
+            return n;
+    return 0;
+}
+
+static void
+trim(const char **s, const char **end)
+{
+    while (*s < *end && isspace((unsigned char)**s))
+        (*s)++;
+    while (*end > *s && isspace((unsigned char)(*end)[-1]))
+        (*end)--;
+}
+
+int
+ident_arxiv(const char *s, char *id, size_t idsz, int *version)
+{
+    static const char *const paths[] = { "abs/", "pdf/", "html/", "format/" };
+    const char *end;
+    int v = 0, n;
+
+    if (s == NULL || idsz == 0)
+        return 0;
+    end = s + strlen(s);
+    trim(&s, &end);
+    if ((n = prefix(s, "arXiv:")) != 0 ||
+        (n = prefix(s, "oai:arXiv.org:")) != 0) {
+        if (!bare_id(s + n, end, TAIL_END, id, idsz, &v))
+            return 0;
+    } else if ((n = arxiv_host(s)) != 0) {
+        int m = 0;
+
+        for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++)
+            if ((m = prefix(s + n, paths[i])) != 0)
+                break;
+        if (m == 0 || !bare_id(s + n + m, end, TAIL_URL, id, idsz, &v))
+            return 0;
+    } else {
+        n = doi_resolver(s);
+        if ((prefix(s + n, "10.48550/arXiv.")) != 0) {
+            if (!bare_id(s + n + 15, end, TAIL_END, id, idsz, &v))
+                return 0;
+        } else if (n != 0 || !bare_id(s, end, TAIL_END, id, idsz, &v)) {
+            return 0;
+        }
+    }
+    if (version)
+        *version = v;
+    return 1;
+}
+
+static int
+hexval(int c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    c = tolower(c);
+    return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+/* A DOI is "10." registrant "/" suffix (https://www.doi.org/the-identifier/
+ * resources/handbook/2_numbering). Resolver URLs are percent-decoded; the
+ * result is lower case (DOIs are case-insensitive), without whitespace. */
+int
+ident_doi(const char *s, char *out, size_t outsz)
+{
+    const char *end, *p, *slash;
+    int resolver, url;
+    size_t n = 0, reg;
+
+    if (s == NULL || outsz == 0)
+        return 0;
+    end = s + strlen(s);
+    trim(&s, &end);
+    resolver = doi_resolver(s);
+    url = resolver && !prefix(s, "doi:") && !prefix(s, "info:doi/");
+    p = s + resolver;
+    if (end - p < 5 || strncmp(p, "10.", 3) != 0)
+        return 0;
+    reg = digits(p + 3, 10);
+    if (reg < 4 || reg > 9)
+        return 0;
+    slash = p + 3 + reg;
+    while (slash < end && (*slash == '.' || isdigit((unsigned char)*slash)))
+        slash++;            /* sub-registrants: 10.1000.10/... */
+    if (slash >= end || *slash != '/' || slash + 1 >= end)
+        return 0;
+    for (; p < end; p++) {
+        int c = (unsigned char)*p;
+
+        if (isspace(c))
+            return 0;
+        if (url && (c == '?' || c == '#'))
+            break;
+        if (url && c == '%' && end - p >= 3 && hexval(p[1]) >= 0 &&
+            hexval(p[2]) >= 0) {
+            c = hexval(p[1]) * 16 + hexval(p[2]);
+            p += 2;
+        }
+        if (n + 1 >= outsz)
+            return 0;
+        out[n++] = (char)tolower(c);
+    }
+    if (out[n - 1] == '/')
+        return 0;
+    out[n] = '\0';
+    return 1;
+}

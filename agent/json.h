@@ -1,0 +1,20 @@
+/* json.h: writing JSON text into a buf (reading goes through cJSON). */
+#ifndef PW_JSON_H
+#define PW_JSON_H
+
+#include <stdint.h>
+
+#include "util.h"
+
+/* A JSON string with quotes; invalid UTF-8 becomes U+FFFD; NULL -> null. */
+void json_add_string(struct buf *b, const char *s);
+/* ["a","b"] */
+void json_add_strv(struct buf *b, const struct strv *sv);
+/* "name": (with a leading comma unless first) */
+void json_add_key(struct buf *b, const char *name, int first);
+/* A number: integers without a fraction, else %.17g trimmed; NaN -> null. */
+void json_add_number(struct buf *b, double v);
+/* RFC 3339 UTC string, or null for 0. */
+void json_add_time(struct buf *b, int64_t t);
+
+#endif

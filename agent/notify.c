@@ -1,0 +1,275 @@
+/* notify.c: desktop notifications through libnotify, following the Desktop
+ * Notifications Specification 1.2 (org.freedesktop.Notifications on the
+ * session bus).
+ *
+ * libnotify talks D-Bus synchronously and keeps process-wide state (the app
+ * name, one proxy on the shared session bus), so notify_open() first finds
+ * out cheaply whether anyone will answer: no session bus configured at all
+ * fails without touching D-Bus; a bus that cannot be reached fails as fast
+ * as connect() does; a daemon that does not answer gives up after
+ * PROBE_MS. Only then is libnotify initialised.
+ *
+ * NOTE: one notifier at a time: notify_close() uninitialises libnotify for
+ * the whole process. */
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <gio/gio.h>
+#include <libnotify/notify.h>
+
+#include "notify.h"
+#include "text.h"
+
+#define SERVICE "org.freedesktop.Notifications"
+#define SERVICE_PATH "/org/freedesktop/Notifications"
+#define SKIPPED                                                                \
+    "no desktop notification service (%s: %s): notifications skipped"
+/* How long a daemon that owns the name (or is being D-Bus activated) gets
+ * to answer GetServerInformation; libnotify's own calls wait 25 s. */
+#define PROBE_MS 5000
+/* The spec reserves "x-vendor.class" for categories of its own. */
+#define CATEGORY "x-paperwatch.paper"
+#define DESKTOP_ENTRY "paperwatch"
+#define ICON "paperwatch"
+#define ICON_FALLBACK "dialog-information"
+
+struct notifier {
+    GDBusConnection *bus; /* owned: the shared session bus libnotify uses */
+    char *app_name;       /* owned */
+    const char *icon;     /* borrowed: ICON or ICON_FALLBACK */
+    struct strv caps;     /* owned: what GetCapabilities answered */
+    int body_markup;      /* the server parses markup in the body */
+};
+
+/* Where an installed paperwatch icon can be, below each XDG data dir
+ * (hicolor is the theme every icon theme inherits from). */
+static const char *const icon_paths[] = {
+    "icons/hicolor/scalable/apps/" ICON ".svg",
+    "icons/hicolor/256x256/apps/" ICON ".png",
+    "icons/hicolor/128x128/apps/" ICON ".png",
+    "icons/hicolor/64x64/apps/" ICON ".png",
+    "icons/hicolor/48x48/apps/" ICON ".png",
+    "icons/hicolor/32x32/apps/" ICON ".png",
+    "pixmaps/" ICON ".svg",
+    "pixmaps/" ICON ".png",
+};
+
+/* Whether GIO has any way to find a session bus. Without an address, a
+ * $XDG_RUNTIME_DIR/bus socket or an X display it would spawn dbus-launch
+ * just to hear it fail: a cron job or a server has none of them. */
+static int
+session_bus_configured(void)
+{
+    const char *rt = getenv("XDG_RUNTIME_DIR");
+    struct stat st;
+    char *path;
+    int ok;
+
+    if (!str_empty(getenv("DBUS_SESSION_BUS_ADDRESS")) ||
+        !str_empty(getenv("DISPLAY")))
+        return 1;
+    if (str_empty(rt))
+        return 0;
+    path = g_build_filename(rt, "bus", NULL);
+    ok = stat(path, &st) == 0 && S_ISSOCK(st.st_mode);
+    g_free(path);
+    return ok;
+}
+
+static int
+has_file(const char *dir, const char *rel)
+{
+    char *path = g_build_filename(dir, rel, NULL);
+    int ok = g_file_test(path, G_FILE_TEST_IS_REGULAR);
+
+    g_free(path);
+    return ok;
+}
+
+/* The server resolves icon names and says nothing when one is missing, so
+ * look for ours where it would be installed and fall back to a stock name
+ * every icon theme has. */
+static const char *
+find_icon(void)
+{
+    const char *const *dirs = g_get_system_data_dirs();
+    size_t i, j;
+
+    for (i = 0; i < G_N_ELEMENTS(icon_paths); i++) {
+        if (has_file(g_get_user_data_dir(), icon_paths[i]))
+            return ICON;
+        for (j = 0; dirs[j] != NULL; j++)
+            if (has_file(dirs[j], icon_paths[i]))
+                return ICON;
+    }
+    return ICON_FALLBACK;
+}
+
+/* A GError's message without GDBus's "GDBus.Error:org.x.Y: " prefix. */
+static const char *
+gerr_msg(GError *err)
+{
+    if (err == NULL)
+        return "unknown error";
+    g_dbus_error_strip_remote_error(err);
+    return err->message;
+}
+
+/* Ask the daemon who it is, with a deadline: the cheapest call that proves
+ * a notification server answers (or gets D-Bus activated). */
+static int
+probe(GDBusConnection *bus, struct pw_err *e)
+{
+    GError *err = NULL;
+    GVariant *res;
+
+    res = g_dbus_connection_call_sync(
+        bus, SERVICE, SERVICE_PATH, SERVICE, "GetServerInformation", NULL,
+        G_VARIANT_TYPE("(ssss)"), G_DBUS_CALL_FLAGS_NONE, PROBE_MS, NULL, &err);
+    if (res == NULL) {
+        pw_errf(e, SKIPPED, "no notification daemon answered", gerr_msg(err));
+        g_error_free(err);
+        return -1;
+    }
+    g_variant_unref(res);
+    return 0;
+}
+
+static void
+load_caps(struct notifier *n)
+{
+    GList *caps = notify_get_server_caps(), *l;
+
+    for (l = caps; l != NULL; l = l->next)
+        strv_add(&n->caps, l->data);
+    g_list_free_full(caps, g_free);
+    /* Per the spec the body may carry markup only when the server says
+     * "body-markup"; elsewhere markup shows through as text. */
+    n->body_markup = strv_has(&n->caps, "body-markup");
+}
+
+struct notifier *
+notify_open(const char *app_name, struct pw_err *e)
+{
+    struct notifier *n = NULL;
+    GDBusConnection *bus = NULL;
+    GError *err = NULL;
+
+    if (str_empty(app_name))
+        app_name = "paperwatch";
+    if (!session_bus_configured()) {
+        pw_errf(e, SKIPPED, "no D-Bus session bus",
+                "DBUS_SESSION_BUS_ADDRESS is unset, no $XDG_RUNTIME_DIR/bus, "
+                "no DISPLAY");
+        goto out;
+    }
+    bus = g_bus_get_sync(G_BUS_TYPE_SESSION, NULL, &err);
+    if (bus == NULL) {
+        pw_errf(e, SKIPPED, "no D-Bus session bus", gerr_msg(err));
+        goto out;
+    }
+    /* GIO's shared bus connection raises SIGTERM in the process when the
+     * bus goes away (the desktop session ends); paperwatch daemon should
+     * rather go on headless and see notify_show() fail. */
+    g_dbus_connection_set_exit_on_close(bus, FALSE);
+    if (probe(bus, e) < 0)
+        goto out;
+    if (!notify_init(app_name)) {
+        pw_errf(e, "notifications: libnotify would not initialise");
+        goto out;
+    }
+    n = xcalloc(1, sizeof(*n));
+    n->bus = bus;
+    bus = NULL;
+    n->app_name = xstrdup(app_name);
+    strv_init(&n->caps);
+    load_caps(n);
+    n->icon = find_icon();
+out:
+    g_clear_error(&err);
+    g_clear_object(&bus);
+    return n;
+}
+
+void
+notify_close(struct notifier *n)
+{
+    if (n == NULL)
+        return;
+    notify_uninit();
+    g_clear_object(&n->bus);
+    strv_fini(&n->caps);
+    free(n->app_name);
+    free(n);
+}
+
+int
+notify_has(const struct notifier *n, const char *cap)
+{
+    return n != NULL && strv_has(&n->caps, cap);
+}
+
+/* D-Bus refuses strings that are not UTF-8 (GVariant would complain on
+ * stderr and drop the call): repair rather than lose the notification. */
+static char *
+utf8_dup(const char *s)
+{
+    if (s == NULL)
+        return g_strdup("");
+    return g_utf8_make_valid(s, -1);
+}
+
+static NotifyUrgency
+urgency(int u)
+{
+    if (u <= 0)
+        return NOTIFY_URGENCY_LOW;
+    if (u == 1)
+        return NOTIFY_URGENCY_NORMAL;
+    return NOTIFY_URGENCY_CRITICAL;
+}
+
+int
+notify_show(struct notifier *n, const struct notice *nt, struct pw_err *e)
+{
+    NotifyNotification *nn = NULL;
+    GError *err = NULL;
+    struct buf body;
+    char *summary = NULL, *text = NULL;
+    int rc = -1;
+
+    buf_init(&body);
+    if (n == NULL)
+        return pw_errf(e, "notifications are not open");
+    /* The summary is plain text by the spec, which defines no capability
+     * for summary markup: servers that advertise "body-markup" still show
+     * the summary verbatim, so escaping it would put "&amp;" on screen. */
+    summary = utf8_dup(nt->title);
+    text = utf8_dup(nt->body);
+    if (n->body_markup)
+        text_markup_escape(&body, text);
+    else
+        buf_adds(&body, text);
+    nn = notify_notification_new(summary, body.p ? body.p : "", n->icon);
+    notify_notification_set_app_name(nn, n->app_name);
+    notify_notification_set_urgency(nn, urgency(nt->urgency));
+    notify_notification_set_category(nn, CATEGORY);
+    notify_notification_set_hint(nn, "desktop-entry",
+                                 g_variant_new_string(DESKTOP_ENTRY));
+    notify_notification_set_timeout(nn, NOTIFY_EXPIRES_DEFAULT);
+    /* NOTE: nt->url waits for actions ("default" opens the paper), which
+     * need the main loop to hear ActionInvoked. */
+    if (!notify_notification_show(nn, &err)) {
+        pw_errf(e, "notification \"%s\": %s", summary, gerr_msg(err));
+        goto out;
+    }
+    rc = 0;
+out:
+    g_clear_error(&err);
+    g_clear_object(&nn);
+    g_free(summary);
+    g_free(text);
+    buf_fini(&body);
+    return rc;
+}

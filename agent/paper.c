@@ -1,0 +1,249 @@
+/* paper.c: the paper record: life cycle, identity, spooling, JSON. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "ident.h"
+#include "json.h"
+#include "paper.h"
+
+void
+paper_init(struct paper *p)
+{
+    memset(p, 0, sizeof(*p));
+    strv_init(&p->authors);
+    strv_init(&p->categories);
+}
+
+void
+paper_fini(struct paper *p)
+{
+    free(p->key);
+    free(p->arxiv_id);
+    free(p->doi);
+    free(p->entry_id);
+    free(p->title);
+    free(p->abstract);
+    free(p->url);
+    free(p->pdf_url);
+    free(p->announce);
+    free(p->comment);
+    free(p->journal_ref);
+    free(p->extras);
+    strv_fini(&p->authors);
+    strv_fini(&p->categories);
+    paper_init(p);
+}
+
+/* The first arXiv id found among the record's identifiers; the highest
+ * version any of them names. */
+static void
+find_arxiv(struct paper *p)
+{
+    const char *cand[] = { p->entry_id, p->url, p->pdf_url, p->doi };
+    char id[64];
+    int v, found = 0;
+
+    for (size_t i = 0; i < sizeof(cand) / sizeof(cand[0]); i++) {
+        if (str_empty(cand[i]) || !ident_arxiv(cand[i], id, sizeof(id), &v))
+            continue;
+        if (!found) {
+            str_set(&p->arxiv_id, id);
+            found = 1;
+        } else if (strcmp(id, p->arxiv_id) != 0) {
+            continue;
+        }
+        if (v > p->version)
+            p->version = v;
+    }
+}
+
+void
+paper_identify(struct paper *p)
+{
+    char doi[512];
+    struct buf k;
+
+    if (p->arxiv_id == NULL)
+        find_arxiv(p);
+    if (!str_empty(p->doi) && ident_doi(p->doi, doi, sizeof(doi)))
+        str_set(&p->doi, doi);
+    else if (p->doi == NULL && !str_empty(p->url) &&
+             ident_doi(p->url, doi, sizeof(doi)))
+        str_set(&p->doi, doi);
+    buf_init(&k);
+    if (p->arxiv_id)
+        buf_addf(&k, "arxiv:%s", p->arxiv_id);
+    else if (!str_empty(p->doi))
+        buf_addf(&k, "doi:%s", p->doi);
+    else if (!str_empty(p->entry_id))
+        buf_adds(&k, p->entry_id);
+    else if (!str_empty(p->url))
+        buf_adds(&k, p->url);
+    else if (!str_empty(p->title))
+        buf_addf(&k, "title:%s", p->title);
+    free(p->key);
+    p->key = k.len ? buf_steal(&k) : NULL;
+    buf_fini(&k);
+}
+
+/* Spool records: each string as a 32-bit length (all ones for NULL) and
+ * its bytes; lists as a count then strings; integers as 64 bits. Native
+ * byte order: a spool never leaves the process that wrote it. */
+
+static int
+put_str(FILE *f, const char *s)
+{
+    uint32_t n = s ? (uint32_t)strlen(s) : UINT32_MAX;
+
+    if (fwrite(&n, sizeof(n), 1, f) != 1)
+        return -1;
+    return s && n && fwrite(s, 1, n, f) != n ? -1 : 0;
+}
+
+static int
+put_int(FILE *f, int64_t v)
+{
+    return fwrite(&v, sizeof(v), 1, f) == 1 ? 0 : -1;
+}
+
+static int
+put_strv(FILE *f, const struct strv *sv)
+{
+    if (put_int(f, (int64_t)sv->n) < 0)
+        return -1;
+    for (size_t i = 0; i < sv->n; i++)
+        if (put_str(f, sv->v[i]) < 0)
+            return -1;
+    return 0;
+}
+
+int
+paper_write(FILE *f, const struct paper *p)
+{
+    const char *s[] = { p->key, p->arxiv_id, p->doi, p->entry_id, p->title,
+                        p->abstract, p->url, p->pdf_url, p->announce,
+                        p->comment, p->journal_ref, p->extras };
+
+    for (size_t i = 0; i < sizeof(s) / sizeof(s[0]); i++)
+        if (put_str(f, s[i]) < 0)
+            return -1;
+    if (put_int(f, p->version) < 0 || put_int(f, p->published) < 0 ||
+        put_int(f, p->updated) < 0 || put_strv(f, &p->authors) < 0 ||
+        put_strv(f, &p->categories) < 0)
+        return -1;
+    return 0;
+}
+
+static int
+get_str(FILE *f, char **out)
+{
+    uint32_t n;
+
+    if (fread(&n, sizeof(n), 1, f) != 1)
+        return -1;
+    if (n == UINT32_MAX) {
+        *out = NULL;
+        return 0;
+    }
+    *out = xmalloc((size_t)n + 1);
+    if (n && fread(*out, 1, n, f) != n)
+        return -1;
+    (*out)[n] = '\0';
+    return 0;
+}
+
+static int
+get_int(FILE *f, int64_t *v)
+{
+    return fread(v, sizeof(*v), 1, f) == 1 ? 0 : -1;
+}
+
+static int
+get_strv(FILE *f, struct strv *sv)
+{
+    int64_t n;
+    char *s;
+
+    if (get_int(f, &n) < 0 || n < 0)
+        return -1;
+    for (int64_t i = 0; i < n; i++) {
+        if (get_str(f, &s) < 0 || s == NULL) {
+            free(s);
+            return -1;
+        }
+        strv_add(sv, s);
+        free(s);
+    }
+    return 0;
+}
+
+int
+paper_read(FILE *f, struct paper *p)
+{
+    char **s[] = { &p->key, &p->arxiv_id, &p->doi, &p->entry_id, &p->title,
+                   &p->abstract, &p->url, &p->pdf_url, &p->announce,
+                   &p->comment, &p->journal_ref, &p->extras };
+    int64_t v;
+    int c;
+
+    paper_fini(p);
+    if ((c = getc(f)) == EOF)
+        return 0;
+    ungetc(c, f);
+    for (size_t i = 0; i < sizeof(s) / sizeof(s[0]); i++)
+        if (get_str(f, s[i]) < 0)
+            goto bad;
+    if (get_int(f, &v) < 0)
+        goto bad;
+    p->version = (int)v;
+    if (get_int(f, &p->published) < 0 || get_int(f, &p->updated) < 0 ||
+        get_strv(f, &p->authors) < 0 || get_strv(f, &p->categories) < 0)
+        goto bad;
+    return 1;
+bad:
+    paper_fini(p);
+    return -1;
+}
+
+void
+paper_to_json(const struct paper *p, struct buf *out, int open)
+{
+    buf_addc(out, '{');
+    json_add_key(out, "key", 1);
+    json_add_string(out, p->key);
+    json_add_key(out, "title", 0);
+    json_add_string(out, p->title);
+    json_add_key(out, "authors", 0);
+    json_add_strv(out, &p->authors);
+    json_add_key(out, "abstract", 0);
+    json_add_string(out, p->abstract);
+    json_add_key(out, "url", 0);
+    json_add_string(out, p->url);
+    json_add_key(out, "pdf_url", 0);
+    json_add_string(out, p->pdf_url);
+    json_add_key(out, "categories", 0);
+    json_add_strv(out, &p->categories);
+    json_add_key(out, "published", 0);
+    json_add_time(out, p->published);
+    json_add_key(out, "updated", 0);
+    json_add_time(out, p->updated);
+    json_add_key(out, "arxiv_id", 0);
+    json_add_string(out, p->arxiv_id);
+    json_add_key(out, "version", 0);
+    if (p->version)
+        json_add_number(out, p->version);
+    else
+        buf_adds(out, "null");
+    json_add_key(out, "doi", 0);
+    json_add_string(out, p->doi);
+    json_add_key(out, "announce", 0);
+    json_add_string(out, p->announce);
+    json_add_key(out, "comment", 0);
+    json_add_string(out, p->comment);
+    json_add_key(out, "journal_ref", 0);
+    json_add_string(out, p->journal_ref);
+    json_add_key(out, "extras", 0);
+    buf_adds(out, str_empty(p->extras) ? "{}" : p->extras);
+    if (!open)
+        buf_addc(out, '}');
+}

@@ -1,0 +1,574 @@
+/* pipeline.c: one cycle of paperwatch, step by step. Sources are fetched
+ * concurrently on the one main loop; each source's entries are parsed as
+ * the bytes arrive and parked in a spool file, then written in one short
+ * transaction when the source ends, so a slow source never holds the
+ * database's write lock and memory never grows with a feed. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "feed.h"
+#include "host.h"
+#include "http.h"
+#include "json.h"
+#include "notify.h"
+#include "pipeline.h"
+#include "score.h"
+#include "store.h"
+
+struct candidate {
+    int64_t id;
+    double score;
+};
+
+struct cycle {
+    const struct run_opts *o;       /* borrowed */
+    struct config cfg;
+    struct host *host;              /* owned */
+    struct store *store;            /* owned */
+    struct http *http;              /* owned */
+    struct job *jobs;               /* owned */
+    size_t njobs;
+    int64_t start;
+    int failed;                     /* sources that failed */
+    long nnew, nupdated;
+    struct candidate *cands;        /* owned: papers to notify */
+    size_t ncands, capcands;
+    char *user_agent;               /* owned */
+};
+
+struct job {
+    struct cycle *c;                /* borrowed */
+    const struct source_def *def;   /* borrowed */
+    struct feed_parser *fp;         /* owned */
+    FILE *spool;                    /* owned */
+    struct pw_err perr;             /* why parsing stopped */
+    int parse_failed;
+    int spool_failed;
+    struct source_state st;
+    long nnew, nupdated, items;
+};
+
+/* Feed parser -> spool. */
+static int
+job_entry(void *ud, const struct paper *p, struct pw_err *e)
+{
+    struct job *j = ud;
+
+    if (p->key == NULL)
+        return 0;   /* NOTE: an entry with no id, link or title is noise */
+    if (paper_write(j->spool, p) < 0) {
+        j->spool_failed = 1;
+        return pw_errf(e, "cannot write the spool file: %s", strerror(errno));
+    }
+    return 0;
+}
+
+/* HTTP body -> feed parser. */
+static int
+job_data(void *ud, const char *p, size_t n, struct pw_err *e)
+{
+    struct job *j = ud;
+
+    if (feed_parser_write(j->fp, p, n, &j->perr) < 0) {
+        j->parse_failed = 1;
+        return pw_errf(e, "%s", j->perr.msg);
+    }
+    return 0;
+}
+
+/* Replay the spool into the store: one transaction for the source. */
+static int
+job_store(struct job *j, struct pw_err *e)
+{
+    struct store *st = j->c->store;
+    struct paper p;
+    enum store_outcome out;
+    int rc;
+
+    paper_init(&p);
+    if (fflush(j->spool) != 0 || fseek(j->spool, 0, SEEK_SET) != 0)
+        return pw_errf(e, "spool: %s", strerror(errno));
+    if (store_begin(st, e) < 0)
+        return -1;
+    while ((rc = paper_read(j->spool, &p)) == 1) {
+        if (store_upsert_paper(st, &p, j->def->name, j->c->start, &out, e) < 0)
+            goto fail;
+        j->items++;
+        j->nnew += out == STORE_NEW;
+        j->nupdated += out == STORE_UPDATED;
+    }
+    if (rc < 0) {
+        pw_errf(e, "spool: cannot read back a record");
+        goto fail;
+    }
+    if (store_source_put(st, j->def->name, &j->st, e) < 0)
+        goto fail;
+    paper_fini(&p);
+    return store_commit(st, e);
+fail:
+    paper_fini(&p);
+    store_rollback(st);
+    return -1;
+}
+
+static void
+job_report(struct job *j, const char *status, const char *error)
+{
+    const struct log *lg = j->c->o->log;
+    struct buf b;
+
+    buf_init(&b);
+    if (error)
+        log_warn(lg, "%s: %s (%s)", j->def->name, error, j->def->url);
+    else
+        log_info(lg, "%s: %s, %ld items, %ld new, %ld updated", j->def->name,
+                 status, j->items, j->nnew, j->nupdated);
+    if (j->c->o->json) {
+        buf_addc(&b, '{');
+        json_add_key(&b, "kind", 1);
+        json_add_string(&b, "source");
+        json_add_key(&b, "source", 0);
+        json_add_string(&b, j->def->name);
+        json_add_key(&b, "url", 0);
+        json_add_string(&b, j->def->url);
+        json_add_key(&b, "status", 0);
+        json_add_string(&b, status);
+        json_add_key(&b, "error", 0);
+        json_add_string(&b, error);
+        buf_addf(&b, ",\"items\":%ld,\"new\":%ld,\"updated\":%ld}\n", j->items,
+                 j->nnew, j->nupdated);
+        fwrite(b.p, 1, b.len, stdout);
+    }
+    buf_fini(&b);
+}
+
+static void
+job_outcome(struct job *j, const struct http_result *r, const char **status,
+            struct pw_err *why)
+{
+    *status = NULL;
+    if (r->not_modified) {
+        *status = "unchanged";
+    } else if (j->parse_failed || j->spool_failed) {
+        pw_errf(why, "%s", j->perr.msg);
+    } else if (!r->ok) {
+        pw_errf(why, "%s", r->error ? r->error : "fetch failed");
+    } else if (feed_parser_finish(j->fp, why) == 0) {
+        *status = feed_parser_info(j->fp)->entries ? "ok" : "empty";
+    }
+}
+
+/* A source ended: decide its outcome, store what it brought (even the
+ * complete entries of a feed that broke off), remember its state. */
+static void
+job_done(void *ud, const struct http_result *r)
+{
+    struct job *j = ud;
+    struct source_state *st = &j->st;
+    const char *status;
+    struct pw_err why, e;
+
+    job_outcome(j, r, &status, &why);
+    st->last_fetch = j->c->start;
+    str_set(&st->url, j->def->url);
+    str_set(&st->last_status, status ? status : "error");
+    str_set(&st->last_error, status ? NULL : why.msg);
+    if (status) {
+        st->failures = 0;
+        if (!r->not_modified) {
+            str_set(&st->etag, r->etag);
+            str_set(&st->last_modified, r->last_modified);
+        }
+    } else {
+        st->failures++;
+        j->c->failed++;
+    }
+    st->next_due = j->c->start + j->def->interval;
+    st->items_last = feed_parser_info(j->fp)->entries;
+    if (job_store(j, &e) < 0) {
+        if (status)
+            j->c->failed++;
+        status = NULL;
+        pw_errf(&why, "storing: %s", e.msg);
+    }
+    job_report(j, status ? status : "error", status ? NULL : why.msg);
+}
+
+static int
+start_jobs(struct cycle *c, struct pw_err *e)
+{
+    const struct strv *only = c->o->only;
+
+    c->jobs = xcalloc(c->cfg.nsources ? c->cfg.nsources : 1, sizeof(*c->jobs));
+    for (size_t i = 0; i < c->cfg.nsources; i++) {
+        const struct source_def *d = &c->cfg.sources[i];
+        struct job *j = &c->jobs[c->njobs];
+        if (only && only->n && !strv_has(only, d->name))
+            continue;
+        j->c = c;
+        j->def = d;
+        source_state_init(&j->st);
+        c->njobs++;
+        if (store_source_get(c->store, d->name, &j->st, e) < 0)
+            return -1;
+        j->fp = feed_parser_new(d->name, job_entry, j);
+        if ((j->spool = tmpfile()) == NULL)
+            return pw_errf(e, "cannot create a spool file: %s",
+                           strerror(errno));
+        /* validators belong to the URL they came from */
+        int same = str_empty(j->st.url) || strcmp(j->st.url, d->url) == 0;
+        struct http_request req = {
+            .url = d->url,
+            .etag = same ? j->st.etag : NULL,
+            .last_modified = same ? j->st.last_modified : NULL,
+            .user_agent = c->user_agent,
+            .allow_file = d->is_file,
+            .timeout = d->timeout,
+            .max_bytes = d->max_bytes,
+        };
+        if (http_add(c->http, &req, job_data, job_done, j, e) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+static int
+check_only(struct cycle *c, struct pw_err *e)
+{
+    const struct strv *only = c->o->only;
+
+    for (size_t i = 0; only && i < only->n; i++) {
+        size_t k;
+        for (k = 0; k < c->cfg.nsources; k++)
+            if (strcmp(c->cfg.sources[k].name, only->v[i]) == 0)
+                break;
+        if (k == c->cfg.nsources)
+            return pw_errf(e, "no source named '%s' in %s", only->v[i],
+                           c->cfg.path);
+    }
+    return 0;
+}
+
+/* Every paper scored in this run: printed in JSON mode; a paper first seen
+ * in this run at or over the threshold becomes a notification candidate.
+ * NOTE: a paper of an earlier run scored only now (a crash between storing
+ * and scoring) is not notified: at most once, never late floods. */
+static void
+on_scored(void *ud, const struct store_row *r)
+{
+    struct cycle *c = ud;
+    int fresh = r->first_seen >= c->start;
+    struct buf b;
+
+    if (c->cfg.has_notify && fresh && r->notified_at == 0 &&
+        r->score >= c->cfg.notify_min) {
+        if (c->ncands == c->capcands) {
+            c->capcands = c->capcands ? 2 * c->capcands : 16;
+            c->cands = xrealloc(c->cands, c->capcands * sizeof(*c->cands));
+        }
+        c->cands[c->ncands].id = r->id;
+        c->cands[c->ncands++].score = r->score;
+    }
+    if (!c->o->json)
+        return;
+    buf_init(&b);
+    paper_to_json(&r->p, &b, 1);
+    json_add_key(&b, "score", 0);
+    json_add_number(&b, r->score);
+    json_add_key(&b, "sources", 0);
+    json_add_strv(&b, &r->sources);
+    json_add_key(&b, "kind", 0);
+    json_add_string(&b, "paper");
+    json_add_key(&b, "event", 0);
+    json_add_string(&b, fresh ? "new" : "updated");
+    buf_adds(&b, "}\n");
+    fwrite(b.p, 1, b.len, stdout);
+    buf_fini(&b);
+}
+
+static int
+by_score(const void *a, const void *b)
+{
+    const struct candidate *x = a, *y = b;
+
+    return (x->score < y->score) - (x->score > y->score);
+}
+
+/* The bubble's body: authors, why it scored, the first sentence. */
+static void
+notice_body(struct store *st, const struct store_row *r, struct buf *b)
+{
+    size_t n = 0;
+
+    for (size_t i = 0; i < r->p.authors.n && i < 3; i++)
+        buf_addf(b, "%s%s", i ? ", " : "", r->p.authors.v[i]);
+    if (r->p.authors.n > 3)
+        buf_adds(b, " et al.");
+    buf_addf(b, "\nscore %.1f", r->score);
+    (void)st;
+    if (r->p.abstract) {
+        const char *dot = strstr(r->p.abstract, ". ");
+        n = dot ? (size_t)(dot - r->p.abstract) + 1 : strlen(r->p.abstract);
+        if (n > 300)
+            n = 300;
+        buf_adds(b, "\n");
+        buf_add(b, r->p.abstract, n);
+    }
+}
+
+static int
+notify_one(struct cycle *c, struct notifier *nt, int64_t id, int *shown)
+{
+    struct store_row r;
+    struct pw_err e;
+    struct buf body;
+    int rc = 0;
+
+    store_row_init(&r);
+    buf_init(&body);
+    if (store_get_by_id(c->store, id, &r, &e) <= 0)
+        goto out;
+    /* the mark is committed before the bubble: at most once, ever */
+    rc = store_mark_notified(c->store, id, time_now(), &e);
+    if (rc <= 0)
+        goto out;
+    notice_body(c->store, &r, &body);
+    struct notice n = { .title = r.p.title ? r.p.title : r.p.key,
+                        .body = body.p, .url = r.p.url,
+                        .urgency = r.score >= 2 * c->cfg.notify_min ? 2 : 1 };
+    if (notify_show(nt, &n, &e) < 0)
+        log_warn(c->o->log, "notification for %s: %s", r.p.key, e.msg);
+    else
+        (*shown)++;
+out:
+    if (rc < 0)
+        log_warn(c->o->log, "%s", e.msg);
+    buf_fini(&body);
+    store_row_fini(&r);
+    return rc;
+}
+
+static int
+notify_candidates(struct cycle *c)
+{
+    struct notifier *nt;
+    struct pw_err e;
+    int shown = 0;
+
+    if (c->ncands == 0)
+        return 0;
+    qsort(c->cands, c->ncands, sizeof(*c->cands), by_score);
+    if (c->o->dry_run || c->o->no_notify) {
+        log_info(c->o->log, "%zu papers would notify (%s)", c->ncands,
+                 c->o->dry_run ? "dry run" : "--no-notify");
+        return 0;
+    }
+    if ((nt = notify_open("paperwatch", &e)) == NULL) {
+        log_warn(c->o->log, "%s", e.msg);
+        return 0;
+    }
+    for (size_t i = 0; i < c->ncands; i++)
+        notify_one(c, nt, c->cands[i].id, &shown);
+    notify_close(nt);
+    return shown;
+}
+
+static void
+cycle_free(struct cycle *c)
+{
+    for (size_t i = 0; i < c->njobs; i++) {
+        feed_parser_free(c->jobs[i].fp);
+        if (c->jobs[i].spool)
+            fclose(c->jobs[i].spool);
+        source_state_fini(&c->jobs[i].st);
+    }
+    free(c->jobs);
+    free(c->cands);
+    free(c->user_agent);
+    http_free(c->http);
+    store_close(c->store);
+    host_free(c->host);
+    config_fini(&c->cfg);
+}
+
+static int
+fetch_all(struct cycle *c, struct pw_err *e)
+{
+    struct buf ua;
+
+    buf_init(&ua);
+    buf_adds(&ua, "paperwatch/" PW_VERSION);
+    if (!str_empty(c->cfg.contact))
+        buf_addf(&ua, " (mailto:%s)", c->cfg.contact);
+    c->user_agent = buf_steal(&ua);
+    if ((c->http = http_new(8, e)) == NULL || start_jobs(c, e) < 0)
+        return -1;
+    http_run(c->http);
+    return 0;
+}
+
+int
+pipeline_run(const struct run_opts *o, struct pw_err *e)
+{
+    struct cycle c = { .o = o, .start = time_now() };
+    struct scorer *sc = NULL;
+    int status = EXIT_FATAL, shown;
+
+    if ((c.host = host_new(o->log, e)) == NULL ||
+        host_load_config(c.host, o->config, &c.cfg, e) < 0)
+        goto out;
+    if (check_only(&c, e) < 0) {
+        status = EXIT_USAGE;
+        goto out;
+    }
+    if ((c.store = store_open(o->db, e)) == NULL)
+        goto out;
+    if (o->dry_run && store_begin(c.store, e) < 0)
+        goto out;
+    if (fetch_all(&c, e) < 0)
+        goto out;
+    sc = scorer_new(c.host, o->log);
+    if (scorer_score_pending(sc, c.store, on_scored, &c, e) < 0)
+        goto out;
+    for (size_t i = 0; i < c.njobs; i++) {
+        c.nnew += c.jobs[i].nnew;
+        c.nupdated += c.jobs[i].nupdated;
+    }
+    shown = notify_candidates(&c);
+    log_info(o->log, "%zu sources (%d failed), %ld new papers, %ld updated, "
+             "%d notified%s", c.njobs, c.failed, c.nnew, c.nupdated, shown,
+             o->dry_run ? " (dry run: nothing kept)" : "");
+    status = c.failed ? EXIT_PARTIAL : EXIT_OK;
+out:
+    if (o->dry_run && c.store)
+        store_rollback(c.store);
+    scorer_free(sc);
+    cycle_free(&c);
+    return status;
+}
+
+/* `parse`: entries straight from the parser to stdout. */
+
+struct parse_out {
+    struct feed_parser *fp;     /* borrowed */
+    int json;
+    struct buf b;
+    int write_failed;
+    int done;
+    struct pw_err herr;         /* why the fetch failed */
+    int fetch_failed;
+    int parse_failed;
+};
+
+static int
+parse_entry(void *ud, const struct paper *p, struct pw_err *e)
+{
+    struct parse_out *po = ud;
+    const struct feed_info *fi = feed_parser_info(po->fp);
+    struct buf *b = &po->b;
+
+    b->len = 0;
+    if (po->json) {
+        paper_to_json(p, b, 1);
+        json_add_key(b, "feed_title", 0);
+        json_add_string(b, fi->title);
+        buf_adds(b, "}\n");
+    } else {
+        buf_addf(b, "%s\t%s\n", p->key ? p->key : "-",
+                 p->title ? p->title : "");
+    }
+    if (fwrite(b->p, 1, b->len, stdout) != b->len)
+        return pw_errf(e, "stdout: %s", strerror(errno));
+    return 0;
+}
+
+static int
+parse_data(void *ud, const char *p, size_t n, struct pw_err *e)
+{
+    struct parse_out *po = ud;
+
+    if (feed_parser_write(po->fp, p, n, &po->herr) < 0) {
+        po->parse_failed = 1;
+        return pw_errf(e, "%s", po->herr.msg);
+    }
+    return 0;
+}
+
+static void
+parse_done(void *ud, const struct http_result *r)
+{
+    struct parse_out *po = ud;
+
+    po->done = 1;
+    if (!r->ok && !po->parse_failed) {
+        po->fetch_failed = 1;
+        pw_errf(&po->herr, "%s: %s", r->url, r->error ? r->error : "failed");
+    }
+}
+
+static int
+parse_url(struct parse_out *po, const char *url, struct pw_err *e)
+{
+    struct http *h = http_new(1, e);
+    struct http_request req = { .url = url, .allow_file = 1 };
+    int rc = -1;
+
+    if (h == NULL)
+        return -1;
+    if (http_add(h, &req, parse_data, parse_done, po, e) < 0)
+        goto out;
+    http_run(h);
+    if (po->fetch_failed || po->parse_failed) {
+        *e = po->herr;
+        goto out;
+    }
+    rc = 0;
+out:
+    http_free(h);
+    return rc;
+}
+
+static int
+parse_stream(struct parse_out *po, const char *what, struct pw_err *e)
+{
+    FILE *f = strcmp(what, "-") == 0 ? stdin : fopen(what, "rb");
+    char chunk[65536];
+    size_t n;
+    int rc = 0;
+
+    if (f == NULL)
+        return pw_errf(e, "%s: %s", what, strerror(errno));
+    while (rc == 0 && (n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+        rc = feed_parser_write(po->fp, chunk, n, e);
+    if (rc == 0 && ferror(f))
+        rc = pw_errf(e, "%s: read error: %s", what, strerror(errno));
+    if (f != stdin)
+        fclose(f);
+    return rc;
+}
+
+int
+pipeline_parse(const char *what, int json, const struct log *lg,
+               struct pw_err *e)
+{
+    struct parse_out po = { .json = json };
+    int rc;
+
+    (void)lg;
+    buf_init(&po.b);
+    po.fp = feed_parser_new(strcmp(what, "-") == 0 ? "(stdin)" : what,
+                            parse_entry, &po);
+    if (strstr(what, "://"))
+        rc = parse_url(&po, what, e);
+    else
+        rc = parse_stream(&po, what, e);
+    if (rc == 0)
+        rc = feed_parser_finish(po.fp, e);
+    if (fflush(stdout) != 0 || ferror(stdout))
+        rc = pw_errf(e, "stdout: write error");
+    feed_parser_free(po.fp);
+    buf_fini(&po.b);
+    return rc;
+}

@@ -1,0 +1,1419 @@
+/* store.c: the one SQLite file. Schema and forward migrations, merging
+ * upserts (one paper however many sources, days and versions bring it),
+ * scores, the atomic notified mark, queries, source state and FTS5.
+ *
+ * Statements used without a callback are prepared once and cached in
+ * struct store (reset after every use, so no read snapshot stays open);
+ * those that call back into the caller (list, scores, search) are prepared
+ * per call, so a callback may use the store again. */
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include <cJSON.h>
+#include <sqlite3.h>
+
+#include "ident.h"
+#include "json.h"
+#include "store.h"
+
+/* Migrations: entry i takes the schema from user_version i to i + 1. Only
+ * ever append. */
+static const char *const migrations[] = {
+    /* 0 -> 1 */
+    "CREATE TABLE papers ("
+    " id INTEGER PRIMARY KEY,"
+    " key TEXT UNIQUE NOT NULL,"
+    " arxiv_id TEXT, version INTEGER NOT NULL DEFAULT 0, doi TEXT,"
+    " entry_id TEXT, title TEXT, abstract TEXT, url TEXT, pdf_url TEXT,"
+    " authors TEXT, categories TEXT,"      /* JSON arrays of strings */
+    " published INTEGER, updated INTEGER," /* UTC seconds */
+    " announce TEXT, comment TEXT, journal_ref TEXT,"
+    " extras TEXT," /* JSON object */
+    " first_seen INTEGER NOT NULL, last_seen INTEGER NOT NULL,"
+    " changed_at INTEGER NOT NULL,"
+    " score REAL NOT NULL DEFAULT 0,"
+    " score_hash TEXT," /* NULL: needs scoring */
+    " notified_at INTEGER,"
+    " hidden INTEGER NOT NULL DEFAULT 0);"
+    "CREATE INDEX papers_by_score ON papers(score DESC, first_seen DESC);"
+    "CREATE INDEX papers_by_first_seen ON papers(first_seen);"
+    "CREATE INDEX papers_unscored ON papers(id) WHERE score_hash IS NULL;"
+    "CREATE INDEX papers_by_doi ON papers(doi) WHERE doi IS NOT NULL;"
+    "CREATE TABLE paper_sources ("
+    " paper_id INTEGER NOT NULL REFERENCES papers(id) ON DELETE CASCADE,"
+    " source TEXT NOT NULL,"
+    " first_seen INTEGER NOT NULL, last_seen INTEGER NOT NULL,"
+    " announce TEXT, extras TEXT,"
+    " PRIMARY KEY (paper_id, source)) WITHOUT ROWID;"
+    "CREATE TABLE rule_scores ("
+    " paper_id INTEGER NOT NULL REFERENCES papers(id) ON DELETE CASCADE,"
+    " rule TEXT NOT NULL, score REAL NOT NULL, reason TEXT,"
+    " PRIMARY KEY (paper_id, rule)) WITHOUT ROWID;"
+    "CREATE TABLE events ("
+    " id INTEGER PRIMARY KEY,"
+    " paper_id INTEGER REFERENCES papers(id) ON DELETE CASCADE,"
+    " kind TEXT NOT NULL, at INTEGER NOT NULL, detail TEXT);"
+    "CREATE INDEX events_by_paper ON events(paper_id, kind);"
+    "CREATE INDEX events_by_time ON events(at);"
+    "CREATE TABLE sources ("
+    " name TEXT PRIMARY KEY, url TEXT, etag TEXT, last_modified TEXT,"
+    " last_fetch INTEGER, last_status TEXT, last_error TEXT,"
+    " items_last INTEGER, failures INTEGER, next_due INTEGER);"
+    "CREATE VIRTUAL TABLE papers_fts USING fts5(title, authors, abstract,"
+    " content='papers', content_rowid='id',"
+    " tokenize='porter unicode61 remove_diacritics 2');"
+    "CREATE TRIGGER papers_fts_ai AFTER INSERT ON papers BEGIN"
+    " INSERT INTO papers_fts(rowid, title, authors, abstract)"
+    " VALUES (new.id, new.title, new.authors, new.abstract); END;"
+    "CREATE TRIGGER papers_fts_ad AFTER DELETE ON papers BEGIN"
+    " INSERT INTO papers_fts(papers_fts, rowid, title, authors, abstract)"
+    " VALUES ('delete', old.id, old.title, old.authors, old.abstract); END;"
+    "CREATE TRIGGER papers_fts_au AFTER UPDATE OF title, authors, abstract"
+    " ON papers BEGIN"
+    " INSERT INTO papers_fts(papers_fts, rowid, title, authors, abstract)"
+    " VALUES ('delete', old.id, old.title, old.authors, old.abstract);"
+    " INSERT INTO papers_fts(rowid, title, authors, abstract)"
+    " VALUES (new.id, new.title, new.authors, new.abstract); END;",
+};
+
+#define SCHEMA_VERSION ((int)(sizeof(migrations) / sizeof(migrations[0])))
+
+/* The columns a struct store_row is read from, in the order of enum col. */
+#define ROW_COLS                                                               \
+    "id, key, arxiv_id, version, doi, entry_id, title, abstract, url, "        \
+    "pdf_url, authors, categories, published, updated, announce, comment, "    \
+    "journal_ref, extras, score, score_hash IS NOT NULL, first_seen, "         \
+    "last_seen, changed_at, notified_at, hidden"
+
+enum col {
+    C_ID,
+    C_KEY,
+    C_ARXIV,
+    C_VERSION,
+    C_DOI,
+    C_ENTRY,
+    C_TITLE,
+    C_ABSTRACT,
+    C_URL,
+    C_PDF,
+    C_AUTHORS,
+    C_CATS,
+    C_PUBLISHED,
+    C_UPDATED,
+    C_ANNOUNCE,
+    C_COMMENT,
+    C_JREF,
+    C_EXTRAS,
+    C_SCORE,
+    C_SCORED,
+    C_FIRST,
+    C_LAST,
+    C_CHANGED,
+    C_NOTIFIED,
+    C_HIDDEN
+};
+
+/* ?17 as a JSON object, else NULL. CASE evaluates lazily, so json_type never
+ * sees invalid text. */
+#define EXTRAS_IN                                                              \
+    "CASE WHEN NOT coalesce(json_valid(?17), 0) THEN NULL "                    \
+    "WHEN json_type(?17) <> 'object' THEN NULL ELSE json(?17) END"
+
+/* Stored extras patched with ?17 (RFC 7386: incoming keys override). */
+#define EXTRAS_MERGE                                                           \
+    "CASE WHEN NOT coalesce(json_valid(?17), 0) THEN extras "                  \
+    "WHEN json_type(?17) <> 'object' THEN extras "                             \
+    "WHEN NOT coalesce(json_valid(extras), 0) THEN json(?17) "                 \
+    "WHEN json_type(extras) <> 'object' THEN json(?17) "                       \
+    "ELSE json_patch(extras, ?17) END"
+
+/* Cached statements. bind_paper() fills ?2..?17 of Q_INSERT and Q_UPDATE. */
+enum q {
+    Q_BY_KEY,
+    Q_BY_ID,
+    Q_BY_DOI,
+    Q_INSERT,
+    Q_UPDATE,
+    Q_SEEN,
+    Q_SOURCES,
+    Q_UNSCORED,
+    Q_UNSCORE_ALL,
+    Q_DEL_SCORES,
+    Q_ADD_SCORE,
+    Q_SET_SCORE,
+    Q_MARK,
+    Q_EVENT,
+    Q_HIDE,
+    Q_SRC_GET,
+    Q_SRC_PUT,
+    Q_COUNT,
+    Q_MAX
+};
+
+static const char *const sql[Q_MAX] = {
+    [Q_BY_KEY] = "SELECT " ROW_COLS " FROM papers WHERE key = ?1",
+    [Q_BY_ID] = "SELECT " ROW_COLS " FROM papers WHERE id = ?1",
+    [Q_BY_DOI] = "SELECT " ROW_COLS " FROM papers WHERE doi = ?1"
+                 " ORDER BY id LIMIT 1",
+    [Q_INSERT] =
+        "INSERT INTO papers (key, arxiv_id, version, doi, entry_id, title,"
+        " abstract, url, pdf_url, authors, categories, published, updated,"
+        " announce, comment, journal_ref, extras, first_seen, last_seen,"
+        " changed_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,"
+        " ?12, ?13, ?14, ?15, ?16, " EXTRAS_IN ", ?18, ?18, ?18)",
+    [Q_UPDATE] =
+        "UPDATE papers SET arxiv_id = ?2, version = ?3, doi = ?4,"
+        " entry_id = ?5, title = ?6, abstract = ?7, url = ?8, pdf_url = ?9,"
+        " authors = ?10, categories = ?11, published = ?12, updated = ?13,"
+        " announce = coalesce(announce, ?14), comment = ?15,"
+        " journal_ref = ?16, extras = " EXTRAS_MERGE ", last_seen = ?18,"
+        " changed_at = CASE WHEN ?19 THEN ?18 ELSE changed_at END,"
+        " score_hash = CASE WHEN ?19 THEN NULL ELSE score_hash END"
+        " WHERE id = ?1",
+    [Q_SEEN] =
+        "INSERT INTO paper_sources (paper_id, source, first_seen, last_seen,"
+        " announce, extras) VALUES (?1, ?2, ?18, ?18, ?14, " EXTRAS_IN ")"
+        " ON CONFLICT (paper_id, source) DO UPDATE SET"
+        " last_seen = excluded.last_seen,"
+        " announce = coalesce(excluded.announce, announce),"
+        " extras = coalesce(excluded.extras, extras)",
+    [Q_SOURCES] = "SELECT source FROM paper_sources WHERE paper_id = ?1"
+                  " ORDER BY first_seen, source",
+    [Q_UNSCORED] = "SELECT id FROM papers WHERE score_hash IS NULL"
+                   " ORDER BY id",
+    [Q_UNSCORE_ALL] = "UPDATE papers SET score_hash = NULL"
+                      " WHERE score_hash IS NOT NULL",
+    [Q_DEL_SCORES] = "DELETE FROM rule_scores WHERE paper_id = ?1",
+    [Q_ADD_SCORE] = "INSERT INTO rule_scores (paper_id, rule, score, reason)"
+                    " VALUES (?1, ?2, ?3, ?4)",
+    [Q_SET_SCORE] = "UPDATE papers SET score = ?2, score_hash = ?3"
+                    " WHERE id = ?1",
+    [Q_MARK] = "UPDATE papers SET notified_at = ?2"
+               " WHERE id = ?1 AND notified_at IS NULL",
+    [Q_EVENT] = "INSERT INTO events (paper_id, kind, at, detail)"
+                " VALUES (?1, ?2, ?3, ?4)",
+    [Q_HIDE] = "UPDATE papers SET hidden = ?2 WHERE id = ?1",
+    [Q_SRC_GET] = "SELECT url, etag, last_modified, last_fetch, last_status,"
+                  " last_error, items_last, failures, next_due"
+                  " FROM sources WHERE name = ?1",
+    [Q_SRC_PUT] =
+        "INSERT INTO sources (name, url, etag, last_modified, last_fetch,"
+        " last_status, last_error, items_last, failures, next_due)"
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
+        " ON CONFLICT (name) DO UPDATE SET url = excluded.url,"
+        " etag = excluded.etag, last_modified = excluded.last_modified,"
+        " last_fetch = excluded.last_fetch,"
+        " last_status = excluded.last_status,"
+        " last_error = excluded.last_error,"
+        " items_last = excluded.items_last, failures = excluded.failures,"
+        " next_due = excluded.next_due",
+    [Q_COUNT] = "SELECT count(*) FROM papers",
+};
+
+#define SQL_LIST                                                               \
+    "SELECT " ROW_COLS " FROM papers WHERE first_seen >= ?1"                   \
+    " AND (?2 IS NULL OR score >= ?2) AND (?3 OR hidden = 0)"                  \
+    " ORDER BY score DESC, first_seen DESC, id DESC LIMIT ?4"
+
+#define SQL_SCORES                                                             \
+    "SELECT rule, score, reason FROM rule_scores WHERE paper_id = ?1"          \
+    " ORDER BY abs(score) DESC, rule"
+
+/* Title weighs most, then authors, then the abstract. */
+#define SQL_SEARCH                                                             \
+    "SELECT " ROW_COLS " FROM papers JOIN (SELECT rowid AS fid,"               \
+    " bm25(papers_fts, 10.0, 5.0, 1.0) AS rank FROM papers_fts"                \
+    " WHERE papers_fts MATCH ?1 ORDER BY rank LIMIT ?2) ON id = fid"           \
+    " ORDER BY rank"
+
+struct store {
+    sqlite3 *db;             /* owned */
+    char *path;              /* owned */
+    int depth;               /* open transaction + savepoints */
+    sqlite3_stmt *st[Q_MAX]; /* owned, prepared on first use */
+};
+
+/* --- errors and statements --- */
+
+static int dberrf(struct store *s, struct pw_err *e, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* "path: what: sqlite's message"; returns -1. */
+static int
+dberrf(struct store *s, struct pw_err *e, const char *fmt, ...)
+{
+    char what[512];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof(what), fmt, ap);
+    va_end(ap);
+    return pw_errf(e, "%s: %s: %s", s->path, what, sqlite3_errmsg(s->db));
+}
+
+static sqlite3_stmt *
+stmt(struct store *s, enum q q, struct pw_err *e)
+{
+    if (s->st[q] == NULL &&
+        sqlite3_prepare_v3(s->db, sql[q], -1, SQLITE_PREPARE_PERSISTENT,
+                           &s->st[q], NULL) != SQLITE_OK) {
+        dberrf(s, e, "prepare");
+        return NULL;
+    }
+    return s->st[q];
+}
+
+/* Give a cached statement back: reset ends its read, bindings dropped. */
+static void
+release(sqlite3_stmt *st)
+{
+    if (st == NULL)
+        return;
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+}
+
+static sqlite3_stmt *
+prepare(struct store *s, const char *text, struct pw_err *e)
+{
+    sqlite3_stmt *st = NULL;
+
+    if (sqlite3_prepare_v2(s->db, text, -1, &st, NULL) != SQLITE_OK) {
+        dberrf(s, e, "prepare");
+        sqlite3_finalize(st);
+        return NULL;
+    }
+    return st;
+}
+
+static int
+exec(struct store *s, const char *text, const char *what, struct pw_err *e)
+{
+    if (sqlite3_exec(s->db, text, NULL, NULL, NULL) != SQLITE_OK)
+        return dberrf(s, e, "%s", what);
+    return 0;
+}
+
+static void
+bind_str(sqlite3_stmt *st, int i, const char *v)
+{
+    if (str_empty(v))
+        sqlite3_bind_null(st, i);
+    else
+        sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
+}
+
+/* 0 (unknown) is stored as NULL. */
+static void
+bind_time(sqlite3_stmt *st, int i, int64_t t)
+{
+    if (t == 0)
+        sqlite3_bind_null(st, i);
+    else
+        sqlite3_bind_int64(st, i, t);
+}
+
+static void
+bind_strv(sqlite3_stmt *st, int i, const struct strv *sv)
+{
+    struct buf b;
+
+    if (sv->n == 0) {
+        sqlite3_bind_null(st, i);
+        return;
+    }
+    buf_init(&b);
+    json_add_strv(&b, sv);
+    sqlite3_bind_text(st, i, b.p, (int)b.len, SQLITE_TRANSIENT);
+    buf_fini(&b);
+}
+
+static char *
+col_str(sqlite3_stmt *st, int i)
+{
+    const unsigned char *t = sqlite3_column_text(st, i);
+
+    return t ? xstrdup((const char *)t) : NULL;
+}
+
+/* A JSON array of strings into sv; anything else is ignored. */
+static void
+col_strv(sqlite3_stmt *st, int i, struct strv *sv)
+{
+    const unsigned char *t = sqlite3_column_text(st, i);
+    cJSON *a, *it;
+
+    if (t == NULL || (a = cJSON_Parse((const char *)t)) == NULL)
+        return;
+    if (cJSON_IsArray(a)) {
+        cJSON_ArrayForEach(it, a)
+        {
+            if (cJSON_IsString(it))
+                strv_add(sv, it->valuestring);
+        }
+    }
+    cJSON_Delete(a);
+}
+
+/* --- opening --- */
+
+/* mkdir -p of the directory part of path; new directories are 0700. */
+static int
+make_parent(const char *path, struct pw_err *e)
+{
+    char *dir = xstrdup(path), *slash = strrchr(dir, '/'), *q;
+    struct stat sb;
+    int rc = 0, err;
+
+    if (slash == NULL || slash == dir)
+        goto out;
+    *slash = '\0';
+    for (q = dir + 1;; q++) {
+        char c = *q;
+
+        if (c != '/' && c != '\0')
+            continue;
+        *q = '\0';
+        errno = 0;
+        if (mkdir(dir, 0700) < 0 && (err = errno) != EEXIST &&
+            (stat(dir, &sb) < 0 || !S_ISDIR(sb.st_mode))) {
+            rc = pw_errf(e, "%s: creating directory %s: %s", path, dir,
+                         strerror(err));
+            goto out;
+        }
+        *q = c;
+        if (c == '\0')
+            break;
+    }
+out:
+    free(dir);
+    return rc;
+}
+
+static int
+open_db(struct store *s, struct pw_err *e)
+{
+    int err;
+
+    if (sqlite3_open_v2(s->path, &s->db,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
+                        NULL) == SQLITE_OK) {
+        sqlite3_busy_timeout(s->db, 5000);
+        return 0;
+    }
+    if (s->db == NULL)
+        return pw_errf(e, "%s: cannot open: out of memory", s->path);
+    err = sqlite3_system_errno(s->db);
+    if (err != 0)
+        return pw_errf(e, "%s: %s (%s)", s->path, sqlite3_errmsg(s->db),
+                       strerror(err));
+    return pw_errf(e, "%s: %s", s->path, sqlite3_errmsg(s->db));
+}
+
+/* The first read: a file that is not a database fails here, as
+ * "path: file is not a database". */
+static int
+user_version(struct store *s, int *v, struct pw_err *e)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = -1;
+
+    if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL) !=
+            SQLITE_OK ||
+        sqlite3_step(st) != SQLITE_ROW) {
+        pw_errf(e, "%s: %s", s->path, sqlite3_errmsg(s->db));
+        goto out;
+    }
+    *v = sqlite3_column_int(st, 0);
+    rc = 0;
+out:
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static int
+newer(struct store *s, int v, struct pw_err *e)
+{
+    return pw_errf(e,
+                   "%s: schema version %d was made by a newer paperwatch "
+                   "(this one knows up to %d); leaving it untouched",
+                   s->path, v, SCHEMA_VERSION);
+}
+
+/* Steps from the current version up, all in one transaction; the version
+ * is read again inside it, as another process may have migrated. */
+static int
+migrate(struct store *s, struct pw_err *e)
+{
+    char set[64];
+    int v, rc = -1;
+
+    if (store_begin(s, e) < 0)
+        return -1;
+    if (user_version(s, &v, e) < 0)
+        goto out;
+    if (v > SCHEMA_VERSION) {
+        newer(s, v, e);
+        goto out;
+    }
+    for (; v < SCHEMA_VERSION; v++) {
+        if (sqlite3_exec(s->db, migrations[v], NULL, NULL, NULL) != SQLITE_OK) {
+            dberrf(s, e, "migrating the schema to version %d", v + 1);
+            goto out;
+        }
+    }
+    snprintf(set, sizeof(set), "PRAGMA user_version = %d", SCHEMA_VERSION);
+    if (exec(s, set, "setting the schema version", e) < 0)
+        goto out;
+    rc = store_commit(s, e);
+out:
+    if (rc < 0)
+        store_rollback(s);
+    return rc;
+}
+
+struct store *
+store_open(const char *path, struct pw_err *e)
+{
+    struct store *s = xcalloc(1, sizeof(*s));
+    int v, ok = 0;
+
+    s->path = xstrdup(path);
+    if (make_parent(path, e) < 0 || open_db(s, e) < 0)
+        goto out;
+    /* Refuse a newer schema before anything (even WAL mode) writes. */
+    if (user_version(s, &v, e) < 0)
+        goto out;
+    if (v > SCHEMA_VERSION) {
+        newer(s, v, e);
+        goto out;
+    }
+    if (exec(s,
+             "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON;"
+             " PRAGMA synchronous = NORMAL;",
+             "setting up the connection", e) < 0)
+        goto out;
+    if (v < SCHEMA_VERSION && migrate(s, e) < 0)
+        goto out;
+    ok = 1;
+out:
+    if (!ok) {
+        store_close(s);
+        s = NULL;
+    }
+    return s;
+}
+
+void
+store_close(struct store *s)
+{
+    if (s == NULL)
+        return;
+    for (int i = 0; i < Q_MAX; i++)
+        sqlite3_finalize(s->st[i]);
+    sqlite3_close_v2(s->db); /* rolls back an open transaction */
+    free(s->path);
+    free(s);
+}
+
+const char *
+store_path(const struct store *s)
+{
+    return s->path;
+}
+
+/* --- transactions --- */
+
+/* SQLite ends a transaction by itself on some errors (full disk, I/O). */
+static void
+sync_depth(struct store *s)
+{
+    if (sqlite3_get_autocommit(s->db))
+        s->depth = 0;
+}
+
+int
+store_begin(struct store *s, struct pw_err *e)
+{
+    char q[48];
+
+    sync_depth(s);
+    if (s->depth == 0)
+        snprintf(q, sizeof(q), "BEGIN IMMEDIATE");
+    else
+        snprintf(q, sizeof(q), "SAVEPOINT sp%d", s->depth);
+    if (exec(s, q, s->depth ? "savepoint" : "begin", e) < 0)
+        return -1;
+    s->depth++;
+    return 0;
+}
+
+int
+store_commit(struct store *s, struct pw_err *e)
+{
+    char q[48];
+
+    sync_depth(s);
+    if (s->depth == 0)
+        return pw_errf(e, "%s: commit: no transaction is open", s->path);
+    if (s->depth == 1)
+        snprintf(q, sizeof(q), "COMMIT");
+    else
+        snprintf(q, sizeof(q), "RELEASE sp%d", s->depth - 1);
+    if (exec(s, q, "commit", e) < 0) {
+        store_rollback(s);
+        return -1;
+    }
+    s->depth--;
+    return 0;
+}
+
+int
+store_rollback(struct store *s)
+{
+    char q[64];
+
+    sync_depth(s);
+    if (s->depth == 0)
+        return 0;
+    s->depth--;
+    if (s->depth == 0)
+        snprintf(q, sizeof(q), "ROLLBACK");
+    else
+        snprintf(q, sizeof(q), "ROLLBACK TO sp%d; RELEASE sp%d", s->depth,
+                 s->depth);
+    if (sqlite3_exec(s->db, q, NULL, NULL, NULL) != SQLITE_OK) {
+        sync_depth(s);
+        return -1;
+    }
+    return 0;
+}
+
+/* --- rows --- */
+
+void
+store_row_init(struct store_row *r)
+{
+    memset(r, 0, sizeof(*r));
+    paper_init(&r->p);
+    strv_init(&r->sources);
+}
+
+void
+store_row_fini(struct store_row *r)
+{
+    paper_fini(&r->p);
+    strv_fini(&r->sources);
+    store_row_init(r);
+}
+
+static void
+row_paper(sqlite3_stmt *st, struct paper *p)
+{
+    p->key = col_str(st, C_KEY);
+    p->arxiv_id = col_str(st, C_ARXIV);
+    p->version = sqlite3_column_int(st, C_VERSION);
+    p->doi = col_str(st, C_DOI);
+    p->entry_id = col_str(st, C_ENTRY);
+    p->title = col_str(st, C_TITLE);
+    p->abstract = col_str(st, C_ABSTRACT);
+    p->url = col_str(st, C_URL);
+    p->pdf_url = col_str(st, C_PDF);
+    col_strv(st, C_AUTHORS, &p->authors);
+    col_strv(st, C_CATS, &p->categories);
+    p->published = sqlite3_column_int64(st, C_PUBLISHED);
+    p->updated = sqlite3_column_int64(st, C_UPDATED);
+    p->announce = col_str(st, C_ANNOUNCE);
+    p->comment = col_str(st, C_COMMENT);
+    p->journal_ref = col_str(st, C_JREF);
+    p->extras = col_str(st, C_EXTRAS);
+}
+
+/* The current row of a ROW_COLS statement into r (sources not read). */
+static void
+row_read(sqlite3_stmt *st, struct store_row *r)
+{
+    store_row_fini(r);
+    r->id = sqlite3_column_int64(st, C_ID);
+    row_paper(st, &r->p);
+    r->score = sqlite3_column_double(st, C_SCORE);
+    r->scored = sqlite3_column_int(st, C_SCORED);
+    r->first_seen = sqlite3_column_int64(st, C_FIRST);
+    r->last_seen = sqlite3_column_int64(st, C_LAST);
+    r->changed_at = sqlite3_column_int64(st, C_CHANGED);
+    r->notified_at = sqlite3_column_int64(st, C_NOTIFIED);
+    r->hidden = sqlite3_column_int(st, C_HIDDEN);
+}
+
+static int
+row_sources(struct store *s, struct store_row *r, struct pw_err *e)
+{
+    sqlite3_stmt *st;
+    int rc = -1, step;
+
+    if ((st = stmt(s, Q_SOURCES, e)) == NULL)
+        return -1;
+    sqlite3_bind_int64(st, 1, r->id);
+    while ((step = sqlite3_step(st)) == SQLITE_ROW)
+        strv_add(&r->sources, (const char *)sqlite3_column_text(st, 0));
+    if (step != SQLITE_DONE) {
+        dberrf(s, e, "sources of paper %lld", (long long)r->id);
+        goto out;
+    }
+    rc = 0;
+out:
+    release(st);
+    return rc;
+}
+
+/* One row by a Q_BY_* statement, keyed by text (or id when text is NULL).
+ * 1 found, 0 not, -1 error. */
+static int
+fetch(struct store *s, enum q q, const char *text, int64_t id,
+      struct store_row *r, struct pw_err *e)
+{
+    sqlite3_stmt *st;
+    int rc = -1, step;
+
+    if ((st = stmt(s, q, e)) == NULL)
+        return -1;
+    if (text)
+        sqlite3_bind_text(st, 1, text, -1, SQLITE_TRANSIENT);
+    else
+        sqlite3_bind_int64(st, 1, id);
+    step = sqlite3_step(st);
+    if (step == SQLITE_ROW) {
+        row_read(st, r);
+        rc = 1;
+    } else if (step == SQLITE_DONE) {
+        rc = 0;
+    } else {
+        dberrf(s, e, "reading paper %s", text ? text : "by id");
+    }
+    release(st);
+    return rc;
+}
+
+/* --- upsert --- */
+
+/* ?2..?17 of Q_INSERT and Q_UPDATE (and ?14, ?17 of Q_SEEN) */
+static void
+bind_paper(sqlite3_stmt *st, const struct paper *p)
+{
+    bind_str(st, 2, p->arxiv_id);
+    sqlite3_bind_int(st, 3, p->version);
+    bind_str(st, 4, p->doi);
+    bind_str(st, 5, p->entry_id);
+    bind_str(st, 6, p->title);
+    bind_str(st, 7, p->abstract);
+    bind_str(st, 8, p->url);
+    bind_str(st, 9, p->pdf_url);
+    bind_strv(st, 10, &p->authors);
+    bind_strv(st, 11, &p->categories);
+    bind_time(st, 12, p->published);
+    bind_time(st, 13, p->updated);
+    bind_str(st, 14, p->announce);
+    bind_str(st, 15, p->comment);
+    bind_str(st, 16, p->journal_ref);
+    bind_str(st, 17, p->extras);
+}
+
+static int
+insert_paper(struct store *s, const struct paper *p, int64_t now, int64_t *id,
+             struct pw_err *e)
+{
+    sqlite3_stmt *st;
+    int rc = -1;
+
+    if ((st = stmt(s, Q_INSERT, e)) == NULL)
+        return -1;
+    sqlite3_bind_text(st, 1, p->key, -1, SQLITE_TRANSIENT);
+    bind_paper(st, p);
+    sqlite3_bind_int64(st, 18, now);
+    if (sqlite3_step(st) != SQLITE_DONE) {
+        dberrf(s, e, "adding %s", p->key);
+        goto out;
+    }
+    *id = sqlite3_last_insert_rowid(s->db);
+    rc = 0;
+out:
+    release(st);
+    return rc;
+}
+
+/* The value to keep: an empty one never wins over a present one. */
+static char *
+pick(char *stored, char *in, int prefer_in)
+{
+    if (str_empty(in))
+        return stored;
+    if (str_empty(stored))
+        return in;
+    return prefer_in ? in : stored;
+}
+
+static struct strv
+pick_strv(const struct strv *stored, const struct strv *in, int prefer_in)
+{
+    if (in->n == 0)
+        return *stored;
+    if (stored->n == 0)
+        return *in;
+    return prefer_in ? *in : *stored;
+}
+
+static int64_t
+earliest(int64_t a, int64_t b)
+{
+    return a == 0 ? b : b == 0 ? a : a < b ? a : b;
+}
+
+static int
+same_str(const char *a, const char *b)
+{
+    return strcmp(a ? a : "", b ? b : "") == 0;
+}
+
+static int
+same_strv(const struct strv *a, const struct strv *b)
+{
+    if (a->n != b->n)
+        return 0;
+    for (size_t i = 0; i < a->n; i++)
+        if (strcmp(a->v[i], b->v[i]) != 0)
+            return 0;
+    return 1;
+}
+
+/* The merged record: a borrowed view of old and in, never paper_fini'd.
+ * A lower incoming version keeps the stored text; otherwise incoming
+ * non-empty values win. announce and extras are merged in SQL. */
+static void
+merge(const struct paper *old, const struct paper *in, struct paper *m)
+{
+    int pi = in->version >= old->version;
+
+    *m = *in;
+    m->arxiv_id = pick(old->arxiv_id, in->arxiv_id, pi);
+    m->version = pi ? in->version : old->version;
+    m->doi = pick(old->doi, in->doi, pi);
+    m->entry_id = pick(old->entry_id, in->entry_id, pi);
+    m->title = pick(old->title, in->title, pi);
+    m->abstract = pick(old->abstract, in->abstract, pi);
+    m->url = pick(old->url, in->url, pi);
+    m->pdf_url = pick(old->pdf_url, in->pdf_url, pi);
+    m->authors = pick_strv(&old->authors, &in->authors, pi);
+    m->categories = pick_strv(&old->categories, &in->categories, pi);
+    m->published = earliest(old->published, in->published);
+    m->updated = in->updated > old->updated ? in->updated : old->updated;
+    m->comment = pick(old->comment, in->comment, pi);
+    m->journal_ref = pick(old->journal_ref, in->journal_ref, pi);
+}
+
+/* UPDATED: a higher version than a known stored one, or changed title,
+ * abstract, authors or categories. */
+static enum store_outcome
+outcome_of(const struct paper *old, const struct paper *in,
+           const struct paper *m)
+{
+    if (old->version > 0 && in->version > old->version)
+        return STORE_UPDATED;
+    if (!same_str(old->title, m->title) ||
+        !same_str(old->abstract, m->abstract) ||
+        !same_strv(&old->authors, &m->authors) ||
+        !same_strv(&old->categories, &m->categories))
+        return STORE_UPDATED;
+    return STORE_UNCHANGED;
+}
+
+static int
+update_paper(struct store *s, const struct store_row *old,
+             const struct paper *in, int64_t now, enum store_outcome *outcome,
+             struct pw_err *e)
+{
+    sqlite3_stmt *st;
+    struct paper m;
+    int rc = -1;
+
+    merge(&old->p, in, &m);
+    *outcome = outcome_of(&old->p, in, &m);
+    if ((st = stmt(s, Q_UPDATE, e)) == NULL)
+        return -1;
+    sqlite3_bind_int64(st, 1, old->id);
+    bind_paper(st, &m); /* announce and extras: in's, merged in SQL */
+    sqlite3_bind_int64(st, 18, now);
+    sqlite3_bind_int(st, 19, *outcome == STORE_UPDATED);
+    if (sqlite3_step(st) != SQLITE_DONE) {
+        dberrf(s, e, "updating %s", in->key);
+        goto out;
+    }
+    rc = 0;
+out:
+    release(st);
+    return rc;
+}
+
+static int
+seen_in(struct store *s, int64_t id, const char *source, const struct paper *p,
+        int64_t now, struct pw_err *e)
+{
+    sqlite3_stmt *st;
+    int rc = -1;
+
+    if ((st = stmt(s, Q_SEEN, e)) == NULL)
+        return -1;
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_text(st, 2, source, -1, SQLITE_TRANSIENT);
+    bind_str(st, 14, p->announce);
+    bind_str(st, 17, p->extras);
+    sqlite3_bind_int64(st, 18, now);
+    if (sqlite3_step(st) != SQLITE_DONE) {
+        dberrf(s, e, "recording %s as seen in %s", p->key, source);
+        goto out;
+    }
+    rc = 0;
+out:
+    release(st);
+    return rc;
+}
+
+int
+store_upsert_paper(struct store *s, const struct paper *p, const char *source,
+                   int64_t now, enum store_outcome *outcome, struct pw_err *e)
+{
+    struct store_row old;
+    int64_t id;
+    int rc = -1, began = 0, found;
+
+    store_row_init(&old);
+    if (str_empty(p->key)) {
+        pw_errf(e, "%s: cannot store a paper without a key (title: %s)",
+                s->path, p->title ? p->title : "none");
+        goto out;
+    }
+    if (store_begin(s, e) < 0)
+        goto out;
+    began = 1;
+    if ((found = fetch(s, Q_BY_KEY, p->key, 0, &old, e)) < 0)
+        goto out;
+    if (found) {
+        id = old.id;
+        if (update_paper(s, &old, p, now, outcome, e) < 0)
+            goto out;
+    } else {
+        *outcome = STORE_NEW;
+        if (insert_paper(s, p, now, &id, e) < 0)
+            goto out;
+    }
+    if (!str_empty(source) && seen_in(s, id, source, p, now, e) < 0)
+        goto out;
+    began = 0; /* commit rolls back itself on failure */
+    rc = store_commit(s, e);
+out:
+    if (began)
+        store_rollback(s);
+    store_row_fini(&old);
+    return rc;
+}
+
+/* --- scores and marks --- */
+
+/* Run a cached statement that returns no rows; *changes gets the count of
+ * rows it touched (may be NULL). */
+static int
+run(struct store *s, sqlite3_stmt *st, int *changes)
+{
+    int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
+
+    if (rc == 0 && changes)
+        *changes = sqlite3_changes(s->db);
+    return rc;
+}
+
+int
+store_unscored(struct store *s, int64_t **ids, size_t *n, struct pw_err *e)
+{
+    sqlite3_stmt *st;
+    size_t cap = 0;
+    int rc = -1, step;
+
+    *ids = NULL;
+    *n = 0;
+    if ((st = stmt(s, Q_UNSCORED, e)) == NULL)
+        return -1;
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        if (*n == cap) {
+            cap = cap ? cap * 2 : 64;
+            *ids = xrealloc(*ids, cap * sizeof(**ids));
+        }
+        (*ids)[(*n)++] = sqlite3_column_int64(st, 0);
+    }
+    if (step != SQLITE_DONE) {
+        dberrf(s, e, "listing unscored papers");
+        free(*ids);
+        *ids = NULL;
+        *n = 0;
+        goto out;
+    }
+    rc = 0;
+out:
+    release(st);
+    return rc;
+}
+
+int
+store_unscore_all(struct store *s, struct pw_err *e)
+{
+    sqlite3_stmt *st;
+    int rc = 0;
+
+    if ((st = stmt(s, Q_UNSCORE_ALL, e)) == NULL)
+        return -1;
+    if (run(s, st, NULL) < 0)
+        rc = dberrf(s, e, "marking all papers unscored");
+    release(st);
+    return rc;
+}
+
+static int
+add_score(struct store *s, int64_t id, const struct rule_score *sc,
+          struct pw_err *e)
+{
+    sqlite3_stmt *st;
+    int rc = 0;
+
+    if ((st = stmt(s, Q_ADD_SCORE, e)) == NULL)
+        return -1;
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_text(st, 2, sc->rule, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_double(st, 3, sc->score);
+    bind_str(st, 4, sc->reason);
+    if (run(s, st, NULL) < 0)
+        rc = dberrf(s, e, "score of paper %lld by rule '%s'", (long long)id,
+                    sc->rule);
+    release(st);
+    return rc;
+}
+
+static int
+set_total(struct store *s, int64_t id, const char *hash, double total,
+          struct pw_err *e)
+{
+    sqlite3_stmt *st;
+    int rc = 0, n = 0;
+
+    if ((st = stmt(s, Q_SET_SCORE, e)) == NULL)
+        return -1;
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_double(st, 2, total);
+    sqlite3_bind_text(st, 3, hash ? hash : "", -1, SQLITE_TRANSIENT);
+    if (run(s, st, &n) < 0)
+        rc = dberrf(s, e, "score of paper %lld", (long long)id);
+    else if (n != 1)
+        rc = pw_errf(e, "%s: score of paper %lld: no such paper", s->path,
+                     (long long)id);
+    release(st);
+    return rc;
+}
+
+int
+store_set_scores(struct store *s, int64_t id, const char *ruleset_hash,
+                 const struct rule_score *sc, size_t n, double total,
+                 struct pw_err *e)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = -1;
+
+    if (isnan(total))
+        return pw_errf(e, "%s: score of paper %lld is not a number", s->path,
+                       (long long)id);
+    if (store_begin(s, e) < 0)
+        return -1;
+    if ((st = stmt(s, Q_DEL_SCORES, e)) == NULL)
+        goto out;
+    sqlite3_bind_int64(st, 1, id);
+    if (run(s, st, NULL) < 0) {
+        dberrf(s, e, "clearing scores of paper %lld", (long long)id);
+        goto out;
+    }
+    for (size_t i = 0; i < n; i++) {
+        /* sparse: a rule that did not contribute leaves no row */
+        if (sc[i].score == 0 || isnan(sc[i].score))
+            continue;
+        if (add_score(s, id, &sc[i], e) < 0)
+            goto out;
+    }
+    if (set_total(s, id, ruleset_hash, total, e) < 0)
+        goto out;
+    release(st);
+    st = NULL;
+    return store_commit(s, e);
+out:
+    release(st);
+    store_rollback(s);
+    return rc;
+}
+
+int
+store_add_event(struct store *s, int64_t id, const char *kind, int64_t now,
+                const char *detail, struct pw_err *e)
+{
+    sqlite3_stmt *st;
+    int rc = 0;
+
+    if ((st = stmt(s, Q_EVENT, e)) == NULL)
+        return -1;
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_text(st, 2, kind, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 3, now);
+    bind_str(st, 4, detail);
+    if (run(s, st, NULL) < 0)
+        rc = dberrf(s, e, "event '%s' of paper %lld", kind, (long long)id);
+    release(st);
+    return rc;
+}
+
+/* The UPDATE's WHERE notified_at IS NULL decides, under the write lock
+ * BEGIN IMMEDIATE holds: of two processes, exactly one sees a change. */
+int
+store_mark_notified(struct store *s, int64_t id, int64_t now, struct pw_err *e)
+{
+    sqlite3_stmt *st;
+    int rc = -1, n = 0;
+
+    if (store_begin(s, e) < 0)
+        return -1;
+    if ((st = stmt(s, Q_MARK, e)) == NULL)
+        goto out;
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_int64(st, 2, now);
+    if (run(s, st, &n) < 0) {
+        dberrf(s, e, "marking paper %lld notified", (long long)id);
+        goto out;
+    }
+    release(st);
+    st = NULL;
+    if (n == 1 && store_add_event(s, id, "notified", now, NULL, e) < 0)
+        goto out;
+    if (store_commit(s, e) < 0)
+        return -1;
+    return n == 1;
+out:
+    release(st);
+    store_rollback(s);
+    return rc;
+}
+
+int
+store_set_hidden(struct store *s, int64_t id, int hidden, struct pw_err *e)
+{
+    sqlite3_stmt *st;
+    int rc = 0, n = 0;
+
+    if ((st = stmt(s, Q_HIDE, e)) == NULL)
+        return -1;
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_int(st, 2, hidden != 0);
+    if (run(s, st, &n) < 0)
+        rc = dberrf(s, e, "hiding paper %lld", (long long)id);
+    else if (n != 1)
+        rc = pw_errf(e, "%s: hiding paper %lld: no such paper", s->path,
+                     (long long)id);
+    release(st);
+    return rc;
+}
+
+/* --- reading --- */
+
+/* A key as people type it: any arXiv form -> arxiv:ID, a DOI -> doi:...,
+ * else as given. */
+static void
+normalize_key(const char *key, struct buf *out)
+{
+    char id[512];
+    int v;
+
+    if (ident_arxiv(key, id, sizeof(id), &v))
+        buf_addf(out, "arxiv:%s", id);
+    else if (ident_doi(key, id, sizeof(id)))
+        buf_addf(out, "doi:%s", id);
+    else
+        buf_adds(out, key);
+}
+
+/* By normalized key, then the key as typed, then a DOI among the papers
+ * keyed otherwise. */
+static int
+find_typed(struct store *s, const char *key, struct store_row *r,
+           struct pw_err *e)
+{
+    struct buf k;
+    int rc;
+
+    buf_init(&k);
+    normalize_key(key, &k);
+    rc = fetch(s, Q_BY_KEY, k.p, 0, r, e);
+    if (rc == 0 && strcmp(k.p, key) != 0)
+        rc = fetch(s, Q_BY_KEY, key, 0, r, e);
+    if (rc == 0 && strncmp(k.p, "doi:", 4) == 0)
+        rc = fetch(s, Q_BY_DOI, k.p + 4, 0, r, e);
+    buf_fini(&k);
+    return rc;
+}
+
+int
+store_get(struct store *s, const char *key, struct store_row *r,
+          struct pw_err *e)
+{
+    int rc;
+
+    store_row_fini(r);
+    if (str_empty(key))
+        return 0;
+    if ((rc = find_typed(s, key, r, e)) == 1 && row_sources(s, r, e) < 0)
+        rc = -1;
+    return rc;
+}
+
+int
+store_get_by_id(struct store *s, int64_t id, struct store_row *r,
+                struct pw_err *e)
+{
+    int rc;
+
+    store_row_fini(r);
+    if ((rc = fetch(s, Q_BY_ID, NULL, id, r, e)) == 1 &&
+        row_sources(s, r, e) < 0)
+        rc = -1;
+    return rc;
+}
+
+int
+store_scores(struct store *s, int64_t id, store_score_fn fn, void *ud,
+             struct pw_err *e)
+{
+    sqlite3_stmt *st;
+    int rc = -1, step = SQLITE_DONE, r = 0;
+
+    if ((st = prepare(s, SQL_SCORES, e)) == NULL)
+        return -1;
+    sqlite3_bind_int64(st, 1, id);
+    while (r == 0 && (step = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *reason = (const char *)sqlite3_column_text(st, 2);
+
+        r = fn(ud, (const char *)sqlite3_column_text(st, 0),
+               sqlite3_column_double(st, 1), reason, e);
+    }
+    if (r < 0)
+        goto out;
+    if (r == 0 && step != SQLITE_DONE) {
+        dberrf(s, e, "scores of paper %lld", (long long)id);
+        goto out;
+    }
+    rc = 0;
+out:
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* Step st (ROW_COLS) and hand each row, with its sources, to fn. */
+static int
+each_row(struct store *s, sqlite3_stmt *st, const char *what, store_row_fn fn,
+         void *ud, struct pw_err *e)
+{
+    struct store_row r;
+    int rc = -1, step = SQLITE_DONE, cb = 0;
+
+    store_row_init(&r);
+    while (cb == 0 && (step = sqlite3_step(st)) == SQLITE_ROW) {
+        row_read(st, &r);
+        if (row_sources(s, &r, e) < 0)
+            goto out;
+        cb = fn(ud, &r, e);
+    }
+    if (cb < 0)
+        goto out;
+    if (cb == 0 && step != SQLITE_DONE) {
+        dberrf(s, e, "%s", what);
+        goto out;
+    }
+    rc = 0;
+out:
+    store_row_fini(&r);
+    return rc;
+}
+
+int
+store_list(struct store *s, const struct store_query *q, store_row_fn fn,
+           void *ud, struct pw_err *e)
+{
+    static const struct store_query all;
+    sqlite3_stmt *st;
+    int rc;
+
+    if (q == NULL)
+        q = &all;
+    if ((st = prepare(s, SQL_LIST, e)) == NULL)
+        return -1;
+    sqlite3_bind_int64(st, 1, q->since);
+    if (q->has_min_score)
+        sqlite3_bind_double(st, 2, q->min_score);
+    sqlite3_bind_int(st, 3, q->include_hidden != 0);
+    sqlite3_bind_int64(st, 4, q->limit > 0 ? q->limit : -1);
+    rc = each_row(s, st, "listing papers", fn, ud, e);
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* Each word quoted (so "two-phase" or "C++" is no FTS5 syntax error); a
+ * trailing '*' stays a prefix mark; OR, AND, NOT stay operators. */
+static void
+fts_query(const char *in, struct buf *out)
+{
+    const char *sep = " \t\r\n";
+
+    for (const char *w = in + strspn(in, sep); *w; w += strspn(w, sep)) {
+        size_t n = strcspn(w, sep);
+        int star = n > 1 && w[n - 1] == '*';
+
+        if (out->len)
+            buf_addc(out, ' ');
+        if ((n == 2 && strncmp(w, "OR", 2) == 0) ||
+            (n == 3 &&
+             (strncmp(w, "AND", 3) == 0 || strncmp(w, "NOT", 3) == 0))) {
+            buf_add(out, w, n);
+        } else {
+            buf_addc(out, '"');
+            for (size_t i = 0; i < n - (size_t)star; i++) {
+                if (w[i] == '"')
+                    buf_addc(out, '"');
+                buf_addc(out, w[i]);
+            }
+            buf_adds(out, star ? "\"*" : "\"");
+        }
+        w += n;
+    }
+}
+
+int
+store_search(struct store *s, const char *query, long limit, store_row_fn fn,
+             void *ud, struct pw_err *e)
+{
+    sqlite3_stmt *st;
+    struct buf q;
+    int rc = -1;
+
+    buf_init(&q);
+    fts_query(query ? query : "", &q);
+    if (q.len == 0) {
+        rc = 0; /* nothing asked, nothing found */
+        goto out;
+    }
+    if ((st = prepare(s, SQL_SEARCH, e)) == NULL)
+        goto out;
+    sqlite3_bind_text(st, 1, q.p, (int)q.len, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 2, limit > 0 ? limit : -1);
+    rc = each_row(s, st, "searching", fn, ud, e);
+    sqlite3_finalize(st);
+out:
+    buf_fini(&q);
+    return rc;
+}
+
+int
+store_count_papers(struct store *s, long *n, struct pw_err *e)
+{
+    sqlite3_stmt *st;
+    int rc = 0;
+
+    if ((st = stmt(s, Q_COUNT, e)) == NULL)
+        return -1;
+    if (sqlite3_step(st) == SQLITE_ROW)
+        *n = (long)sqlite3_column_int64(st, 0);
+    else
+        rc = dberrf(s, e, "counting papers");
+    release(st);
+    return rc;
+}
+
+/* --- source state --- */
+
+void
+source_state_init(struct source_state *st)
+{
+    memset(st, 0, sizeof(*st));
+}
+
+void
+source_state_fini(struct source_state *st)
+{
+    free(st->url);
+    free(st->etag);
+    free(st->last_modified);
+    free(st->last_status);
+    free(st->last_error);
+    source_state_init(st);
+}
+
+int
+store_source_get(struct store *s, const char *name, struct source_state *ss,
+                 struct pw_err *e)
+{
+    sqlite3_stmt *st;
+    int rc = -1, step;
+
+    source_state_fini(ss);
+    if ((st = stmt(s, Q_SRC_GET, e)) == NULL)
+        return -1;
+    sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
+    step = sqlite3_step(st);
+    if (step == SQLITE_ROW) {
+        ss->url = col_str(st, 0);
+        ss->etag = col_str(st, 1);
+        ss->last_modified = col_str(st, 2);
+        ss->last_fetch = sqlite3_column_int64(st, 3);
+        ss->last_status = col_str(st, 4);
+        ss->last_error = col_str(st, 5);
+        ss->items_last = (long)sqlite3_column_int64(st, 6);
+        ss->failures = (long)sqlite3_column_int64(st, 7);
+        ss->next_due = sqlite3_column_int64(st, 8);
+        rc = 1;
+    } else if (step == SQLITE_DONE) {
+        rc = 0;
+    } else {
+        dberrf(s, e, "reading the state of source %s", name);
+    }
+    release(st);
+    return rc;
+}
+
+int
+store_source_put(struct store *s, const char *name,
+                 const struct source_state *ss, struct pw_err *e)
+{
+    sqlite3_stmt *st;
+    int rc = 0;
+
+    if ((st = stmt(s, Q_SRC_PUT, e)) == NULL)
+        return -1;
+    sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
+    bind_str(st, 2, ss->url);
+    bind_str(st, 3, ss->etag);
+    bind_str(st, 4, ss->last_modified);
+    sqlite3_bind_int64(st, 5, ss->last_fetch);
+    bind_str(st, 6, ss->last_status);
+    bind_str(st, 7, ss->last_error);
+    sqlite3_bind_int64(st, 8, ss->items_last);
+    sqlite3_bind_int64(st, 9, ss->failures);
+    sqlite3_bind_int64(st, 10, ss->next_due);
+    if (run(s, st, NULL) < 0)
+        rc = dberrf(s, e, "saving the state of source %s", name);
+    release(st);
+    return rc;
+}

@@ -1,0 +1,149 @@
+/* store.h: the one SQLite file: papers, where each was seen, per-rule
+ * scores, events, source state. Knows nothing of HTTP or Lua. */
+#ifndef PW_STORE_H
+#define PW_STORE_H
+
+#include <stdint.h>
+
+#include "paper.h"
+#include "util.h"
+
+struct store;
+
+enum store_outcome {
+    STORE_UNCHANGED = 0,
+    STORE_NEW,
+    STORE_UPDATED,      /* new version or changed content: rescored */
+};
+
+/* Per-source state kept between runs. Strings owned. */
+struct source_state {
+    char *url;
+    char *etag;
+    char *last_modified;
+    int64_t last_fetch;     /* 0: never */
+    char *last_status;      /* ok | unchanged | empty | error */
+    char *last_error;
+    long items_last;
+    long failures;          /* consecutive */
+    int64_t next_due;       /* 0: now */
+};
+
+void source_state_init(struct source_state *st);
+void source_state_fini(struct source_state *st);
+
+/* A paper as the store has it, with what the store adds. */
+struct store_row {
+    int64_t id;
+    struct paper p;
+    double score;
+    int scored;             /* score_hash set */
+    struct strv sources;    /* names of the sources it came from */
+    int64_t first_seen;
+    int64_t notified_at;    /* 0: never */
+    int64_t last_seen;
+    int64_t changed_at;     /* added, or content last changed */
+    int hidden;
+};
+
+void store_row_init(struct store_row *r);
+void store_row_fini(struct store_row *r);
+
+struct rule_score {
+    const char *rule;       /* borrowed */
+    double score;
+    const char *reason;     /* borrowed, or NULL */
+};
+
+struct store_query {
+    int64_t since;          /* first seen at or after; 0: all */
+    int has_min_score;
+    double min_score;
+    long limit;             /* 0: no limit */
+    int include_hidden;     /* 0: hidden papers are left out */
+};
+
+/* Callbacks return 0 to go on, 1 to stop early (the call returns 0), -1 on
+ * failure (e filled; the call returns -1). */
+typedef int (*store_row_fn)(void *ud, const struct store_row *r,
+                            struct pw_err *e);
+typedef int (*store_score_fn)(void *ud, const char *rule, double score,
+                              const char *reason, struct pw_err *e);
+
+/* Open (creating the file and its directory when missing) and migrate the
+ * schema forward. WAL, foreign keys, busy_timeout. */
+struct store *store_open(const char *path, struct pw_err *e);
+void store_close(struct store *s);
+const char *store_path(const struct store *s);
+
+/* Transactions: the outermost is BEGIN IMMEDIATE; nested ones are
+ * savepoints, so a dry run can wrap everything and roll it all back. */
+int store_begin(struct store *s, struct pw_err *e);
+/* On failure the transaction (or savepoint) is rolled back. */
+int store_commit(struct store *s, struct pw_err *e);
+/* With no transaction open this does nothing and returns 0. */
+int store_rollback(struct store *s);
+
+/* Insert or merge by key, remembering the source (NULL: none). A new
+ * version or changed content marks the paper unscored. *out gets the
+ * outcome. */
+int store_upsert_paper(struct store *s, const struct paper *p,
+                       const char *source, int64_t now,
+                       enum store_outcome *out, struct pw_err *e);
+
+/* Ids of papers whose score is missing (new or changed). Caller frees. */
+int store_unscored(struct store *s, int64_t **ids, size_t *n,
+                   struct pw_err *e);
+/* Mark every paper unscored (rules changed). */
+int store_unscore_all(struct store *s, struct pw_err *e);
+
+/* Replace the paper's per-rule scores (only non-zero ones are kept) and
+ * set its total and the rule set's hash. */
+int store_set_scores(struct store *s, int64_t id, const char *ruleset_hash,
+                     const struct rule_score *sc, size_t n, double total,
+                     struct pw_err *e);
+
+/* 1: marked now (the caller may notify), 0: it was already marked (by us
+ * earlier or by another process). Atomic across processes. */
+int store_mark_notified(struct store *s, int64_t id, int64_t now,
+                        struct pw_err *e);
+
+/* Read: 1 found, 0 not found, -1 error. `key` may be an arXiv id or URL as
+ * people type them; it is normalized. r must be initialized; what it held
+ * is freed first. */
+int store_get(struct store *s, const char *key, struct store_row *r,
+              struct pw_err *e);
+int store_get_by_id(struct store *s, int64_t id, struct store_row *r,
+                    struct pw_err *e);
+/* Stored (non-zero) rule scores, largest |score| first. */
+int store_scores(struct store *s, int64_t id, store_score_fn fn, void *ud,
+                 struct pw_err *e);
+/* Papers by score (highest first), then newest. */
+int store_list(struct store *s, const struct store_query *q, store_row_fn fn,
+               void *ud, struct pw_err *e);
+
+/* 1 found, 0 unknown source (st left initialized), -1 error. st must be
+ * initialized; what it held is freed first. */
+int store_source_get(struct store *s, const char *name,
+                     struct source_state *st, struct pw_err *e);
+int store_source_put(struct store *s, const char *name,
+                     const struct source_state *st, struct pw_err *e);
+
+int store_count_papers(struct store *s, long *n, struct pw_err *e);
+
+/* Full-text search over title, authors and abstract, best match first.
+ * Words are matched as given (quoted for FTS5); a trailing '*' makes a
+ * prefix, and OR, AND, NOT pass through as operators. limit 0: no limit. */
+int store_search(struct store *s, const char *query, long limit,
+                 store_row_fn fn, void *ud, struct pw_err *e);
+
+/* Record feedback or history: kind is notified|digested|starred|unstarred|
+ * read|ignored|opened|dismissed...; detail may be NULL. */
+int store_add_event(struct store *s, int64_t id, const char *kind,
+                    int64_t now, const char *detail, struct pw_err *e);
+
+/* Hide (1) or show (0) a paper in lists; it stays stored. */
+int store_set_hidden(struct store *s, int64_t id, int hidden,
+                     struct pw_err *e);
+
+#endif

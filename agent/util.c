@@ -1,0 +1,461 @@
+/* util.c: errors, buffers, string lists, allocation and UTC time. */
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "util.h"
+
+int
+pw_errf(struct pw_err *e, const char *fmt, ...)
+{
+    va_list ap;
+
+    if (e == NULL)
+        return -1;
+    va_start(ap, fmt);
+    vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+static void
+oom(void)
+{
+    fputs("paperwatch: out of memory\n", stderr);
+    abort();
+}
+
+void *
+xmalloc(size_t n)
+{
+    void *p = malloc(n ? n : 1);
+
+    if (p == NULL)
+        oom();
+    return p;
+}
+
+void *
+xcalloc(size_t n, size_t size)
+{
+    void *p = calloc(n ? n : 1, size ? size : 1);
+
+    if (p == NULL)
+        oom();
+    return p;
+}
+
+void *
+xrealloc(void *p, size_t n)
+{
+    p = realloc(p, n ? n : 1);
+    if (p == NULL)
+        oom();
+    return p;
+}
+
+char *
+xstrdup(const char *s)
+{
+    return xstrndup(s, strlen(s));
+}
+
+char *
+xstrndup(const char *s, size_t n)
+{
+    char *p = xmalloc(n + 1);
+
+    memcpy(p, s, n);
+    p[n] = '\0';
+    return p;
+}
+
+void
+str_set(char **dst, const char *s)
+{
+    free(*dst);
+    *dst = s ? xstrdup(s) : NULL;
+}
+
+int
+str_empty(const char *s)
+{
+    return s == NULL || *s == '\0';
+}
+
+int
+str_casecmp_prefix(const char *s, const char *prefix)
+{
+    return strncasecmp(s, prefix, strlen(prefix));
+}
+
+/* buffers */
+
+void
+buf_init(struct buf *b)
+{
+    b->p = NULL;
+    b->len = b->cap = 0;
+}
+
+void
+buf_fini(struct buf *b)
+{
+    free(b->p);
+    buf_init(b);
+}
+
+void
+buf_reserve(struct buf *b, size_t extra)
+{
+    size_t cap;
+
+    if (extra > (size_t)-1 / 2 - b->len)
+        oom();
+    if (b->len + extra + 1 <= b->cap)
+        return;
+    cap = b->cap ? b->cap : 64;
+    while (cap < b->len + extra + 1)
+        cap *= 2;
+    b->p = xrealloc(b->p, cap);
+    b->cap = cap;
+}
+
+void
+buf_add(struct buf *b, const char *s, size_t n)
+{
+    buf_reserve(b, n);
+    if (n)
+        memcpy(b->p + b->len, s, n);
+    b->len += n;
+    b->p[b->len] = '\0';
+}
+
+void
+buf_adds(struct buf *b, const char *s)
+{
+    buf_add(b, s, strlen(s));
+}
+
+void
+buf_addc(struct buf *b, char c)
+{
+    buf_add(b, &c, 1);
+}
+
+void
+buf_addf(struct buf *b, const char *fmt, ...)
+{
+    va_list ap;
+    int n;
+
+    va_start(ap, fmt);
+    n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return;
+    buf_reserve(b, (size_t)n);
+    va_start(ap, fmt);
+    vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    b->len += (size_t)n;
+}
+
+char *
+buf_steal(struct buf *b)
+{
+    char *p = b->p ? b->p : xstrdup("");
+
+    buf_init(b);
+    return p;
+}
+
+/* string lists */
+
+void
+strv_init(struct strv *sv)
+{
+    sv->v = NULL;
+    sv->n = sv->cap = 0;
+}
+
+void
+strv_clear(struct strv *sv)
+{
+    for (size_t i = 0; i < sv->n; i++)
+        free(sv->v[i]);
+    sv->n = 0;
+}
+
+void
+strv_fini(struct strv *sv)
+{
+    strv_clear(sv);
+    free(sv->v);
+    strv_init(sv);
+}
+
+void
+strv_addn(struct strv *sv, const char *s, size_t n)
+{
+    if (sv->n == sv->cap) {
+        sv->cap = sv->cap ? sv->cap * 2 : 4;
+        sv->v = xrealloc(sv->v, sv->cap * sizeof(*sv->v));
+    }
+    sv->v[sv->n++] = xstrndup(s, n);
+}
+
+void
+strv_add(struct strv *sv, const char *s)
+{
+    strv_addn(sv, s, strlen(s));
+}
+
+int
+strv_has(const struct strv *sv, const char *s)
+{
+    for (size_t i = 0; i < sv->n; i++)
+        if (strcmp(sv->v[i], s) == 0)
+            return 1;
+    return 0;
+}
+
+/* time */
+
+int64_t
+time_now(void)
+{
+    return (int64_t)time(NULL);
+}
+
+void
+time_format(int64_t t, char out[21])
+{
+    time_t tt = (time_t)t;
+    struct tm tm;
+
+    if (gmtime_r(&tt, &tm) == NULL ||
+        strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+        snprintf(out, 21, "1970-01-01T00:00:00Z");
+}
+
+/* Read up to `max` digits (at least `min`) into *v. */
+static const char *
+digits(const char *s, int min, int max, int *v)
+{
+    int n = 0;
+
+    *v = 0;
+    while (n < max && isdigit((unsigned char)s[n]))
+        *v = *v * 10 + (s[n++] - '0');
+    return n >= min ? s + n : NULL;
+}
+
+static int
+valid_tm(const struct tm *tm)
+{
+    return tm->tm_mon >= 0 && tm->tm_mon < 12 && tm->tm_mday >= 1 &&
+           tm->tm_mday <= 31 && tm->tm_hour >= 0 && tm->tm_hour <= 24 &&
+           tm->tm_min >= 0 && tm->tm_min < 60 && tm->tm_sec >= 0 &&
+           tm->tm_sec <= 60;
+}
+
+/* "Z", "+hh:mm", "+hhmm", "-hh", or nothing (taken as UTC). */
+static const char *
+numeric_zone(const char *s, long *off)
+{
+    int h, m = 0, sign;
+
+    *off = 0;
+    if (*s == 'Z' || *s == 'z')
+        return s + 1;
+    if (*s != '+' && *s != '-')
+        return s;
+    sign = *s++ == '-' ? -1 : 1;
+    if ((s = digits(s, 2, 2, &h)) == NULL)
+        return NULL;
+    if (*s == ':')
+        s++;
+    if (isdigit((unsigned char)*s) && (s = digits(s, 2, 2, &m)) == NULL)
+        return NULL;
+    *off = sign * (h * 3600L + m * 60L);
+    return s;
+}
+
+/* 2024-01-02, 2024-01-02T03:04, 2024-01-02 03:04:05.123+01:00 ... */
+static int
+parse_iso(const char *s, int64_t *out)
+{
+    struct tm tm = { 0 };
+    int y, v;
+    long off = 0;
+
+    if ((s = digits(s, 4, 4, &y)) == NULL || *s++ != '-')
+        return -1;
+    tm.tm_year = y - 1900;
+    if ((s = digits(s, 2, 2, &v)) == NULL)
+        return -1;
+    tm.tm_mon = v - 1;
+    if (*s++ != '-' || (s = digits(s, 2, 2, &tm.tm_mday)) == NULL)
+        return -1;
+    if (*s == 'T' || *s == 't' || *s == ' ') {
+        s++;
+        if ((s = digits(s, 2, 2, &tm.tm_hour)) == NULL || *s++ != ':' ||
+            (s = digits(s, 2, 2, &tm.tm_min)) == NULL)
+            return -1;
+        if (*s == ':' && (s = digits(s + 1, 2, 2, &tm.tm_sec)) == NULL)
+            return -1;
+        if (*s == '.' || *s == ',')
+            for (s++; isdigit((unsigned char)*s); s++)
+                ;
+        while (*s == ' ')
+            s++;
+        if ((s = numeric_zone(s, &off)) == NULL)
+            return -1;
+    }
+    while (isspace((unsigned char)*s))
+        s++;
+    if (*s != '\0' || !valid_tm(&tm))
+        return -1;
+    *out = (int64_t)timegm(&tm) - off;
+    return 0;
+}
+
+static const struct {
+    const char *name;
+    int hours;
+} zones[] = {
+    { "UT", 0 },   { "UTC", 0 },  { "GMT", 0 },  { "Z", 0 },
+    { "EST", -5 }, { "EDT", -4 }, { "CST", -6 }, { "CDT", -5 },
+    { "MST", -7 }, { "MDT", -6 }, { "PST", -8 }, { "PDT", -7 },
+    { "CET", 1 },  { "CEST", 2 }, { "BST", 1 },  { "IST", 5 },
+    { "JST", 9 },  { "AEST", 10 },
+};
+
+static const char *
+named_zone(const char *s, long *off)
+{
+    size_t n = 0;
+
+    while (isalpha((unsigned char)s[n]))
+        n++;
+    for (size_t i = 0; i < sizeof(zones) / sizeof(zones[0]); i++)
+        if (strlen(zones[i].name) == n && strncasecmp(s, zones[i].name, n) == 0) {
+            *off = zones[i].hours * 3600L;
+            return s + n;
+        }
+    return NULL;
+}
+
+static int
+month_index(const char *s)
+{
+    static const char months[] = "janfebmaraprmayjunjulaugsepoctnovdec";
+
+    for (int i = 0; i < 12; i++)
+        if (strncasecmp(s, months + 3 * i, 3) == 0)
+            return i;
+    return -1;
+}
+
+/* [Wed,] 02 Oct 2002 13:00[:00] +0000|GMT|EST ... (RFC 822/1123/2822) */
+static int
+parse_rfc822(const char *s, int64_t *out)
+{
+    struct tm tm = { 0 };
+    int y;
+    long off = 0;
+
+    while (isspace((unsigned char)*s))
+        s++;
+    if (isalpha((unsigned char)*s)) {       /* day name */
+        while (isalpha((unsigned char)*s))
+            s++;
+        if (*s == ',')
+            s++;
+        while (isspace((unsigned char)*s))
+            s++;
+    }
+    if ((s = digits(s, 1, 2, &tm.tm_mday)) == NULL)
+        return -1;
+    while (*s == ' ' || *s == '-')
+        s++;
+    if ((tm.tm_mon = month_index(s)) < 0)
+        return -1;
+    while (isalpha((unsigned char)*s))
+        s++;
+    while (*s == ' ' || *s == '-')
+        s++;
+    if ((s = digits(s, 2, 4, &y)) == NULL)
+        return -1;
+    tm.tm_year = (y < 100 ? (y < 50 ? y + 2000 : y + 1900) : y) - 1900;
+    while (*s == ' ')
+        s++;
+    if (*s) {
+        if ((s = digits(s, 1, 2, &tm.tm_hour)) == NULL || *s++ != ':' ||
+            (s = digits(s, 2, 2, &tm.tm_min)) == NULL)
+            return -1;
+        if (*s == ':' && (s = digits(s + 1, 2, 2, &tm.tm_sec)) == NULL)
+            return -1;
+        while (*s == ' ')
+            s++;
+        if (*s == '+' || *s == '-' || *s == 'Z' || *s == 'z')
+            s = numeric_zone(s, &off);
+        else if (*s)
+            s = named_zone(s, &off);
+        if (s == NULL)
+            return -1;
+        while (isspace((unsigned char)*s))
+            s++;
+        if (*s == '(')      /* "+0000 (UTC)" */
+            s += strlen(s);
+    }
+    if (*s != '\0' || !valid_tm(&tm))
+        return -1;
+    *out = (int64_t)timegm(&tm) - off;
+    return 0;
+}
+
+int
+time_parse(const char *s, int64_t *out)
+{
+    while (s && isspace((unsigned char)*s))
+        s++;
+    if (str_empty(s))
+        return -1;
+    if (isdigit((unsigned char)s[0]) && isdigit((unsigned char)s[1]) &&
+        isdigit((unsigned char)s[2]) && isdigit((unsigned char)s[3]) &&
+        s[4] == '-')
+        return parse_iso(s, out);
+    return parse_rfc822(s, out);
+}
+
+int
+duration_parse(const char *s, int64_t *out)
+{
+    char *end;
+    long long v;
+    int64_t unit;
+
+    errno = 0;
+    v = strtoll(s, &end, 10);
+    if (end == s || errno || v < 0)
+        return -1;
+    switch (*end) {
+    case 's': unit = 1; break;
+    case 'm': unit = 60; break;
+    case 'h': unit = 3600; break;
+    case 'd': case '\0': unit = 86400; break;
+    case 'w': unit = 7 * 86400; break;
+    default: return -1;
+    }
+    if (*end && end[1] != '\0')
+        return -1;
+    *out = (int64_t)v * unit;
+    return 0;
+}

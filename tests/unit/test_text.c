@@ -1,0 +1,164 @@
+/* test_text.c: plain text from feed text: entities, tags, whitespace,
+ * broken UTF-8. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "t.h"
+#include "text.h"
+
+static const struct {
+    const char *in;
+    int html;
+    const char *want;
+} cases[] = {
+    /* whitespace: folded, trimmed (arXiv's hard wrapping undone) */
+    { "", 0, "" },
+    { "   \n\t ", 0, "" },
+    { "  Quantum Criticality for Extended Nodes on a Bethe Lattice in the "
+      "Large\n  Connectivity Limit\n", 0,
+      "Quantum Criticality for Extended Nodes on a Bethe Lattice in the "
+      "Large Connectivity Limit" },
+    { "a\r\n\r\nb", 0, "a b" },
+    { "a  b   c$\xCE\xBC$", 0, "a b c$\xCE\xBC$" },
+    { "  lead, double  inside, trail  \xCE\xBC", 0,
+      "lead, double inside, trail \xCE\xBC" },
+    { "eight by  eight bytes...xx  yy", 0, "eight by eight bytes...xx yy" },
+    { "12345678 12345678  12345678\t12345678 ", 0,
+      "12345678 12345678 12345678 12345678" },
+    { "1234567 12345678 ", 0, "1234567 12345678" },
+    { "abcdefgh&amp;abcdefgh<b>x</b>abcdefghi", 1,
+      "abcdefgh&abcdefghxabcdefghi" },
+    { "a\x01\x1f" "b", 0, "a b" },
+    /* text mode leaves markup and references alone */
+    { "$\\frac{1}{3}<s<1$ &amp; <b>x</b>", 0,
+      "$\\frac{1}{3}<s<1$ &amp; <b>x</b>" },
+    /* XML and numeric references */
+    { "&lt;p&gt; &amp; &quot;q&quot; &apos;a&apos;", 1, "<p> & \"q\" 'a'" },
+    { "&#65;&#x42;&#X43;&#233;&#x1F600;", 1, "ABC\xC3\xA9\xF0\x9F\x98\x80" },
+    { "&#0;&#xD800;&#x110000;", 1, "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD" },
+    { "it&#146;s", 1, "it\xE2\x80\x99s" },      /* Windows-1252 numbers */
+    { "a&#10;b&#32;&#32;c", 1, "a b c" },
+    /* HTML named references */
+    { "caf&eacute; na&iuml;ve &Uuml;ber stra&szlig;e", 1,
+      "caf\xC3\xA9 na\xC3\xAFve \xC3\x9C" "ber stra\xC3\x9F" "e" },
+    { "&mdash;&ndash;&hellip;&rsquo;&lsquo;&rdquo;&ldquo;", 1,
+      "\xE2\x80\x94\xE2\x80\x93\xE2\x80\xA6\xE2\x80\x99\xE2\x80\x98"
+      "\xE2\x80\x9D\xE2\x80\x9C" },
+    { "&copy;&reg;&trade;&times;&middot;&bull;&deg;&plusmn;", 1,
+      "\xC2\xA9\xC2\xAE\xE2\x84\xA2\xC3\x97\xC2\xB7\xE2\x80\xA2\xC2\xB0"
+      "\xC2\xB1" },
+    { "&alpha;&beta;&omega;&Omega;&Delta;&varphi;&epsilon;", 1,
+      "\xCE\xB1\xCE\xB2\xCF\x89\xCE\xA9\xCE\x94\xCF\x95\xCE\xB5" },
+    { "a&nbsp;&nbsp;b", 1, "a b" },
+    { "&auml;&ouml;&uuml;", 1, "\xC3\xA4\xC3\xB6\xC3\xBC" },
+    { "&lpar;x&rpar;", 1, "(x)" },
+    /* not references: kept as written */
+    { "AT&T & co", 1, "AT&T & co" },
+    { "&nosuchentity; &amp", 1, "&nosuchentity; &amp" },
+    { "&#; &#x; &#12a;", 1, "&#; &#x; &#12a;" },
+    { "&AMP;", 1, "&AMP;" },            /* names are case-sensitive */
+    /* tags */
+    { "<p>First paragraph.</p><p>Second.</p>", 1,
+      "First paragraph. Second." },
+    { "line one<br>line two<br/>three<BR />four", 1,
+      "line one line two three four" },
+    { "H<sub>2</sub>O and <i>E. coli</i>", 1, "H2O and E. coli" },
+    { "<a href=\"https://x.org/?a=1&b=2\" title='a > b'>link</a>", 1,
+      "link" },
+    { "<div><ul><li>one</li><li>two</li></ul></div>", 1, "one two" },
+    { "x<script type=\"text/javascript\">var a = '<p>';</script>y", 1,
+      "x y" },
+    { "x<style>p { color: red }</style>y", 1, "x y" },
+    { "<!-- a comment <p> --> text <!DOCTYPE html><?pi x?>", 1, "text" },
+    { "<![CDATA[x]]>y", 1, "y" },
+    { "unclosed <!-- comment", 1, "unclosed" },
+    /* a '<' that is not a tag stays */
+    { "if a < b and $x<y$ then 3<4", 1, "if a < b and $x<y$ then 3<4" },
+    { "a <b", 1, "a <b" },
+    { "x <= y", 1, "x <= y" },
+    /* LaTeX is left as written */
+    { "$\\mathcal{O}(n^{2})$ and \\emph{x}", 1,
+      "$\\mathcal{O}(n^{2})$ and \\emph{x}" },
+    /* UTF-8 repair */
+    { "ok \xC3\xA9 \xE2\x80\x94 \xF0\x9F\x98\x80", 0,
+      "ok \xC3\xA9 \xE2\x80\x94 \xF0\x9F\x98\x80" },
+    { "bad \xFF byte", 0, "bad \xEF\xBF\xBD byte" },
+    { "cut \xC3", 0, "cut \xEF\xBF\xBD" },
+    { "overlong \xC0\xAF", 0, "overlong \xEF\xBF\xBD\xEF\xBF\xBD" },
+    { "surrogate \xED\xA0\x80", 0,
+      "surrogate \xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD" },
+    { "too big \xF4\x90\x80\x80", 0,
+      "too big \xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD" },
+    { "nbsp\xC2\xA0\xC2\xA0here", 0, "nbsp here" },
+};
+
+static const struct {
+    const char *in, *want;
+} fold_cases[] = {
+    { "", "" },
+    { "   ", "" },
+    { "  a  b\n\n c\t", "a b c" },
+    { "abc", "abc" },
+    { "\ta\r\nb ", "a b" },
+};
+
+int
+main(void)
+{
+    struct buf b;
+    char *s;
+
+    buf_init(&b);
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        b.len = 0;
+        text_plain(&b, cases[i].in, strlen(cases[i].in), cases[i].html);
+        T_STR(b.p, cases[i].want, "text_plain case %zu (html=%d)", i,
+              cases[i].html);
+        T_OK(strlen(b.p) == b.len, "text_plain case %zu: length", i);
+    }
+
+    /* appends to what the buffer holds, folding only its own text */
+    b.len = 0;
+    buf_adds(&b, "Title: ");
+    text_plain(&b, "  <b>Bold</b>  move ", 20, 1);
+    T_STR(b.p, "Title: Bold move", "text_plain appends");
+
+    /* embedded NUL bytes count as control characters */
+    b.len = 0;
+    text_plain(&b, "a\0b", 3, 0);
+    T_STR(b.p, "a b", "text_plain: NUL byte");
+
+    /* a long input: linear, exact */
+    b.len = 0;
+    {
+        size_t n = 100000;
+        char *big = malloc(n * 6 + 1);
+
+        for (size_t i = 0; i < n; i++)
+            memcpy(big + i * 6, "&amp; ", 6);
+        big[n * 6] = '\0';
+        text_plain(&b, big, n * 6, 1);
+        T_OK(b.len == n * 2 - 1, "text_plain: 100000 references (%zu)",
+             b.len);
+        free(big);
+    }
+
+    for (size_t i = 0; i < sizeof(fold_cases) / sizeof(fold_cases[0]); i++) {
+        s = strdup(fold_cases[i].in);
+        T_STR(text_fold(s), fold_cases[i].want, "text_fold case %zu", i);
+        free(s);
+    }
+    T_OK(text_fold(NULL) == NULL, "text_fold(NULL)");
+
+    b.len = 0;
+    text_markup_escape(&b, "a & b <c> \"d\" 'e'");
+    T_STR(b.p, "a &amp; b &lt;c&gt; &quot;d&quot; &#39;e&#39;",
+          "text_markup_escape");
+    b.len = 0;
+    buf_adds(&b, "x");
+    text_markup_escape(&b, "plain");
+    T_STR(b.p, "xplain", "text_markup_escape: nothing to escape");
+    buf_fini(&b);
+    return t_done();
+}
