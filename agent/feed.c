@@ -45,34 +45,85 @@
 #include "text.h"
 
 #define NS_SEP '\x01'
-#define FIELD_MAX (1u << 20)     /* bytes kept of one field's text */
-#define JSON_MAX (64u << 20)     /* a JSON document, buffered whole */
-#define DEPTH_MAX 4096           /* element nesting */
-#define STACK_MAX 32             /* tokens remembered per depth */
-#define LIST_MAX 5000            /* authors or categories per entry */
-#define HEAD_MAX 16              /* bytes looked at to tell the format */
+#define FIELD_MAX (1u << 20) /* bytes kept of one field's text */
+#define JSON_MAX (64u << 20) /* a JSON document, buffered whole */
+#define DEPTH_MAX 4096       /* element nesting */
+#define STACK_MAX 32         /* tokens remembered per depth */
+#define LIST_MAX 5000        /* authors or categories per entry */
+#define HEAD_MAX 16          /* bytes looked at to tell the format */
 
 enum mode { M_DETECT, M_XML, M_JSON };
 
-enum group { G_OTHER, G_RSS, G_ATOM, G_RDF, G_DC, G_CONTENT, G_ARXIV, G_OS,
-             G_XHTML };
+enum group {
+    G_OTHER,
+    G_RSS,
+    G_ATOM,
+    G_RDF,
+    G_DC,
+    G_CONTENT,
+    G_ARXIV,
+    G_OS,
+    G_XHTML
+};
 
 enum tok {
     T_OTHER,
-    T_FEED, T_RSS, T_RDF, T_CHANNEL, T_ENTRY, T_ITEM, T_HTML,
-    T_ID, T_GUID, T_TITLE, T_SUMMARY, T_DESCRIPTION, T_CONTENT, T_ENCODED,
-    T_AUTHOR, T_NAME, T_RSS_AUTHOR, T_DC_CREATOR, T_AFFIL,
-    T_LINK, T_RSS_LINK, T_ENCLOSURE,
-    T_CATEGORY, T_RSS_CATEGORY, T_DC_SUBJECT, T_PRIMARY,
-    T_PUBLISHED, T_UPDATED,
-    T_COMMENT, T_JREF, T_DOI, T_ANNOUNCE, T_TOTAL,
+    T_FEED,
+    T_RSS,
+    T_RDF,
+    T_CHANNEL,
+    T_ENTRY,
+    T_ITEM,
+    T_HTML,
+    T_ID,
+    T_GUID,
+    T_TITLE,
+    T_SUMMARY,
+    T_DESCRIPTION,
+    T_CONTENT,
+    T_ENCODED,
+    T_AUTHOR,
+    T_NAME,
+    T_RSS_AUTHOR,
+    T_DC_CREATOR,
+    T_AFFIL,
+    T_LINK,
+    T_RSS_LINK,
+    T_ENCLOSURE,
+    T_CATEGORY,
+    T_RSS_CATEGORY,
+    T_DC_SUBJECT,
+    T_PRIMARY,
+    T_PUBLISHED,
+    T_UPDATED,
+    T_COMMENT,
+    T_JREF,
+    T_DOI,
+    T_ANNOUNCE,
+    T_TOTAL,
 };
 
 /* What the collected text of a field becomes. */
 enum field {
-    F_NONE, F_ID, F_TITLE, F_SUMMARY, F_CONTENT, F_NAME, F_AFFIL,
-    F_RSS_AUTHOR, F_CREATOR, F_LINK, F_CATEGORY, F_PUBLISHED, F_UPDATED,
-    F_COMMENT, F_JREF, F_DOI, F_ANNOUNCE, F_FEED_TITLE, F_FEED_DESC,
+    F_NONE,
+    F_ID,
+    F_TITLE,
+    F_SUMMARY,
+    F_CONTENT,
+    F_NAME,
+    F_AFFIL,
+    F_RSS_AUTHOR,
+    F_CREATOR,
+    F_LINK,
+    F_CATEGORY,
+    F_PUBLISHED,
+    F_UPDATED,
+    F_COMMENT,
+    F_JREF,
+    F_DOI,
+    F_ANNOUNCE,
+    F_FEED_TITLE,
+    F_FEED_DESC,
     F_TOTAL,
 };
 
@@ -80,7 +131,10 @@ enum field {
  * listings write plain text, "$p<1$" included; other feeds write HTML). */
 enum markup { MK_TEXT, MK_HTML, MK_XHTML, MK_AUTO };
 
-#define NS(uri, g) { uri, sizeof(uri) - 1, g }
+#define NS(uri, g)                                                             \
+    {                                                                          \
+        uri, sizeof(uri) - 1, g                                                \
+    }
 static const struct {
     const char *uri;
     size_t len;
@@ -156,37 +210,37 @@ struct entry {
     struct buf title, summary, content;
     enum markup title_mk, summary_mk, content_mk;
     int has_title, has_summary, has_content;
-    char *primary;          /* owned: arxiv:primary_category term */
-    struct strv creators;   /* dc:creator texts, split at the end */
-    struct strv affil;      /* parallel to paper.authors, "" for none */
+    char *primary;        /* owned: arxiv:primary_category term */
+    struct strv creators; /* dc:creator texts, split at the end */
+    struct strv affil;    /* parallel to paper.authors, "" for none */
     int has_affil;
-    size_t author_base;     /* authors.n when the open atom:author began */
-    int arxiv;              /* an arXiv listing item (new style: plain text,
-                               arxiv:announce_type or "Announce Type:") */
+    size_t author_base; /* authors.n when the open atom:author began */
+    int arxiv;          /* an arXiv listing item (new style: plain text,
+                           arxiv:announce_type or "Announce Type:") */
 };
 
 struct feed_parser {
-    char *name;             /* owned */
+    char *name; /* owned */
     feed_entry_fn fn;
-    void *ud;               /* borrowed */
+    void *ud; /* borrowed */
     enum mode mode;
     int failed, done, parsing;
-    struct pw_err err;      /* the first failure, repeated to later calls */
+    struct pw_err err; /* the first failure, repeated to later calls */
     struct feed_info info;
-    int bom;                /* UTF-8 BOM bytes skipped so far */
-    struct buf head;        /* the first bytes, until the format is known */
-    struct buf json;        /* the JSON document */
-    XML_Parser xp;          /* owned */
-    char *api_error;        /* owned: arXiv API error entry's summary */
-    char *feed_desc;        /* owned: channel description */
+    int bom;         /* UTF-8 BOM bytes skipped so far */
+    struct buf head; /* the first bytes, until the format is known */
+    struct buf json; /* the JSON document */
+    XML_Parser xp;   /* owned */
+    char *api_error; /* owned: arXiv API error entry's summary */
+    char *feed_desc; /* owned: channel description */
     int depth;
     unsigned char stack[STACK_MAX];
-    int entry_depth;        /* depth of the open entry or item, 0 if none */
-    enum field field;       /* the field whose text is being collected */
+    int entry_depth;  /* depth of the open entry or item, 0 if none */
+    enum field field; /* the field whose text is being collected */
     int field_depth;
     enum markup field_mk;
-    struct buf cap;         /* that text */
-    struct buf tmp;         /* conversions */
+    struct buf cap; /* that text */
+    struct buf tmp; /* conversions */
     struct entry e;
     struct paper p;
 };
@@ -253,21 +307,27 @@ entry_reset(struct entry *e)
     e->arxiv = 0;
 }
 
-/* Plain text of s into fp->tmp; returns an owned copy, NULL when empty. */
+/* Plain text of s, owned; NULL when empty. Written straight into its own
+ * allocation: abstracts are most of a feed's bytes. */
 static char *
-plain(struct feed_parser *fp, const char *s, size_t n, int html)
+plain(const char *s, size_t n, int html)
 {
-    fp->tmp.len = 0;
-    text_plain(&fp->tmp, s, n, html);
-    return fp->tmp.len ? xstrndup(fp->tmp.p, fp->tmp.len) : NULL;
+    struct buf b;
+
+    buf_init(&b);
+    text_plain(&b, s, n, html);
+    if (b.len == 0) {
+        buf_fini(&b);
+        return NULL;
+    }
+    return buf_steal(&b);
 }
 
 static void
-set_plain(struct feed_parser *fp, char **dst, const char *s, size_t n,
-          int html)
+set_plain(char **dst, const char *s, size_t n, int html)
 {
     free(*dst);
-    *dst = plain(fp, s, n, html);
+    *dst = plain(s, n, html);
 }
 
 static void
@@ -404,8 +464,8 @@ arxiv_description(struct feed_parser *fp, const char *s, size_t *n)
     if (end - s < 6 || strncmp(s, "arXiv:", 6) != 0)
         return s;
     a = memmem(s, (size_t)(end - s), "Abstract:", 9);
-    t = memmem(s, a ? (size_t)(a - s) : (size_t)(end - s), "Announce Type:",
-               14);
+    t = memmem(s, a ? (size_t)(a - s) : (size_t)(end - s),
+               "Announce Type:", 14);
     if (t && fp->p.announce == NULL) {
         t += 14;
         while (t < end && *t == ' ')
@@ -475,8 +535,8 @@ emit_entry(struct feed_parser *fp)
 
     if (is_api_error(p->entry_id)) {
         if (fp->api_error == NULL)
-            fp->api_error = plain(fp, e->summary.p ? e->summary.p : "",
-                                  e->summary.len, 0);
+            fp->api_error =
+                plain(e->summary.p ? e->summary.p : "", e->summary.len, 0);
         if (fp->api_error == NULL)
             fp->api_error = xstrdup(p->entry_id);
         goto out;
@@ -487,20 +547,19 @@ emit_entry(struct feed_parser *fp)
         if (e->summary_mk == MK_AUTO)
             s = arxiv_description(fp, s, &n);
         e->arxiv |= p->announce != NULL;
-        set_plain(fp, &p->abstract, s, n, mk_html(e->summary_mk, e->arxiv));
+        set_plain(&p->abstract, s, n, mk_html(e->summary_mk, e->arxiv));
     }
     if (e->has_title)
-        set_plain(fp, &p->title, e->title.p, e->title.len,
+        set_plain(&p->title, e->title.p, e->title.len,
                   mk_html(e->title_mk, e->arxiv));
     if (p->abstract == NULL && e->has_content)
-        set_plain(fp, &p->abstract, e->content.p, e->content.len,
+        set_plain(&p->abstract, e->content.p, e->content.len,
                   e->content_mk != MK_TEXT);
     for (size_t i = 0; i < e->creators.n; i++) {
         if (e->arxiv || on_arxiv(p->url) || on_arxiv(p->entry_id))
             split_creators(fp, e->creators.v[i]);
         else
-            add_author(fp, e->creators.v[i], strlen(e->creators.v[i]), NULL,
-                       0);
+            add_author(fp, e->creators.v[i], strlen(e->creators.v[i]), NULL, 0);
     }
     primary_first(&p->categories, e->primary);
     buf_init(&x);
@@ -537,8 +596,7 @@ lookup(const char *name, const char **local)
         size_t n = (size_t)(sep - name);
 
         key.g = G_OTHER;
-        for (size_t i = 0; i < sizeof(namespaces) / sizeof(namespaces[0]);
-             i++)
+        for (size_t i = 0; i < sizeof(namespaces) / sizeof(namespaces[0]); i++)
             if (namespaces[i].len == n &&
                 memcmp(namespaces[i].uri, name, n) == 0) {
                 key.g = namespaces[i].g;
@@ -592,7 +650,7 @@ static void
 cap_add(struct feed_parser *fp, const char *s, size_t n)
 {
     if (fp->cap.len + n > FIELD_MAX)
-        n = FIELD_MAX - fp->cap.len;    /* NOTE: the rest is dropped */
+        n = FIELD_MAX - fp->cap.len; /* NOTE: the rest is dropped */
     if (n)
         buf_add(&fp->cap, s, n);
 }
@@ -646,23 +704,41 @@ entry_start(struct feed_parser *fp, enum tok t, const char **atts)
 
     switch (t) {
     case T_ID:
-    case T_GUID: capture(fp, F_ID, MK_TEXT); break;
-    case T_TITLE:
-        capture(fp, F_TITLE, fp->info.format == FEED_ATOM ? atom_type(atts)
-                                                          : MK_AUTO);
+    case T_GUID:
+        capture(fp, F_ID, MK_TEXT);
         break;
-    case T_SUMMARY: capture(fp, F_SUMMARY, atom_type(atts)); break;
-    case T_DESCRIPTION: capture(fp, F_SUMMARY, MK_AUTO); break;
-    case T_CONTENT: capture(fp, F_CONTENT, atom_type(atts)); break;
-    case T_ENCODED: capture(fp, F_CONTENT, MK_HTML); break;
-    case T_AUTHOR: fp->e.author_base = p->authors.n; break;
-    case T_RSS_AUTHOR: capture(fp, F_RSS_AUTHOR, MK_TEXT); break;
-    case T_DC_CREATOR: capture(fp, F_CREATOR, MK_HTML); break;
-    case T_LINK:    /* atom:link in RSS items is ignored */
+    case T_TITLE:
+        capture(fp, F_TITLE,
+                fp->info.format == FEED_ATOM ? atom_type(atts) : MK_AUTO);
+        break;
+    case T_SUMMARY:
+        capture(fp, F_SUMMARY, atom_type(atts));
+        break;
+    case T_DESCRIPTION:
+        capture(fp, F_SUMMARY, MK_AUTO);
+        break;
+    case T_CONTENT:
+        capture(fp, F_CONTENT, atom_type(atts));
+        break;
+    case T_ENCODED:
+        capture(fp, F_CONTENT, MK_HTML);
+        break;
+    case T_AUTHOR:
+        fp->e.author_base = p->authors.n;
+        break;
+    case T_RSS_AUTHOR:
+        capture(fp, F_RSS_AUTHOR, MK_TEXT);
+        break;
+    case T_DC_CREATOR:
+        capture(fp, F_CREATOR, MK_HTML);
+        break;
+    case T_LINK: /* atom:link in RSS items is ignored */
         if (fp->info.format == FEED_ATOM)
             atom_link(fp, atts);
         break;
-    case T_RSS_LINK: capture(fp, F_LINK, MK_TEXT); break;
+    case T_RSS_LINK:
+        capture(fp, F_LINK, MK_TEXT);
+        break;
     case T_ENCLOSURE:
         v = attr(atts, "type");
         if (v && strcmp(v, "application/pdf") == 0 && p->pdf_url == NULL &&
@@ -674,18 +750,33 @@ entry_start(struct feed_parser *fp, enum tok t, const char **atts)
             add_category(fp, v, strlen(v));
         break;
     case T_RSS_CATEGORY:
-    case T_DC_SUBJECT: capture(fp, F_CATEGORY, MK_TEXT); break;
+    case T_DC_SUBJECT:
+        capture(fp, F_CATEGORY, MK_TEXT);
+        break;
     case T_PRIMARY:
         if ((v = attr(atts, "term")) != NULL)
             str_set(&fp->e.primary, v);
         break;
-    case T_PUBLISHED: capture(fp, F_PUBLISHED, MK_TEXT); break;
-    case T_UPDATED: capture(fp, F_UPDATED, MK_TEXT); break;
-    case T_COMMENT: capture(fp, F_COMMENT, MK_TEXT); break;
-    case T_JREF: capture(fp, F_JREF, MK_TEXT); break;
-    case T_DOI: capture(fp, F_DOI, MK_TEXT); break;
-    case T_ANNOUNCE: capture(fp, F_ANNOUNCE, MK_TEXT); break;
-    default: break;
+    case T_PUBLISHED:
+        capture(fp, F_PUBLISHED, MK_TEXT);
+        break;
+    case T_UPDATED:
+        capture(fp, F_UPDATED, MK_TEXT);
+        break;
+    case T_COMMENT:
+        capture(fp, F_COMMENT, MK_TEXT);
+        break;
+    case T_JREF:
+        capture(fp, F_JREF, MK_TEXT);
+        break;
+    case T_DOI:
+        capture(fp, F_DOI, MK_TEXT);
+        break;
+    case T_ANNOUNCE:
+        capture(fp, F_ANNOUNCE, MK_TEXT);
+        break;
+    default:
+        break;
     }
 }
 
@@ -706,15 +797,25 @@ static void
 root(struct feed_parser *fp, enum tok t, const char *local, const char **atts)
 {
     switch (t) {
-    case T_FEED: fp->info.format = FEED_ATOM; break;
+    case T_FEED:
+        fp->info.format = FEED_ATOM;
+        break;
     case T_ENTRY:
         fp->info.format = FEED_ATOM;
         begin_entry(fp, atts);
         break;
-    case T_RSS: fp->info.format = FEED_RSS; break;
-    case T_RDF: fp->info.format = FEED_RDF; break;
-    case T_HTML: fail(fp, "not a feed (an HTML page)"); break;
-    default: fail_at(fp, "not a feed (root element <%.64s>)", local); break;
+    case T_RSS:
+        fp->info.format = FEED_RSS;
+        break;
+    case T_RDF:
+        fp->info.format = FEED_RDF;
+        break;
+    case T_HTML:
+        fail(fp, "not a feed (an HTML page)");
+        break;
+    default:
+        fail_at(fp, "not a feed (root element <%.64s>)", local);
+        break;
     }
 }
 
@@ -728,8 +829,7 @@ outside_entry(struct feed_parser *fp, enum tok t, enum tok parent,
         (t == T_ITEM && fp->info.format != FEED_ATOM))
         begin_entry(fp, atts);
     else if (t == T_TITLE && top && fp->info.title == NULL)
-        capture(fp, F_FEED_TITLE,
-                parent == T_FEED ? atom_type(atts) : MK_TEXT);
+        capture(fp, F_FEED_TITLE, parent == T_FEED ? atom_type(atts) : MK_TEXT);
     else if (t == T_DESCRIPTION && parent == T_CHANNEL)
         capture(fp, F_FEED_DESC, MK_TEXT);
     else if (t == T_TOTAL && top)
@@ -755,7 +855,7 @@ on_start(void *ud, const XML_Char *name, const XML_Char **atts)
         fail_at(fp, "elements nested deeper than %d", DEPTH_MAX);
         return;
     }
-    if (fp->field != F_NONE) {      /* markup inside a field */
+    if (fp->field != F_NONE) { /* markup inside a field */
         if (fp->field_mk == MK_XHTML) {
             lookup(name, &local);
             cap_add(fp, "<", 1);
@@ -799,7 +899,7 @@ static void
 set_once(struct feed_parser *fp, char **dst)
 {
     if (*dst == NULL)
-        *dst = plain(fp, fp->cap.p, fp->cap.len, 0);
+        *dst = plain(fp->cap.p, fp->cap.len, 0);
 }
 
 /* Keep the collected text for the end of the entry: the buffers trade
@@ -828,8 +928,8 @@ set_affiliation(struct feed_parser *fp)
     char *a;
 
     if (i == e->author_base || i != e->affil.n)
-        return;     /* NOTE: an affiliation before the name is dropped */
-    a = plain(fp, fp->cap.p, fp->cap.len, 0);
+        return; /* NOTE: an affiliation before the name is dropped */
+    a = plain(fp->cap.p, fp->cap.len, 0);
     if (a == NULL)
         return;
     if (*e->affil.v[i - 1]) {
@@ -866,50 +966,73 @@ end_field(struct feed_parser *fp)
     char *s;
 
     switch (fp->field) {
-    case F_ID: set_once(fp, &p->entry_id); break;
+    case F_ID:
+        set_once(fp, &p->entry_id);
+        break;
     case F_TITLE:
         keep_raw(&e->title, &e->has_title, &e->title_mk, c, fp->field_mk);
         break;
     case F_SUMMARY:
-        keep_raw(&e->summary, &e->has_summary, &e->summary_mk, c,
-                 fp->field_mk);
+        keep_raw(&e->summary, &e->has_summary, &e->summary_mk, c, fp->field_mk);
         break;
     case F_CONTENT:
-        keep_raw(&e->content, &e->has_content, &e->content_mk, c,
-                 fp->field_mk);
+        keep_raw(&e->content, &e->has_content, &e->content_mk, c, fp->field_mk);
         break;
-    case F_NAME: add_author(fp, c->p, c->len, NULL, 0); break;
-    case F_AFFIL: set_affiliation(fp); break;
-    case F_RSS_AUTHOR: rss_author(fp); break;
+    case F_NAME:
+        add_author(fp, c->p, c->len, NULL, 0);
+        break;
+    case F_AFFIL:
+        set_affiliation(fp);
+        break;
+    case F_RSS_AUTHOR:
+        rss_author(fp);
+        break;
     case F_CREATOR:
-        if (e->creators.n < LIST_MAX && (s = plain(fp, c->p, c->len, 1))) {
+        if (e->creators.n < LIST_MAX && (s = plain(c->p, c->len, 1))) {
             strv_add(&e->creators, s);
             free(s);
         }
         break;
-    case F_LINK: set_once(fp, &p->url); break;
-    case F_CATEGORY: add_category(fp, c->p, c->len); break;
-    case F_PUBLISHED: set_time(&p->published, c->p); break;
-    case F_UPDATED: set_time(&p->updated, c->p); break;
-    case F_COMMENT: set_once(fp, &p->comment); break;
-    case F_JREF: set_once(fp, &p->journal_ref); break;
+    case F_LINK:
+        set_once(fp, &p->url);
+        break;
+    case F_CATEGORY:
+        add_category(fp, c->p, c->len);
+        break;
+    case F_PUBLISHED:
+        set_time(&p->published, c->p);
+        break;
+    case F_UPDATED:
+        set_time(&p->updated, c->p);
+        break;
+    case F_COMMENT:
+        set_once(fp, &p->comment);
+        break;
+    case F_JREF:
+        set_once(fp, &p->journal_ref);
+        break;
     case F_DOI:
-        free(p->doi);   /* arxiv:doi wins over link title="doi" */
-        p->doi = plain(fp, c->p, c->len, 0);
+        free(p->doi); /* arxiv:doi wins over link title="doi" */
+        p->doi = plain(c->p, c->len, 0);
         break;
     case F_ANNOUNCE:
         free(p->announce);
-        p->announce = plain(fp, c->p, c->len, 0);
+        p->announce = plain(c->p, c->len, 0);
         e->arxiv = 1;
         break;
     case F_FEED_TITLE:
         set_once(fp, &fp->info.title);
         if (fp->field_mk != MK_TEXT)
-            set_plain(fp, &fp->info.title, c->p, c->len, 1);
+            set_plain(&fp->info.title, c->p, c->len, 1);
         break;
-    case F_FEED_DESC: set_once(fp, &fp->feed_desc); break;
-    case F_TOTAL: fp->info.total_results = strtol(c->p, NULL, 10); break;
-    case F_NONE: break;
+    case F_FEED_DESC:
+        set_once(fp, &fp->feed_desc);
+        break;
+    case F_TOTAL:
+        fp->info.total_results = strtol(c->p, NULL, 10);
+        break;
+    case F_NONE:
+        break;
     }
     fp->field = F_NONE;
 }
@@ -1001,8 +1124,7 @@ xml_start(struct feed_parser *fp)
     XML_SetUnknownEncodingHandler(fp->xp, on_unknown_encoding, NULL);
 #if XML_MAJOR_VERSION > 2 || (XML_MAJOR_VERSION == 2 && XML_MINOR_VERSION >= 4)
     XML_SetBillionLaughsAttackProtectionMaximumAmplification(fp->xp, 20.0f);
-    XML_SetBillionLaughsAttackProtectionActivationThreshold(fp->xp,
-                                                            1u << 20);
+    XML_SetBillionLaughsAttackProtectionActivationThreshold(fp->xp, 1u << 20);
 #endif
     buf_reserve(&fp->cap, 256);
     fp->mode = M_XML;
@@ -1042,10 +1164,10 @@ jstr(const cJSON *o, const char *key)
 }
 
 static void
-jplain(struct feed_parser *fp, char **dst, const char *s, int html)
+jplain(char **dst, const char *s, int html)
 {
     if (s && *dst == NULL)
-        *dst = plain(fp, s, strlen(s), html);
+        *dst = plain(s, strlen(s), html);
 }
 
 static void
@@ -1083,7 +1205,8 @@ x_strings(struct buf *x, int *n, const char *key, const cJSON *a)
         return;
     extras_begin(x, n, key);
     buf_addc(x, '[');
-    cJSON_ArrayForEach(v, a) {
+    cJSON_ArrayForEach(v, a)
+    {
         if (!cJSON_IsString(v))
             continue;
         if (!first)
@@ -1100,7 +1223,8 @@ jauthors(struct feed_parser *fp, const cJSON *a)
     const cJSON *v;
     const char *s;
 
-    cJSON_ArrayForEach(v, a) {
+    cJSON_ArrayForEach(v, a)
+    {
         if ((s = jstr(v, "name")) != NULL)
             add_author(fp, s, strlen(s), NULL, 0);
     }
@@ -1121,8 +1245,7 @@ hf_item(struct feed_parser *fp, const cJSON *item, int i)
     if (!cJSON_IsObject(pp))
         pp = item;
     if ((id = jstr(pp, "id")) == NULL || *id == '\0') {
-        fail(fp, "not a Hugging Face papers list: item %d has no paper.id",
-             i);
+        fail(fp, "not a Hugging Face papers list: item %d has no paper.id", i);
         return -1;
     }
     p->entry_id = xstrdup(id);
@@ -1132,10 +1255,10 @@ hf_item(struct feed_parser *fp, const cJSON *item, int i)
     fp->tmp.len = 0;
     buf_addf(&fp->tmp, "https://arxiv.org/pdf/%s", id);
     p->pdf_url = xstrdup(fp->tmp.p);
-    jplain(fp, &p->title, jstr(pp, "title"), 0);
-    jplain(fp, &p->title, jstr(item, "title"), 0);
-    jplain(fp, &p->abstract, jstr(pp, "summary"), 0);
-    jplain(fp, &p->abstract, jstr(item, "summary"), 0);
+    jplain(&p->title, jstr(pp, "title"), 0);
+    jplain(&p->title, jstr(item, "title"), 0);
+    jplain(&p->abstract, jstr(pp, "summary"), 0);
+    jplain(&p->abstract, jstr(item, "summary"), 0);
     jauthors(fp, cJSON_GetObjectItemCaseSensitive(pp, "authors"));
     jtime(&p->published, jstr(pp, "publishedAt"));
     jtime(&p->published, jstr(item, "publishedAt"));
@@ -1188,30 +1311,31 @@ jsonfeed_item(struct feed_parser *fp, const cJSON *item, int i)
         buf_addf(&fp->tmp, "%.17g", id->valuedouble);
         p->entry_id = xstrdup(fp->tmp.p);
     }
-    jplain(fp, &p->url, jstr(item, "url"), 0);
-    jplain(fp, &p->url, jstr(item, "external_url"), 0);
-    jplain(fp, &p->title, jstr(item, "title"), 1);
-    jplain(fp, &p->abstract, jstr(item, "summary"), 0);
-    jplain(fp, &p->abstract, jstr(item, "content_text"), 0);
-    jplain(fp, &p->abstract, jstr(item, "content_html"), 1);
+    jplain(&p->url, jstr(item, "url"), 0);
+    jplain(&p->url, jstr(item, "external_url"), 0);
+    jplain(&p->title, jstr(item, "title"), 1);
+    jplain(&p->abstract, jstr(item, "summary"), 0);
+    jplain(&p->abstract, jstr(item, "content_text"), 0);
+    jplain(&p->abstract, jstr(item, "content_html"), 1);
     jtime(&p->published, jstr(item, "date_published"));
     jtime(&p->updated, jstr(item, "date_modified"));
     if (cJSON_IsArray(a = cJSON_GetObjectItemCaseSensitive(item, "authors")))
         jauthors(fp, a);
-    else if (cJSON_IsObject(a = cJSON_GetObjectItemCaseSensitive(item,
-                                                                  "author")) &&
+    else if (cJSON_IsObject(
+                 a = cJSON_GetObjectItemCaseSensitive(item, "author")) &&
              jstr(a, "name"))
         add_author(fp, jstr(a, "name"), strlen(jstr(a, "name")), NULL, 0);
-    cJSON_ArrayForEach(v, cJSON_GetObjectItemCaseSensitive(item, "tags")) {
+    cJSON_ArrayForEach(v, cJSON_GetObjectItemCaseSensitive(item, "tags"))
+    {
         if (cJSON_IsString(v))
             add_category(fp, v->valuestring, strlen(v->valuestring));
     }
-    cJSON_ArrayForEach(v,
-                       cJSON_GetObjectItemCaseSensitive(item, "attachments")) {
+    cJSON_ArrayForEach(v, cJSON_GetObjectItemCaseSensitive(item, "attachments"))
+    {
         const char *type = jstr(v, "mime_type");
 
         if (type && strcmp(type, "application/pdf") == 0)
-            jplain(fp, &p->pdf_url, jstr(v, "url"), 0);
+            jplain(&p->pdf_url, jstr(v, "url"), 0);
     }
     buf_init(&x);
     x_str(&x, &nx, "image", jstr(item, "image"));
@@ -1238,10 +1362,13 @@ json_finish(struct feed_parser *fp)
     }
     fp->info.format = FEED_JSON;
     if (cJSON_IsArray(root)) {
-        cJSON_ArrayForEach(it, root) {
+        cJSON_ArrayForEach(it, root)
+        {
             if (!cJSON_IsObject(it)) {
-                fail(fp, "not a Hugging Face papers list: item %d is not "
-                         "an object", i);
+                fail(fp,
+                     "not a Hugging Face papers list: item %d is not "
+                     "an object",
+                     i);
                 goto out;
             }
             if (hf_item(fp, it, i++) < 0)
@@ -1249,10 +1376,11 @@ json_finish(struct feed_parser *fp)
         }
     } else if (cJSON_IsObject(root) && (ver = jstr(root, "version")) &&
                strncmp(ver, "https://jsonfeed.org/version/", 29) == 0 &&
-               cJSON_IsArray(items = cJSON_GetObjectItemCaseSensitive(
-                                 root, "items"))) {
-        jplain(fp, &fp->info.title, jstr(root, "title"), 0);
-        cJSON_ArrayForEach(it, items) {
+               cJSON_IsArray(
+                   items = cJSON_GetObjectItemCaseSensitive(root, "items"))) {
+        jplain(&fp->info.title, jstr(root, "title"), 0);
+        cJSON_ArrayForEach(it, items)
+        {
             if (jsonfeed_item(fp, it, i++) < 0)
                 goto out;
         }
@@ -1306,7 +1434,7 @@ decide(struct feed_parser *fp)
             return -1;
         return xml_write(fp, fp->head.p, fp->head.len, 0);
     }
-    if (c == 0xFE || c == 0xFF) {   /* UTF-16 byte order mark: expat's */
+    if (c == 0xFE || c == 0xFF) { /* UTF-16 byte order mark: expat's */
         if (xml_start(fp) < 0)
             return -1;
         return xml_write(fp, fp->head.p, fp->head.len, 0);
@@ -1334,7 +1462,7 @@ collect_head(struct feed_parser *fp, const char *s, size_t n, int *ready)
         if (fp->bom < 3 && s[i] == bom[fp->bom] && (fp->bom > 0 || i == 0)) {
             fp->bom++;
         } else if (fp->bom == 1 || fp->bom == 2) {
-            break;      /* a broken BOM: let decide() reject the bytes */
+            break; /* a broken BOM: let decide() reject the bytes */
         } else if (isspace((unsigned char)s[i])) {
             fp->bom = 3;
         } else {

@@ -16,15 +16,18 @@
 #include "ident.h"
 
 enum {
-    TAIL_END,   /* the id must end the string */
-    TAIL_URL,   /* ".pdf", '/', '?' or '#' may follow */
+    TAIL_END, /* the id must end the string */
+    TAIL_URL, /* ".pdf", '/', '?' or '#' may follow */
 };
 
 static int
 prefix(const char *s, const char *p)
 {
-    size_t n = strlen(p);
+    size_t n;
 
+    if (tolower((unsigned char)*s) != tolower((unsigned char)*p))
+        return 0; /* the usual case, without the call */
+    n = strlen(p);
     return strncasecmp(s, p, n) == 0 ? (int)n : 0;
 }
 
@@ -104,7 +107,7 @@ old_style(const char *s, const char *end, int tail, char *out, size_t outsz,
     arch_end = p;
     if (arch_end - s < 2 || s[0] == '-' || arch_end[-1] == '-')
         return 0;
-    if (p < end && *p == '.') {     /* subject class: "GT", "AI", "str-el" */
+    if (p < end && *p == '.') { /* subject class: "GT", "AI", "str-el" */
         p++;
         while (p < end && (isalpha((unsigned char)*p) || *p == '-'))
             p++;
@@ -143,13 +146,15 @@ static int
 arxiv_host(const char *s)
 {
     static const char *const hosts[] = {
-        "arxiv.org/", "www.arxiv.org/", "export.arxiv.org/",
+        "arxiv.org/",
+        "www.arxiv.org/",
+        "export.arxiv.org/",
     };
     int n = prefix(s, "https://");
     int m;
 
     if (n == 0)
-        n = prefix(s, "http://");   /* else a bare "arxiv.org/abs/..." */
+        n = prefix(s, "http://"); /* else a bare "arxiv.org/abs/..." */
     for (size_t i = 0; i < sizeof(hosts) / sizeof(hosts[0]); i++)
         if ((m = prefix(s + n, hosts[i])) != 0)
             return n + m;
@@ -162,11 +167,10 @@ static int
 doi_resolver(const char *s)
 {
     static const char *const pre[] = {
-        "https://doi.org/",    "http://doi.org/",
-        "https://dx.doi.org/", "http://dx.doi.org/",
-        "https://www.doi.org/", "http://www.doi.org/",
-        "doi.org/",            "dx.doi.org/",
-        "doi:",                "info:doi/",
+        "https://doi.org/",   "http://doi.org/",      "https://dx.doi.org/",
+        "http://dx.doi.org/", "https://www.doi.org/", "http://www.doi.org/",
+        "doi.org/",           "dx.doi.org/",          "doi:",
+        "info:doi/",
     };
     int n;
 
@@ -255,7 +259,7 @@ ident_doi(const char *s, char *out, size_t outsz)
         return 0;
     slash = p + 3 + reg;
     while (slash < end && (*slash == '.' || isdigit((unsigned char)*slash)))
-        slash++;            /* sub-registrants: 10.1000.10/... */
+        slash++; /* sub-registrants: 10.1000.10/... */
     if (slash >= end || *slash != '/' || slash + 1 >= end)
         return 0;
     for (; p < end; p++) {

@@ -18,10 +18,10 @@ struct got {
     struct paper *v;
     size_t n, cap;
     struct buf lines;
-    long stop_at;       /* fail the callback on this entry, -1 never */
+    long stop_at; /* fail the callback on this entry, -1 never */
     int rc;
     struct pw_err err;
-    struct feed_info info;  /* title borrowed from a copy below */
+    struct feed_info info; /* title borrowed from a copy below */
     char *title;
 };
 
@@ -269,8 +269,8 @@ test_api_2026(void)
     char t[21];
 
     got_init(&g);
-    T_OK(parse_fixture(&g, T_FIXTURE("arxiv-api-atom-search-2026.xml"), 0) ==
-             0, "api 2026: parses (%s)", g.err.msg);
+    T_OK(parse_fixture(&g, T_FIXTURE("arxiv-api-atom-search-2026.xml"), 0) == 0,
+         "api 2026: parses (%s)", g.err.msg);
     T_OK(g.n == 5 && g.info.entries == 5, "api 2026: 5 entries (%zu)", g.n);
     T_OK(g.info.format == FEED_ATOM, "api 2026: Atom");
     T_OK(g.info.total_results == 28946, "api 2026: totalResults %ld",
@@ -299,8 +299,7 @@ test_api_2026(void)
           "api 2026 #0: pdf_url");
     T_STR(when(p->published, t), "2026-06-11T17:59:49Z",
           "api 2026 #0: published");
-    T_STR(when(p->updated, t), "2026-06-11T17:59:49Z",
-          "api 2026 #0: updated");
+    T_STR(when(p->updated, t), "2026-06-11T17:59:49Z", "api 2026 #0: updated");
     T_STR(p->comment, "Project Page: https://zhaohengyin.github.io/mana",
           "api 2026 #0: comment");
     T_OK(p->doi == NULL && p->journal_ref == NULL && p->announce == NULL,
@@ -346,19 +345,23 @@ test_api_legacy(void)
     char t[21];
 
     got_init(&g);
-    T_OK(parse_fixture(&g, T_FIXTURE("arxiv-api-atom-legacy-2016-id_list-"
-                                     "doi-journalref.xml"), 0) == 0,
+    T_OK(parse_fixture(&g,
+                       T_FIXTURE("arxiv-api-atom-legacy-2016-id_list-"
+                                 "doi-journalref.xml"),
+                       0) == 0,
          "api 2016 id_list: parses (%s)", g.err.msg);
     T_OK(g.n == 1 && g.info.total_results == 1, "api 2016 id_list: 1 entry");
-    T_STR(g.info.title, "ArXiv Query: search_query=&id_list=1111.2011v2"
-                        "&start=0&max_results=10",
+    T_STR(g.info.title,
+          "ArXiv Query: search_query=&id_list=1111.2011v2"
+          "&start=0&max_results=10",
           "api 2016 id_list: feed title (type=html)");
     if (g.n == 1) {
         p = &g.v[0];
         T_STR(p->key, "arxiv:1111.2011", "api 2016: key");
         T_OK(p->version == 2, "api 2016: version 2");
-        T_STR(p->title, "Quantum Criticality for Extended Nodes on a Bethe "
-                        "Lattice in the Large Connectivity Limit",
+        T_STR(p->title,
+              "Quantum Criticality for Extended Nodes on a Bethe "
+              "Lattice in the Large Connectivity Limit",
               "api 2016: wrapped title folded");
         check_list(&p->authors,
                    "James M. Murray|Adrian Del Maestro|Zlatko Tesanovic",
@@ -375,8 +378,7 @@ test_api_legacy(void)
               "api 2016: pdf_url");
         T_STR(when(p->published, t), "2011-11-08T18:48:36Z",
               "api 2016: published");
-        T_STR(when(p->updated, t), "2012-04-02T12:38:54Z",
-              "api 2016: updated");
+        T_STR(when(p->updated, t), "2012-04-02T12:38:54Z", "api 2016: updated");
         T_OK(starts(p->abstract, "Theoretical description of anisotropic "
                                  "systems, such as layered superconductors "
                                  "and coupled spin chains,"),
@@ -390,18 +392,21 @@ test_api_legacy(void)
     got_fini(&g);
 
     got_init(&g);
-    T_OK(parse_fixture(&g, T_FIXTURE("arxiv-api-atom-legacy-2016-search-"
-                                     "multi.xml"), 0) == 0,
+    T_OK(parse_fixture(&g,
+                       T_FIXTURE("arxiv-api-atom-legacy-2016-search-"
+                                 "multi.xml"),
+                       0) == 0,
          "api 2016 search: parses (%s)", g.err.msg);
     T_OK(g.n == 10, "api 2016 search: 10 entries (%zu)", g.n);
     T_OK(g.info.total_results == 31, "api 2016 search: totalResults 31");
     if (g.n == 10) {
         p = &g.v[0];
         T_STR(p->key, "arxiv:1201.4869", "api 2016 search #0: key");
-        T_STR(p->title, "A Luttinger Liquid Core Inside Helium-4 Filled "
-                        "Nanopores", "api 2016 search #0: title");
-        T_STR(p->doi, "10.1142/s021797921244002x",
-              "api 2016 search #0: doi");
+        T_STR(p->title,
+              "A Luttinger Liquid Core Inside Helium-4 Filled "
+              "Nanopores",
+              "api 2016 search #0: title");
+        T_STR(p->doi, "10.1142/s021797921244002x", "api 2016 search #0: doi");
         T_STR(p->journal_ref, "Int. J. Mod. Phys. B, 26, 1244002 (2012)",
               "api 2016 search #0: journal_ref");
         T_STR(p->comment, "26 pages, 10 figures",
@@ -413,12 +418,13 @@ test_api_legacy(void)
         T_STR(p->key, "arxiv:cond-mat/0412498", "api 2016 search #1: key");
         T_STR(p->arxiv_id, "cond-mat/0412498", "api 2016 search #1: id");
         T_OK(p->version == 1, "api 2016 search #1: version");
-        T_STR(p->title, "Thermal melting of density waves on the square "
-                        "lattice", "api 2016 search #1: title");
+        T_STR(p->title,
+              "Thermal melting of density waves on the square "
+              "lattice",
+              "api 2016 search #1: title");
         check_list(&p->authors, "Adrian Del Maestro|Subir Sachdev",
                    "api 2016 search #1: authors");
-        T_STR(p->doi, "10.1103/physrevb.71.184511",
-              "api 2016 search #1: doi");
+        T_STR(p->doi, "10.1103/physrevb.71.184511", "api 2016 search #1: doi");
         T_STR(p->journal_ref, "Physical Review B 71, 184511 (2005)",
               "api 2016 search #1: journal_ref");
         T_OK(has(p->abstract, "\"p x p\" density wave ordering on the "
@@ -445,16 +451,20 @@ test_api_recorded(void)
     int status;
 
     got_init(&g);
-    T_OK(parse_recorded(&g, T_FIXTURE("arxiv-api-recorded-oldstyle-id-astro-"
-                                      "ph_0601001.json"), &status) == 0,
+    T_OK(parse_recorded(&g,
+                        T_FIXTURE("arxiv-api-recorded-oldstyle-id-astro-"
+                                  "ph_0601001.json"),
+                        &status) == 0,
          "api old-style id: parses (%s)", g.err.msg);
     T_OK(status == 200 && g.n == 1, "api old-style id: 1 entry");
     if (g.n == 1) {
         p = &g.v[0];
         T_STR(p->key, "arxiv:astro-ph/0601001", "api old-style: key");
         T_OK(p->version == 1, "api old-style: version");
-        check_list(&p->authors, "Andrew Gould|Susan Dorsher|B. Scott Gaudi|"
-                                "Andrzej Udalski", "api old-style: authors");
+        check_list(&p->authors,
+                   "Andrew Gould|Susan Dorsher|B. Scott Gaudi|"
+                   "Andrzej Udalski",
+                   "api old-style: authors");
         T_OK(has(p->extras, "\"affiliations\":[\"Ohio State\",\"Ohio State\","
                             "\"CfA\",\"Warsaw University Observatory\"]"),
              "api old-style: affiliations in extras: %s", p->extras);
@@ -477,12 +487,15 @@ test_api_recorded(void)
     got_fini(&g);
 
     got_init(&g);
-    T_OK(parse_recorded(&g, T_FIXTURE("arxiv-api-recorded-error-400-bad-"
-                                      "id.json"), &status) == -1,
+    T_OK(parse_recorded(&g,
+                        T_FIXTURE("arxiv-api-recorded-error-400-bad-"
+                                  "id.json"),
+                        &status) == -1,
          "api 400 error: fails");
     T_OK(status == 400, "api 400 error: recorded status 400");
-    T_STR(g.err.msg, "arxiv-api-recorded-error-400-bad-id.json: arXiv API "
-                     "error: incorrect id format for abc",
+    T_STR(g.err.msg,
+          "arxiv-api-recorded-error-400-bad-id.json: arXiv API "
+          "error: incorrect id format for abc",
           "api 400 error: message");
     T_OK(g.n == 0, "api 400 error: the error entry is not a paper");
     got_fini(&g);
@@ -501,10 +514,11 @@ test_rss_listing(void)
 
     got_init(&g);
     T_OK(parse_fixture(&g, T_FIXTURE("arxiv-rss-2024-11-28-all-archives.xml"),
-                       0) == 0, "rss listing: parses (%s)", g.err.msg);
+                       0) == 0,
+         "rss listing: parses (%s)", g.err.msg);
     T_OK(g.info.format == FEED_RSS, "rss listing: RSS");
-    T_OK(g.n == 1504 && g.info.entries == 1504,
-         "rss listing: 1504 items (%zu)", g.n);
+    T_OK(g.n == 1504 && g.info.entries == 1504, "rss listing: 1504 items (%zu)",
+         g.n);
     T_OK(g.info.total_results == -1, "rss listing: no totalResults");
     T_OK(starts(g.info.title, "astro-ph, cond-mat, physics,") &&
              ends(g.info.title, "stat updates on arXiv.org"),
@@ -524,8 +538,8 @@ test_rss_listing(void)
         n_jref += g.v[i].journal_ref != NULL;
         if (g.v[i].arxiv_id == NULL || g.v[i].authors.n == 0 ||
             str_empty(g.v[i].abstract) || str_empty(g.v[i].title) ||
-            starts(g.v[i].abstract, "arXiv:") ||
-            g.v[i].categories.n == 0 || g.v[i].published == 0)
+            starts(g.v[i].abstract, "arXiv:") || g.v[i].categories.n == 0 ||
+            g.v[i].published == 0)
             n_bad++;
     }
     T_OK(n_new == 926, "rss listing: 926 new (%zu)", n_new);
@@ -542,9 +556,11 @@ test_rss_listing(void)
     T_STR(p->key, "arxiv:2411.17700", "rss #0: key");
     T_STR(p->entry_id, "oai:arXiv.org:2411.17700v1", "rss #0: guid");
     T_OK(p->version == 1, "rss #0: version from the guid");
-    T_STR(p->title, "Exploring the Impact of Generative AI on Cross-Border "
-                    "E-Commerce Brand Building in Chinese Tianjin's "
-                    "Manufacturing Sector", "rss #0: title");
+    T_STR(p->title,
+          "Exploring the Impact of Generative AI on Cross-Border "
+          "E-Commerce Brand Building in Chinese Tianjin's "
+          "Manufacturing Sector",
+          "rss #0: title");
     T_STR(p->url, "https://arxiv.org/abs/2411.17700", "rss #0: link");
     T_STR(p->announce, "new", "rss #0: announce");
     check_list(&p->authors, "Jun Cui", "rss #0: author");
@@ -560,9 +576,10 @@ test_rss_listing(void)
     p = find(&g, "2411.17748");
     T_OK(p != NULL, "rss: 2411.17748 present");
     if (p) {
-        check_list(&p->authors, "Mohammed Riadh Berramdane|Alexandre "
-                                "Battiston|Michele Bardi|Nicolas Blet|"
-                                "Benjamin R\\'emy|Matthieu Urbain",
+        check_list(&p->authors,
+                   "Mohammed Riadh Berramdane|Alexandre "
+                   "Battiston|Michele Bardi|Nicolas Blet|"
+                   "Benjamin R\\'emy|Matthieu Urbain",
                    "rss 2411.17748: authors split, affiliations out");
         T_OK(has(p->extras, "\"affiliations\":[\"IFPEN\",\"IFPEN\",\"IFPEN\","
                             "\"LEMTA\",\"LEMTA\",\"LEMTA\"]"),
@@ -576,23 +593,25 @@ test_rss_listing(void)
     if (p) {
         T_STR(p->announce, "cross", "rss 2405.12090: cross");
         T_OK(p->version == 3, "rss 2405.12090: version 3");
-        check_list(&p->authors, "Bojan Nikolic|Christopher L. Carilli|"
-                                "Nithyanandan Thyagarajan|Laura Torino|"
-                                "Ubaldo Iriso", "rss 2405.12090: 5 authors");
+        check_list(&p->authors,
+                   "Bojan Nikolic|Christopher L. Carilli|"
+                   "Nithyanandan Thyagarajan|Laura Torino|"
+                   "Ubaldo Iriso",
+                   "rss 2405.12090: 5 authors");
         T_STR(p->doi, "10.1103/physrevaccelbeams.27.112802",
               "rss 2405.12090: arxiv:DOI");
         T_STR(p->journal_ref, "Phys. Rev. Accel. Beams 27, (2024) 112802",
               "rss 2405.12090: journal_reference");
-        check_list(&p->categories, "physics.acc-ph|astro-ph.IM|"
-                                   "physics.optics",
+        check_list(&p->categories,
+                   "physics.acc-ph|astro-ph.IM|"
+                   "physics.optics",
                    "rss 2405.12090: categories");
     }
 
     p = find(&g, "2202.06515");
     T_OK(p && p->doi && strcmp(p->doi, "10.1063/5.0236964") == 0 &&
              p->journal_ref &&
-             strcmp(p->journal_ref, "Physics of Fluids 36, 117158 (2024)") ==
-                 0,
+             strcmp(p->journal_ref, "Physics of Fluids 36, 117158 (2024)") == 0,
          "rss 2202.06515: DOI and journal reference");
 
     p = find(&g, "1401.3665");
@@ -604,10 +623,11 @@ test_rss_listing(void)
     p = find(&g, "2411.17730");
     T_OK(p && has(p->abstract, "where $\\frac{1}{3}<s<1$ and $V(x):"),
          "rss 2411.17730: \"<s<1$\" in an abstract is text, not a tag");
-    T_OK(p && p->title && strcmp(p->title, "Almost sure well-posedness and "
-                                           "orbital stability for "
-                                           "Schr\\\"odinger equation with "
-                                           "potential") == 0,
+    T_OK(p && p->title &&
+             strcmp(p->title, "Almost sure well-posedness and "
+                              "orbital stability for "
+                              "Schr\\\"odinger equation with "
+                              "potential") == 0,
          "rss 2411.17730: LaTeX in the title as written");
 
     p = find(&g, "2411.17926");
@@ -638,7 +658,8 @@ test_rss_empty_and_error(void)
 
     got_init(&g);
     T_OK(parse_fixture(&g, T_FIXTURE("arxiv-rss-error-bad-archive.xml"), 0) ==
-             -1, "rss error channel: fails");
+             -1,
+         "rss error channel: fails");
     T_OK(starts(g.err.msg, "arxiv-rss-error-bad-archive.xml: Feed error for "
                            "query: http://rss.arxiv.org/rss/astroph"),
          "rss error channel: message is the title: %s", g.err.msg);
@@ -659,7 +680,8 @@ test_hf(void)
 
     got_init(&g);
     T_OK(parse_fixture(&g, T_FIXTURE("hf-daily-papers-api-2026-06-12.json"),
-                       0) == 0, "hf: parses (%s)", g.err.msg);
+                       0) == 0,
+         "hf: parses (%s)", g.err.msg);
     T_OK(g.info.format == FEED_JSON, "hf: JSON");
     T_OK(g.n == 30, "hf: 30 entries (%zu)", g.n);
     for (size_t i = 0; i < g.n; i++)
@@ -672,11 +694,15 @@ test_hf(void)
     T_STR(p->entry_id, "2606.00467", "hf #0: entry id");
     T_STR(p->url, "https://arxiv.org/abs/2606.00467", "hf #0: url");
     T_STR(p->pdf_url, "https://arxiv.org/pdf/2606.00467", "hf #0: pdf_url");
-    T_STR(p->title, "On the Limits of LLM Adaptability: Impact of "
-                    "Model-Internalized Priors on Annotation Task "
-                    "Performance", "hf #0: title");
-    check_list(&p->authors, "Etienne Casanova|Rafal Kocielnik|"
-                            "R. Michael Alvarez", "hf #0: authors");
+    T_STR(p->title,
+          "On the Limits of LLM Adaptability: Impact of "
+          "Model-Internalized Priors on Annotation Task "
+          "Performance",
+          "hf #0: title");
+    check_list(&p->authors,
+               "Etienne Casanova|Rafal Kocielnik|"
+               "R. Michael Alvarez",
+               "hf #0: authors");
     T_OK(starts(p->abstract, "Large Language Models (LLMs) are increasingly "
                              "used for zero-") &&
              ends(p->abstract, " alignment over text-level memorization."),
@@ -685,8 +711,8 @@ test_hf(void)
           "hf #0: published (fractional seconds)");
     T_OK(extra_num(p, "upvotes") == 0, "hf #0: upvotes 0");
     T_OK(extra_num(p, "comments") == 2, "hf #0: comments 2");
-    T_STR(extra_str(p, "organization", s),
-          "California institute of technology", "hf #0: organization");
+    T_STR(extra_str(p, "organization", s), "California institute of technology",
+          "hf #0: organization");
     T_STR(extra_str(p, "github_repo", s), "", "hf #0: no github repo");
     T_STR(extra_str(p, "submitted_on_daily_at", s), "2026-06-12T00:00:00Z",
           "hf #0: submitted_on_daily_at");
@@ -703,7 +729,8 @@ test_hf(void)
     T_OK(extra_num(p, "comments") == 3, "hf #1: comments 3");
     T_STR(extra_str(p, "github_repo", s),
           "https://github.com/psychology-of-AI/Rethinking-Pyschometric-Eval-"
-          "LLMs", "hf #1: github_repo");
+          "LLMs",
+          "hf #1: github_repo");
     T_OK(extra_num(p, "github_stars") == 1, "hf #1: github_stars 1");
     T_OK(starts(extra_str(p, "ai_summary", s), "Psychometric assessments of "
                                                "LLM behavior reveal"),
@@ -749,8 +776,7 @@ static void
 test_streaming(void)
 {
     same_in_chunks(T_FIXTURE("arxiv-api-atom-search-2026.xml"), 1);
-    same_in_chunks(T_FIXTURE("arxiv-api-atom-legacy-2016-search-multi.xml"),
-                   1);
+    same_in_chunks(T_FIXTURE("arxiv-api-atom-legacy-2016-search-multi.xml"), 1);
     same_in_chunks(T_FIXTURE("arxiv-rss-2024-11-28-all-archives.xml"), 1);
     same_in_chunks(T_FIXTURE("arxiv-rss-2024-11-28-all-archives.xml"), 4093);
     same_in_chunks(T_FIXTURE("hf-daily-papers-api-2026-06-12.json"), 1);
@@ -774,16 +800,16 @@ test_truncated(void)
     if (third == NULL)
         goto out;
     got_init(&g);
-    T_OK(parse_mem(&g, "cut.xml", data, (size_t)(third - data) + 120, 7) ==
-             -1, "truncated mid-entry: fails");
+    T_OK(parse_mem(&g, "cut.xml", data, (size_t)(third - data) + 120, 7) == -1,
+         "truncated mid-entry: fails");
     T_OK(g.n == 2, "truncated mid-entry: the 2 complete entries delivered");
     m = g.err.msg;
     T_OK(starts(m, "cut.xml:"), "truncated: names the document: %s", m);
     for (const char *q = m + 8; *q >= '0' && *q <= '9'; q++)
         colons = q[1] == ':' ? colons + 1 : colons;
-    T_OK(colons == 1 && (has(m, "unclosed token") ||
-                         has(m, "no element found") ||
-                         has(m, "not well-formed")),
+    T_OK(colons == 1 &&
+             (has(m, "unclosed token") || has(m, "no element found") ||
+              has(m, "not well-formed")),
          "truncated: NAME:LINE:COL: expat's reason: %s", m);
     got_fini(&g);
 
@@ -868,7 +894,7 @@ expect_error(const char *doc, size_t len, const char *want, const char *what)
     got_fini(&g);
 }
 
-#define EXPECT_ERROR(doc, want, what) \
+#define EXPECT_ERROR(doc, want, what)                                          \
     expect_error(doc, sizeof(doc) - 1, want, what)
 
 static void
@@ -897,7 +923,8 @@ test_not_feeds(void)
                  "x:1:50: no element found", "cut short");
     EXPECT_ERROR("{\"a\": 1}",
                  "x: not a feed (JSON, but neither a Hugging Face papers "
-                 "array nor a JSON Feed)", "other JSON");
+                 "array nor a JSON Feed)",
+                 "other JSON");
     EXPECT_ERROR("[1, 2]",
                  "x: not a Hugging Face papers list: item 0 is not an object",
                  "array of numbers");
@@ -916,7 +943,8 @@ test_callback_stop(void)
     got_init(&g);
     g.stop_at = 2;
     T_OK(parse_fixture(&g, T_FIXTURE("arxiv-api-atom-search-2026.xml"), 1) ==
-             -1, "callback -1: parsing stops");
+             -1,
+         "callback -1: parsing stops");
     T_STR(g.err.msg, "callback says stop at 2", "callback -1: its message");
     T_OK(g.n == 2 && g.info.entries == 2, "callback -1: 2 entries counted");
     got_fini(&g);
@@ -924,12 +952,14 @@ test_callback_stop(void)
     got_init(&g);
     g.stop_at = 0;
     T_OK(parse_fixture(&g, T_FIXTURE("hf-daily-papers-api-2026-06-12.json"),
-                       0) == -1 && g.n == 0,
+                       0) == -1 &&
+             g.n == 0,
          "callback -1: JSON stops too");
     got_fini(&g);
 }
 
-/* ---- shapes beyond the fixtures (hand-written) ---------------------------- */
+/* ---- shapes beyond the fixtures (hand-written) ----------------------------
+ */
 
 static void
 test_atom_shapes(void)
@@ -948,7 +978,8 @@ test_atom_shapes(void)
         " <o:title>not this</o:title>\n"
         " <a:title type=\"html\">A &lt;i&gt;new&lt;/i&gt; result &amp;amp; "
         "more</a:title>\n"
-        " <a:summary type=\"xhtml\"><div xmlns=\"http://www.w3.org/1999/xhtml\">"
+        " <a:summary type=\"xhtml\"><div "
+        "xmlns=\"http://www.w3.org/1999/xhtml\">"
         "<p>First &amp; <b>bold</b>.</p><p>Second &lt;3</p></div></a:summary>\n"
         " <a:content type=\"html\">ignored: summary wins</a:content>\n"
         " <a:link rel=\"related\" href=\"https://example.org/rel\"/>\n"
@@ -1078,16 +1109,15 @@ test_rss_shapes(void)
     got_fini(&g);
 
     got_init(&g);
-    T_OK(parse_mem(&g, "rdf", rdf, sizeof(rdf) - 1, 3) == 0,
-         "rdf: parses (%s)", g.err.msg);
+    T_OK(parse_mem(&g, "rdf", rdf, sizeof(rdf) - 1, 3) == 0, "rdf: parses (%s)",
+         g.err.msg);
     T_OK(g.info.format == FEED_RDF, "rdf: RSS 1.0");
     T_STR(g.info.title, "hep-ex updates on arXiv.org", "rdf: channel title");
     T_OK(g.n == 1, "rdf: 1 item");
     if (g.n == 1) {
         p = &g.v[0];
         T_STR(p->key, "arxiv:1901.00001", "rdf: key");
-        T_STR(p->entry_id, "http://arxiv.org/abs/1901.00001",
-              "rdf: rdf:about");
+        T_STR(p->entry_id, "http://arxiv.org/abs/1901.00001", "rdf: rdf:about");
         T_STR(p->abstract, "An abstract.", "rdf: description");
         check_list(&p->authors, "Ann A|Bo B", "rdf: linked creators split");
     }
@@ -1152,7 +1182,7 @@ test_bounded(void)
     memset(chunk, 'x', sizeof(chunk));
     fp = feed_parser_new("big", collect, &g);
     rc |= feed_parser_write(fp, head, sizeof(head) - 1, &e);
-    for (int i = 0; i < 1024 && rc == 0; i++)   /* 4 MiB */
+    for (int i = 0; i < 1024 && rc == 0; i++) /* 4 MiB */
         rc |= feed_parser_write(fp, chunk, sizeof(chunk), &e);
     rc |= feed_parser_write(fp, tail, sizeof(tail) - 1, &e);
     rc |= feed_parser_finish(fp, &e);

@@ -7,7 +7,7 @@
 
 static const struct {
     const char *in;
-    const char *id;     /* NULL: not an arXiv id */
+    const char *id; /* NULL: not an arXiv id */
     int version;
 } arxiv_cases[] = {
     /* bare, new style: 4+4 digits (0704..1412), 4+5 (1501 on) */
@@ -51,15 +51,15 @@ static const struct {
     /* not ids */
     { "", NULL, 0 },
     { "1234.5", NULL, 0 },
-    { "1234.56789", NULL, 0 },      /* month 34 */
-    { "2401.1234", NULL, 0 },       /* 5 digits since 1501 */
-    { "1101.12345", NULL, 0 },      /* 4 digits before 1501 */
-    { "0612.1234", NULL, 0 },       /* before April 2007: old style only */
+    { "1234.56789", NULL, 0 }, /* month 34 */
+    { "2401.1234", NULL, 0 },  /* 5 digits since 1501 */
+    { "1101.12345", NULL, 0 }, /* 4 digits before 1501 */
+    { "0612.1234", NULL, 0 },  /* before April 2007: old style only */
     { "2401.12345v", NULL, 0 },
     { "2401.12345v0", NULL, 0 },
     { "2401.12345x", NULL, 0 },
     { "x2401.12345", NULL, 0 },
-    { "see arXiv:2401.12345", NULL, 0 },   /* no searching in free text */
+    { "see arXiv:2401.12345", NULL, 0 }, /* no searching in free text */
     { "hep-th/990100", NULL, 0 },
     { "hep-th/99010011", NULL, 0 },
     { "HEP-TH/9901001", NULL, 0 },
@@ -73,7 +73,7 @@ static const struct {
 
 static const struct {
     const char *in;
-    const char *doi;    /* NULL: not a DOI */
+    const char *doi; /* NULL: not a DOI */
 } doi_cases[] = {
     { "10.1103/PhysRevB.85.115117", "10.1103/physrevb.85.115117" },
     { "  10.1142/S021797921244002X ", "10.1142/s021797921244002x" },
@@ -90,7 +90,7 @@ static const struct {
     { "info:doi/10.1000/182", "10.1000/182" },
     { "10.1000.10/123456", "10.1000.10/123456" },
     { "", NULL },
-    { "10.1/abc", NULL },           /* registrant too short */
+    { "10.1/abc", NULL }, /* registrant too short */
     { "10.1103", NULL },
     { "10.1103/", NULL },
     { "11.1103/PhysRevB", NULL },
@@ -106,8 +106,7 @@ main(void)
     char id[64], doi[256];
     int v, ok;
 
-    for (size_t i = 0; i < sizeof(arxiv_cases) / sizeof(arxiv_cases[0]);
-         i++) {
+    for (size_t i = 0; i < sizeof(arxiv_cases) / sizeof(arxiv_cases[0]); i++) {
         v = -1;
         ok = ident_arxiv(arxiv_cases[i].in, id, sizeof(id), &v);
         if (arxiv_cases[i].id == NULL) {

@@ -16,7 +16,8 @@ static const struct {
     { "", 0, "" },
     { "   \n\t ", 0, "" },
     { "  Quantum Criticality for Extended Nodes on a Bethe Lattice in the "
-      "Large\n  Connectivity Limit\n", 0,
+      "Large\n  Connectivity Limit\n",
+      0,
       "Quantum Criticality for Extended Nodes on a Bethe Lattice in the "
       "Large Connectivity Limit" },
     { "a\r\n\r\nb", 0, "a b" },
@@ -29,7 +30,9 @@ static const struct {
     { "1234567 12345678 ", 0, "1234567 12345678" },
     { "abcdefgh&amp;abcdefgh<b>x</b>abcdefghi", 1,
       "abcdefgh&abcdefghxabcdefghi" },
-    { "a\x01\x1f" "b", 0, "a b" },
+    { "a\x01\x1f"
+      "b",
+      0, "a b" },
     /* text mode leaves markup and references alone */
     { "$\\frac{1}{3}<s<1$ &amp; <b>x</b>", 0,
       "$\\frac{1}{3}<s<1$ &amp; <b>x</b>" },
@@ -37,11 +40,13 @@ static const struct {
     { "&lt;p&gt; &amp; &quot;q&quot; &apos;a&apos;", 1, "<p> & \"q\" 'a'" },
     { "&#65;&#x42;&#X43;&#233;&#x1F600;", 1, "ABC\xC3\xA9\xF0\x9F\x98\x80" },
     { "&#0;&#xD800;&#x110000;", 1, "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD" },
-    { "it&#146;s", 1, "it\xE2\x80\x99s" },      /* Windows-1252 numbers */
+    { "it&#146;s", 1, "it\xE2\x80\x99s" }, /* Windows-1252 numbers */
     { "a&#10;b&#32;&#32;c", 1, "a b c" },
     /* HTML named references */
     { "caf&eacute; na&iuml;ve &Uuml;ber stra&szlig;e", 1,
-      "caf\xC3\xA9 na\xC3\xAFve \xC3\x9C" "ber stra\xC3\x9F" "e" },
+      "caf\xC3\xA9 na\xC3\xAFve \xC3\x9C"
+      "ber stra\xC3\x9F"
+      "e" },
     { "&mdash;&ndash;&hellip;&rsquo;&lsquo;&rdquo;&ldquo;", 1,
       "\xE2\x80\x94\xE2\x80\x93\xE2\x80\xA6\xE2\x80\x99\xE2\x80\x98"
       "\xE2\x80\x9D\xE2\x80\x9C" },
@@ -57,18 +62,15 @@ static const struct {
     { "AT&T & co", 1, "AT&T & co" },
     { "&nosuchentity; &amp", 1, "&nosuchentity; &amp" },
     { "&#; &#x; &#12a;", 1, "&#; &#x; &#12a;" },
-    { "&AMP;", 1, "&AMP;" },            /* names are case-sensitive */
+    { "&AMP;", 1, "&AMP;" }, /* names are case-sensitive */
     /* tags */
-    { "<p>First paragraph.</p><p>Second.</p>", 1,
-      "First paragraph. Second." },
+    { "<p>First paragraph.</p><p>Second.</p>", 1, "First paragraph. Second." },
     { "line one<br>line two<br/>three<BR />four", 1,
       "line one line two three four" },
     { "H<sub>2</sub>O and <i>E. coli</i>", 1, "H2O and E. coli" },
-    { "<a href=\"https://x.org/?a=1&b=2\" title='a > b'>link</a>", 1,
-      "link" },
+    { "<a href=\"https://x.org/?a=1&b=2\" title='a > b'>link</a>", 1, "link" },
     { "<div><ul><li>one</li><li>two</li></ul></div>", 1, "one two" },
-    { "x<script type=\"text/javascript\">var a = '<p>';</script>y", 1,
-      "x y" },
+    { "x<script type=\"text/javascript\">var a = '<p>';</script>y", 1, "x y" },
     { "x<style>p { color: red }</style>y", 1, "x y" },
     { "<!-- a comment <p> --> text <!DOCTYPE html><?pi x?>", 1, "text" },
     { "<![CDATA[x]]>y", 1, "y" },
@@ -96,12 +98,63 @@ static const struct {
 static const struct {
     const char *in, *want;
 } fold_cases[] = {
-    { "", "" },
-    { "   ", "" },
-    { "  a  b\n\n c\t", "a b c" },
-    { "abc", "abc" },
-    { "\ta\r\nb ", "a b" },
+    { "", "" },       { "   ", "" },          { "  a  b\n\n c\t", "a b c" },
+    { "abc", "abc" }, { "\ta\r\nb ", "a b" },
 };
+
+/* The obvious folding, byte by byte: what text_plain's fast paths must
+ * agree with (text mode, valid UTF-8 in). */
+static void
+fold_slowly(struct buf *out, const char *s, size_t n)
+{
+    int space = 0;
+
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+
+        if (c <= 0x20 || c == 0x7F) {
+            space = 1;
+            continue;
+        }
+        if (space && out->len)
+            buf_addc(out, ' ');
+        space = 0;
+        buf_addc(out, (char)c);
+    }
+    buf_add(out, "", 0);
+}
+
+static void
+random_folding(void)
+{
+    static const char *const pieces[] = {
+        "a",  "bc",       "defghijk", " ", "  ", "\n",
+        "\t", "\xCE\xBC", "$",        "<", "&",  "0123456789abcdef",
+    };
+    unsigned long seed = 12345;
+    struct buf in, got, want;
+    int bad = 0;
+
+    buf_init(&in);
+    buf_init(&got);
+    buf_init(&want);
+    for (int round = 0; round < 20000; round++) {
+        in.len = got.len = want.len = 0;
+        buf_add(&in, "", 0);
+        for (int k = (int)(seed % 24); k >= 0; k--) {
+            seed = seed * 6364136223846793005ul + 1442695040888963407ul;
+            buf_adds(&in, pieces[(seed >> 33) % 12]);
+        }
+        text_plain(&got, in.p, in.len, 0);
+        fold_slowly(&want, in.p, in.len);
+        if (strcmp(got.p, want.p) != 0 && bad++ == 0)
+            T_STR(got.p, want.p, "random folding: \"%s\"", in.p);
+    }
+    T_OK(bad == 0, "random folding: 20000 strings agree (%d do not)", bad);
+    buf_fini(&in);
+    buf_fini(&got);
+    buf_fini(&want);
+}
 
 int
 main(void)
@@ -139,8 +192,7 @@ main(void)
             memcpy(big + i * 6, "&amp; ", 6);
         big[n * 6] = '\0';
         text_plain(&b, big, n * 6, 1);
-        T_OK(b.len == n * 2 - 1, "text_plain: 100000 references (%zu)",
-             b.len);
+        T_OK(b.len == n * 2 - 1, "text_plain: 100000 references (%zu)", b.len);
         free(big);
     }
 
@@ -150,6 +202,7 @@ main(void)
         free(s);
     }
     T_OK(text_fold(NULL) == NULL, "text_fold(NULL)");
+    random_folding();
 
     b.len = 0;
     text_markup_escape(&b, "a & b <c> \"d\" 'e'");
