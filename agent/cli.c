@@ -15,11 +15,11 @@
 #include "store.h"
 
 struct cli {
-    const char *config;     /* --config, or NULL */
-    const char *db;         /* --db, or NULL */
+    const char *config; /* --config, or NULL */
+    const char *db;     /* --db, or NULL */
     struct log log;
-    char *config_path;      /* owned: resolved */
-    char *db_path;          /* owned: resolved */
+    char *config_path; /* owned: resolved */
+    char *db_path;     /* owned: resolved */
     const char *format;
     int dry_run, no_notify;
     long limit;
@@ -27,7 +27,7 @@ struct cli {
     double min_score;
     int64_t since;
     struct strv only;
-    char **args;            /* borrowed: positional arguments */
+    char **args; /* borrowed: positional arguments */
     int nargs;
 };
 
@@ -98,11 +98,11 @@ resolve_paths(struct cli *c)
     else if (!str_empty(env = getenv("PAPERWATCH_CONFIG")))
         c->config_path = xstrdup(env);
     else {
-        c->config_path = xdg_path("XDG_CONFIG_HOME", ".config",
-                                  "paperwatch/init.lua");
+        c->config_path =
+            xdg_path("XDG_CONFIG_HOME", ".config", "paperwatch/init.lua");
         if (access(c->config_path, F_OK) != 0) {
             free(c->config_path);
-            c->config_path = NULL;  /* the built-in default */
+            c->config_path = NULL; /* the built-in default */
         }
     }
     if (c->db)
@@ -110,14 +110,21 @@ resolve_paths(struct cli *c)
     else if (!str_empty(env = getenv("PAPERWATCH_DB")))
         c->db_path = xstrdup(env);
     else
-        c->db_path = xdg_path("XDG_DATA_HOME", ".local/share",
-                              "paperwatch/papers.db");
+        c->db_path =
+            xdg_path("XDG_DATA_HOME", ".local/share", "paperwatch/papers.db");
 }
 
 /* Options: the global ones anywhere, the command's own after it. Returns
  * -1 after printing a usage error. */
-enum { O_FORMAT = 1, O_DRY = 2, O_NONOTIFY = 4, O_SOURCE = 8, O_LIMIT = 16,
-       O_MIN = 32, O_SINCE = 64 };
+enum {
+    O_FORMAT = 1,
+    O_DRY = 2,
+    O_NONOTIFY = 4,
+    O_SOURCE = 8,
+    O_LIMIT = 16,
+    O_MIN = 32,
+    O_SINCE = 64
+};
 
 static int
 take_value(int argc, char **argv, int *i, const char **v)
@@ -180,8 +187,10 @@ command_opt(struct cli *c, unsigned allowed, int argc, char **argv, int *i)
         if (take_value(argc, argv, i, &v) < 0)
             return -1;
         if (duration_parse(v, &dur) < 0) {
-            fprintf(stderr, "paperwatch: --since: not a duration: '%s' "
-                            "(like 12h, 2d, 1w)\n", v);
+            fprintf(stderr,
+                    "paperwatch: --since: not a duration: '%s' "
+                    "(like 12h, 2d, 1w)\n",
+                    v);
             return -1;
         }
         c->since = time_now() - dur;
@@ -277,9 +286,13 @@ static int
 cmd_run(struct cli *c)
 {
     struct run_opts o = {
-        .config = c->config_path, .db = c->db_path, .only = &c->only,
-        .dry_run = c->dry_run, .no_notify = c->no_notify,
-        .json = strcmp(c->format, "json") == 0, .log = &c->log,
+        .config = c->config_path,
+        .db = c->db_path,
+        .only = &c->only,
+        .dry_run = c->dry_run,
+        .no_notify = c->no_notify,
+        .json = strcmp(c->format, "json") == 0,
+        .log = &c->log,
     };
     struct pw_err e;
     int status;
@@ -359,8 +372,10 @@ open_store(struct cli *c, struct pw_err *e)
 static int
 cmd_list(struct cli *c)
 {
-    struct store_query q = { .since = c->since, .has_min_score = c->has_min,
-                             .min_score = c->min_score, .limit = c->limit };
+    struct store_query q = { .since = c->since,
+                             .has_min_score = c->has_min,
+                             .min_score = c->min_score,
+                             .limit = c->limit };
     struct store *s;
     struct pw_err e;
     int rc;
@@ -449,7 +464,8 @@ cmd_show(struct cli *c)
     int found = -1;
 
     if (c->nargs != 1)
-        return usage_error("%s", "show: give one KEY (an arXiv id, URL or key)");
+        return usage_error("%s",
+                           "show: give one KEY (an arXiv id, URL or key)");
     if (check_format(c->format, "text|json") < 0)
         return EXIT_USAGE;
     sc.json = strcmp(c->format, "json") == 0;
@@ -495,8 +511,8 @@ cmd_eval(struct cli *c)
         return usage_error("%s", "eval: give a FILE.lua");
     if ((h = host_new(&c->log, &e)) == NULL)
         return fatal(&e);
-    if (host_run_script(h, c->args[0], c->args + 1, c->nargs - 1, &status,
-                        &e) < 0) {
+    if (host_run_script(h, c->args[0], c->args + 1, c->nargs - 1, &status, &e) <
+        0) {
         host_free(h);
         fflush(stdout);
         return fatal(&e);

@@ -10,10 +10,10 @@
 
 enum feed_format {
     FEED_UNKNOWN = 0,
-    FEED_ATOM,      /* Atom 1.0, arXiv API */
-    FEED_RSS,       /* RSS 0.9x/2.0, arXiv listings */
-    FEED_RDF,       /* RSS 1.0 */
-    FEED_JSON,      /* Hugging Face daily papers array, JSON Feed */
+    FEED_ATOM, /* Atom 1.0, arXiv API */
+    FEED_RSS,  /* RSS 0.9x/2.0, arXiv listings */
+    FEED_RDF,  /* RSS 1.0 */
+    FEED_JSON, /* Hugging Face daily papers array, JSON Feed */
 };
 
 /* What the feed said about itself, complete after feed_parser_finish. */
@@ -27,8 +27,7 @@ struct feed_info {
 /* Called once per completed entry. The paper is borrowed for the call only.
  * Return 0 to go on, -1 to stop parsing (feed_parser_write then fails with
  * the message the callback put in e). */
-typedef int (*feed_entry_fn)(void *ud, const struct paper *p,
-                             struct pw_err *e);
+typedef int (*feed_entry_fn)(void *ud, const struct paper *p, struct pw_err *e);
 
 struct feed_parser;
 

@@ -19,25 +19,25 @@
 #define DEFAULT_MEM_CAP (64u * 1024 * 1024) /* bytes of Lua heap */
 
 struct rule {
-    char *name;     /* owned */
-    char *where;    /* owned: "file:line" */
-    int ref;        /* the function, in the registry */
+    char *name;  /* owned */
+    char *where; /* owned: "file:line" */
+    int ref;     /* the function, in the registry */
 };
 
 struct host {
-    lua_State *L;               /* owned */
-    const struct log *log;      /* borrowed */
-    size_t mem;                 /* bytes the Lua heap holds */
+    lua_State *L;          /* owned */
+    const struct log *log; /* borrowed */
+    size_t mem;            /* bytes the Lua heap holds */
     size_t mem_cap;
-    int cap_on;                 /* refuse growth over mem_cap */
+    int cap_on; /* refuse growth over mem_cap */
     long budget;
     long budget_left;
-    struct rule *rules;         /* owned */
+    struct rule *rules; /* owned */
     size_t nrules;
     char hash[17];
-    int paper_ref;              /* the current paper object, or LUA_NOREF */
-    int exit_mt_ref;            /* metatable marking os.exit in scripts */
-    char *lua_dir;              /* owned */
+    int paper_ref;   /* the current paper object, or LUA_NOREF */
+    int exit_mt_ref; /* metatable marking os.exit in scripts */
+    char *lua_dir;   /* owned */
 };
 
 /* The allocator counts every byte (mpv) and, while a rule runs, refuses
@@ -121,8 +121,9 @@ host_pcall(struct host *h, int nargs, int nres, struct pw_err *e)
     if (rc == LUA_ERRMEM)
         pw_errf(e, "memory cap of %zu MiB exceeded", h->mem_cap >> 20);
     else
-        pw_errf(e, "%s", lua_tostring(L, -1) ? lua_tostring(L, -1)
-                                              : "(error without message)");
+        pw_errf(e, "%s",
+                lua_tostring(L, -1) ? lua_tostring(L, -1)
+                                    : "(error without message)");
     lua_pop(L, 1);
     return -1;
 }
@@ -176,11 +177,16 @@ static void
 open_libs(lua_State *L)
 {
     static const luaL_Reg std[] = {
-        { LUA_GNAME, luaopen_base },       { LUA_LOADLIBNAME, luaopen_package },
-        { LUA_COLIBNAME, luaopen_coroutine }, { LUA_TABLIBNAME, luaopen_table },
-        { LUA_IOLIBNAME, luaopen_io },     { LUA_OSLIBNAME, luaopen_os },
-        { LUA_STRLIBNAME, luaopen_string }, { LUA_MATHLIBNAME, luaopen_math },
-        { LUA_UTF8LIBNAME, luaopen_utf8 }, { LUA_DBLIBNAME, luaopen_debug },
+        { LUA_GNAME, luaopen_base },
+        { LUA_LOADLIBNAME, luaopen_package },
+        { LUA_COLIBNAME, luaopen_coroutine },
+        { LUA_TABLIBNAME, luaopen_table },
+        { LUA_IOLIBNAME, luaopen_io },
+        { LUA_OSLIBNAME, luaopen_os },
+        { LUA_STRLIBNAME, luaopen_string },
+        { LUA_MATHLIBNAME, luaopen_math },
+        { LUA_UTF8LIBNAME, luaopen_utf8 },
+        { LUA_DBLIBNAME, luaopen_debug },
         { NULL, NULL },
     };
     static const luaL_Reg pre[] = {
@@ -211,7 +217,7 @@ set_paths(struct host *h, const char *config_dir)
 {
     lua_State *L = h->L;
 
-    lua_getglobal(L, "package");                        /* package */
+    lua_getglobal(L, "package"); /* package */
     if (config_dir)
         lua_pushfstring(L, "%s/?.lua;%s/?/init.lua;%s/?.lua;%s/?/init.lua",
                         h->lua_dir, h->lua_dir, config_dir, config_dir);
@@ -280,14 +286,14 @@ push_env(struct host *h, struct pw_err *e)
     lua_State *L = h->L;
 
     if (require(h, "paperwatch", e) < 0)
-        return -1;                                      /* pw */
-    lua_newtable(L);                                    /* pw env */
-    lua_insert(L, -2);                                  /* env pw */
-    lua_setfield(L, -2, "pw");                          /* env */
-    lua_newtable(L);                                    /* env mt */
+        return -1;             /* pw */
+    lua_newtable(L);           /* pw env */
+    lua_insert(L, -2);         /* env pw */
+    lua_setfield(L, -2, "pw"); /* env */
+    lua_newtable(L);           /* env mt */
     lua_pushglobaltable(L);
     lua_setfield(L, -2, "__index");
-    lua_setmetatable(L, -2);                            /* env */
+    lua_setmetatable(L, -2); /* env */
     return 0;
 }
 
@@ -336,8 +342,8 @@ load_chunk(struct host *h, const char *path, struct pw_err *e)
         lua_pop(L, 2);
         return -1;
     }
-    lua_insert(L, -2);                                  /* chunk env */
-    lua_setupvalue(L, -2, 1);                           /* chunk */
+    lua_insert(L, -2);        /* chunk env */
+    lua_setupvalue(L, -2, 1); /* chunk */
     return 0;
 }
 
@@ -366,12 +372,12 @@ opt_number(lua_State *L, int t, const char *field, double dflt)
 static void
 read_sources(lua_State *L, int reg, struct config *c)
 {
-    lua_getfield(L, reg, "sources");                    /* sources */
+    lua_getfield(L, reg, "sources"); /* sources */
     c->nsources = lua_rawlen(L, -1);
     c->sources = xcalloc(c->nsources, sizeof(*c->sources));
     for (size_t i = 0; i < c->nsources; i++) {
         struct source_def *s = &c->sources[i];
-        lua_rawgeti(L, -1, (lua_Integer)i + 1);         /* sources src */
+        lua_rawgeti(L, -1, (lua_Integer)i + 1); /* sources src */
         int t = lua_gettop(L);
         s->name = opt_string(L, t, "name");
         s->url = opt_string(L, t, "url");
@@ -383,7 +389,7 @@ read_sources(lua_State *L, int reg, struct config *c)
         s->timeout = (long)opt_number(L, t, "timeout", 0);
         s->max_bytes = (size_t)opt_number(L, t, "max_bytes", 0);
         s->is_file = s->url && strncmp(s->url, "file:", 5) == 0;
-        lua_pop(L, 1);                                  /* sources */
+        lua_pop(L, 1); /* sources */
     }
     lua_pop(L, 1);
 }
@@ -406,12 +412,12 @@ read_rules(struct host *h, int reg)
     uint64_t acc = 14695981039346656037ULL;
     size_t len;
 
-    lua_getfield(L, reg, "rules");                      /* rules */
+    lua_getfield(L, reg, "rules"); /* rules */
     h->nrules = lua_rawlen(L, -1);
     h->rules = xcalloc(h->nrules, sizeof(*h->rules));
     for (size_t i = 0; i < h->nrules; i++) {
         struct rule *r = &h->rules[i];
-        lua_rawgeti(L, -1, (lua_Integer)i + 1);         /* rules rule */
+        lua_rawgeti(L, -1, (lua_Integer)i + 1); /* rules rule */
         r->name = opt_string(L, lua_gettop(L), "name");
         r->where = opt_string(L, lua_gettop(L), "where");
         if (lua_getfield(L, -1, "sig") == LUA_TSTRING) {
@@ -419,8 +425,8 @@ read_rules(struct host *h, int reg)
             hash_rules(h, sig, len, &acc);
         }
         lua_pop(L, 1);
-        lua_getfield(L, -1, "fn");                      /* rules rule fn */
-        r->ref = luaL_ref(L, LUA_REGISTRYINDEX);        /* rules rule */
+        lua_getfield(L, -1, "fn");               /* rules rule fn */
+        r->ref = luaL_ref(L, LUA_REGISTRYINDEX); /* rules rule */
         lua_pop(L, 1);
     }
     lua_pop(L, 1);
@@ -492,28 +498,28 @@ script_exit(lua_State *L)
 static void
 script_env(struct host *h, char **argv, int argc, const char *path)
 {
-    lua_State *L = h->L;                                /* env */
+    lua_State *L = h->L; /* env */
 
-    lua_newtable(L);                                    /* env arg */
+    lua_newtable(L); /* env arg */
     lua_pushstring(L, path);
     lua_rawseti(L, -2, 0);
     for (int i = 0; i < argc; i++) {
         lua_pushstring(L, argv[i]);
         lua_rawseti(L, -2, i + 1);
     }
-    lua_setfield(L, -2, "arg");                         /* env */
-    lua_newtable(L);                                    /* env os' */
+    lua_setfield(L, -2, "arg"); /* env */
+    lua_newtable(L);            /* env os' */
     lua_getglobal(L, "os");
     lua_pushnil(L);
-    while (lua_next(L, -2)) {                           /* env os' os k v */
+    while (lua_next(L, -2)) { /* env os' os k v */
         lua_pushvalue(L, -2);
         lua_insert(L, -2);
         lua_settable(L, -5);
     }
-    lua_pop(L, 1);                                      /* env os' */
+    lua_pop(L, 1); /* env os' */
     lua_pushcfunction(L, script_exit);
     lua_setfield(L, -2, "exit");
-    lua_setfield(L, -2, "os");                          /* env */
+    lua_setfield(L, -2, "os"); /* env */
 }
 
 int
@@ -540,14 +546,14 @@ host_run_script(struct host *h, const char *path, char **argv, int argc,
     if (lrc == LUA_OK) {
         lua_pop(L, 1);
         rc = 0;
-    } else if (lua_type(L, -1) == LUA_TTABLE) {         /* os.exit */
+    } else if (lua_type(L, -1) == LUA_TTABLE) { /* os.exit */
         lua_getfield(L, -1, "status");
         *status = (int)lua_tointeger(L, -1);
         lua_pop(L, 3);
         rc = 0;
     } else {
-        pw_errf(e, "%s", lrc == LUA_ERRMEM ? "out of memory"
-                                           : lua_tostring(L, -1));
+        pw_errf(e, "%s",
+                lrc == LUA_ERRMEM ? "out of memory" : lua_tostring(L, -1));
         lua_pop(L, 2);
     }
 out:
@@ -600,12 +606,12 @@ host_ruleset_hash(const struct host *h)
 static int
 paper_index(lua_State *L)
 {
-    lua_getiuservalue(L, 1, 1);                         /* p k fields */
+    lua_getiuservalue(L, 1, 1); /* p k fields */
     lua_pushvalue(L, 2);
-    if (lua_rawget(L, -2) != LUA_TNIL)                  /* p k fields v */
+    if (lua_rawget(L, -2) != LUA_TNIL) /* p k fields v */
         return 1;
     lua_pushvalue(L, 2);
-    lua_gettable(L, lua_upvalueindex(1));               /* methods[k] */
+    lua_gettable(L, lua_upvalueindex(1)); /* methods[k] */
     return 1;
 }
 
@@ -647,9 +653,9 @@ paper_metatable(struct host *h, struct pw_err *e)
         return 0;
     lua_pop(L, 1);
     if (require(h, "paperwatch.paper", e) < 0)
-        return -1;                                      /* methods */
-    luaL_newmetatable(L, PAPER_MT);                     /* methods mt */
-    lua_insert(L, -2);                                  /* mt methods */
+        return -1;                  /* methods */
+    luaL_newmetatable(L, PAPER_MT); /* methods mt */
+    lua_insert(L, -2);              /* mt methods */
     lua_pushcclosure(L, paper_index, 1);
     lua_setfield(L, -2, "__index");
     lua_pushcfunction(L, paper_newindex);
@@ -676,9 +682,9 @@ host_begin_paper(struct host *h, const struct paper *p,
         return;
     }
     lua_pop(L, 1);
-    lua_newuserdatauv(L, 0, 1);                         /* ud */
-    lbind_push_paper(L, p, sources);                    /* ud fields */
-    lua_setiuservalue(L, -2, 1);                        /* ud */
+    lua_newuserdatauv(L, 0, 1);      /* ud */
+    lbind_push_paper(L, p, sources); /* ud fields */
+    lua_setiuservalue(L, -2, 1);     /* ud */
     luaL_setmetatable(L, PAPER_MT);
     h->paper_ref = luaL_ref(L, LUA_REGISTRYINDEX);
 }

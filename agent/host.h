@@ -16,22 +16,22 @@ struct host;
 struct source_def {
     char *name;
     char *url;
-    char *format;           /* "auto" unless the config said */
-    double min_delay;       /* seconds between requests to its host */
-    long interval;          /* seconds between polls */
-    long timeout;           /* seconds, 0: default */
-    size_t max_bytes;       /* 0: default */
-    int is_file;            /* a file:// URL the config named */
+    char *format;     /* "auto" unless the config said */
+    double min_delay; /* seconds between requests to its host */
+    long interval;    /* seconds between polls */
+    long timeout;     /* seconds, 0: default */
+    size_t max_bytes; /* 0: default */
+    int is_file;      /* a file:// URL the config named */
 };
 
 /* What the config registered, read out of Lua after it ran. */
 struct config {
-    char *path;             /* owned: the file, or "(built-in default)" */
+    char *path;                 /* owned: the file, or "(built-in default)" */
     struct source_def *sources; /* owned */
     size_t nsources;
-    int has_notify;         /* pw.notify was called */
-    double notify_min;      /* its min_score */
-    char *contact;          /* owned: for the User-Agent, or NULL */
+    int has_notify;    /* pw.notify was called */
+    double notify_min; /* its min_score */
+    char *contact;     /* owned: for the User-Agent, or NULL */
 };
 
 void config_fini(struct config *c);

@@ -10,29 +10,29 @@
 struct http;
 
 struct http_request {
-    const char *url;            /* borrowed, copied by http_add */
-    const char *etag;           /* sent as If-None-Match, or NULL */
-    const char *last_modified;  /* sent as If-Modified-Since, or NULL */
-    const char *user_agent;     /* NULL: the default */
-    int allow_file;             /* permit file:// (sources the config names) */
-    long connect_timeout;       /* seconds; 0: default 20 */
-    long timeout;               /* seconds for the whole transfer; 0: 300 */
-    long low_speed_time;        /* abort below 10 B/s for this long; 0: 60 */
-    size_t max_bytes;           /* cap on decompressed body bytes; 0: 64 MiB */
+    const char *url;           /* borrowed, copied by http_add */
+    const char *etag;          /* sent as If-None-Match, or NULL */
+    const char *last_modified; /* sent as If-Modified-Since, or NULL */
+    const char *user_agent;    /* NULL: the default */
+    int allow_file;            /* permit file:// (sources the config names) */
+    long connect_timeout;      /* seconds; 0: default 20 */
+    long timeout;              /* seconds for the whole transfer; 0: 300 */
+    long low_speed_time;       /* abort below 10 B/s for this long; 0: 60 */
+    size_t max_bytes;          /* cap on decompressed body bytes; 0: 64 MiB */
 };
 
 struct http_result {
-    const char *url;            /* the request's URL */
-    const char *effective_url;  /* after redirects */
-    long status;                /* HTTP status; 0 for file:// or no answer */
-    int ok;                     /* 1: body complete and status 2xx (or file) */
-    int not_modified;           /* 1: 304 */
-    const char *error;          /* why not ok, for a person, or NULL */
-    const char *etag;           /* response ETag, or NULL */
-    const char *last_modified;  /* response Last-Modified, or NULL */
-    const char *content_type;   /* or NULL */
-    long retry_after;           /* seconds from Retry-After, -1 if none */
-    size_t bytes;               /* body bytes delivered */
+    const char *url;           /* the request's URL */
+    const char *effective_url; /* after redirects */
+    long status;               /* HTTP status; 0 for file:// or no answer */
+    int ok;                    /* 1: body complete and status 2xx (or file) */
+    int not_modified;          /* 1: 304 */
+    const char *error;         /* why not ok, for a person, or NULL */
+    const char *etag;          /* response ETag, or NULL */
+    const char *last_modified; /* response Last-Modified, or NULL */
+    const char *content_type;  /* or NULL */
+    long retry_after;          /* seconds from Retry-After, -1 if none */
+    size_t bytes;              /* body bytes delivered */
 };
 
 /* Body bytes of a 2xx answer (or a file) as they arrive, after
@@ -48,9 +48,8 @@ typedef void (*http_done_fn)(void *ud, const struct http_result *r);
 struct http *http_new(int max_total, struct pw_err *e);
 void http_free(struct http *h);
 
-int http_add(struct http *h, const struct http_request *req,
-             http_data_fn data, http_done_fn done, void *ud,
-             struct pw_err *e);
+int http_add(struct http *h, const struct http_request *req, http_data_fn data,
+             http_done_fn done, void *ud, struct pw_err *e);
 
 /* Run the main loop until every added request has ended. */
 void http_run(struct http *h);

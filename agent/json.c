@@ -72,12 +72,24 @@ json_add_string(struct buf *b, const char *str)
             continue;
         }
         switch (s[i]) {
-        case '"': buf_add(b, "\\\"", 2); break;
-        case '\\': buf_add(b, "\\\\", 2); break;
-        case '\n': buf_add(b, "\\n", 2); break;
-        case '\t': buf_add(b, "\\t", 2); break;
-        case '\r': buf_add(b, "\\r", 2); break;
-        default: buf_addf(b, "\\u%04x", s[i]); break;
+        case '"':
+            buf_add(b, "\\\"", 2);
+            break;
+        case '\\':
+            buf_add(b, "\\\\", 2);
+            break;
+        case '\n':
+            buf_add(b, "\\n", 2);
+            break;
+        case '\t':
+            buf_add(b, "\\t", 2);
+            break;
+        case '\r':
+            buf_add(b, "\\r", 2);
+            break;
+        default:
+            buf_addf(b, "\\u%04x", s[i]);
+            break;
         }
         i++;
     }

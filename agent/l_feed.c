@@ -43,29 +43,30 @@ static void
 set_extras(lua_State *L, const char *json)
 {
     if (str_empty(json) || !lbind_push_json(L, json))
-        return;                                         /* fields extras */
+        return; /* fields extras */
     if (lua_type(L, -1) == LUA_TTABLE) {
         lua_pushnil(L);
-        while (lua_next(L, -2)) {                       /* fields x k v */
-            lua_pushvalue(L, -2);                       /* fields x k v k */
+        while (lua_next(L, -2)) { /* fields x k v */
+            lua_pushvalue(L, -2); /* fields x k v k */
             if (lua_type(L, -1) == LUA_TSTRING &&
-                lua_rawget(L, -5) == LUA_TNIL) {        /* fields x k v nil */
+                lua_rawget(L, -5) == LUA_TNIL) { /* fields x k v nil */
                 lua_pop(L, 1);
                 lua_pushvalue(L, -2);
-                lua_insert(L, -2);                      /* fields x k k v */
-                lua_rawset(L, -5);                      /* fields x k */
+                lua_insert(L, -2); /* fields x k k v */
+                lua_rawset(L, -5); /* fields x k */
             } else {
-                lua_pop(L, 2);                          /* fields x k */
+                lua_pop(L, 2); /* fields x k */
             }
         }
     }
-    lua_pop(L, 1);                                      /* fields */
+    lua_pop(L, 1); /* fields */
 }
 
 void
-lbind_push_paper(lua_State *L, const struct paper *p, const struct strv *sources)
+lbind_push_paper(lua_State *L, const struct paper *p,
+                 const struct strv *sources)
 {
-    lua_createtable(L, 0, 24);                          /* fields */
+    lua_createtable(L, 0, 24); /* fields */
     set_str(L, "key", p->key);
     set_str(L, "arxiv_id", p->arxiv_id);
     set_int(L, "version", p->version);
@@ -89,8 +90,8 @@ lbind_push_paper(lua_State *L, const struct paper *p, const struct strv *sources
 }
 
 struct lfeed {
-    struct feed_parser *fp;     /* owned; NULL once freed */
-    lua_State *L;               /* borrowed, during parse */
+    struct feed_parser *fp; /* owned; NULL once freed */
+    lua_State *L;           /* borrowed, during parse */
     lua_Integer n;
 };
 
@@ -135,13 +136,13 @@ lfeed_parse(lua_State *L)
     int rc;
 
     lua_settop(L, 2);
-    lf = lua_newuserdatauv(L, sizeof(*lf), 0);          /* text name lf */
+    lf = lua_newuserdatauv(L, sizeof(*lf), 0); /* text name lf */
     lf->fp = NULL;
     lf->L = L;
     lf->n = 0;
     luaL_setmetatable(L, LFEED_MT);
-    lua_newtable(L);                                    /* text name lf list */
-    lua_insert(L, 3);                                   /* text name list lf */
+    lua_newtable(L);  /* text name lf list */
+    lua_insert(L, 3); /* text name list lf */
     lf->fp = feed_parser_new(name, on_entry, lf);
     rc = feed_parser_write(lf->fp, text, len, &e);
     if (rc == 0)
@@ -154,7 +155,7 @@ lfeed_parse(lua_State *L)
         return 3;
     }
     info = feed_parser_info(lf->fp);
-    lua_createtable(L, 0, 3);                           /* ... list lf info */
+    lua_createtable(L, 0, 3); /* ... list lf info */
     set_str(L, "title", info->title);
     lua_pushinteger(L, info->entries);
     lua_setfield(L, -2, "entries");
@@ -164,7 +165,7 @@ lfeed_parse(lua_State *L)
     }
     lfeed_close(lf);
     lua_pushvalue(L, 3);
-    lua_insert(L, -2);                                  /* list info */
+    lua_insert(L, -2); /* list info */
     return 2;
 }
 

@@ -76,9 +76,9 @@ ljson_decode(lua_State *L)
     if (push_json(L, s, len))
         return 1;
     lua_pushnil(L);
-    lua_pushfstring(L, "invalid JSON near byte %d",
-                    (int)(cJSON_GetErrorPtr() ? cJSON_GetErrorPtr() - s + 1
-                                              : 0));
+    lua_pushfstring(
+        L, "invalid JSON near byte %d",
+        (int)(cJSON_GetErrorPtr() ? cJSON_GetErrorPtr() - s + 1 : 0));
     return 2;
 }
 
@@ -199,7 +199,7 @@ ljson_encode(lua_State *L)
 
     luaL_checkany(L, 1);
     lua_settop(L, 1);
-    b = lua_newuserdatauv(L, sizeof(*b), 0);            /* v scratch */
+    b = lua_newuserdatauv(L, sizeof(*b), 0); /* v scratch */
     buf_init(b);
     if (luaL_newmetatable(L, "paperwatch.json.scratch")) {
         lua_pushcfunction(L, scratch_gc);
@@ -207,7 +207,7 @@ ljson_encode(lua_State *L)
     }
     lua_setmetatable(L, -2);
     encode(L, 1, b, 0);
-    lua_pushlstring(L, b->p ? b->p : "", b->len);       /* v scratch s */
+    lua_pushlstring(L, b->p ? b->p : "", b->len); /* v scratch s */
     buf_fini(b);
     return 1;
 }

@@ -26,17 +26,30 @@ emit(lua_State *L, enum log_level level)
 }
 
 /* log.debug(...), log.info(...), log.warn(...), log.error(...)  [-0,+0,m] */
-static int llog_debug(lua_State *L) { return emit(L, LOG_DEBUG); }
-static int llog_info(lua_State *L) { return emit(L, LOG_INFO); }
-static int llog_warn(lua_State *L) { return emit(L, LOG_WARN); }
-static int llog_error(lua_State *L) { return emit(L, LOG_ERROR); }
+static int
+llog_debug(lua_State *L)
+{
+    return emit(L, LOG_DEBUG);
+}
+static int
+llog_info(lua_State *L)
+{
+    return emit(L, LOG_INFO);
+}
+static int
+llog_warn(lua_State *L)
+{
+    return emit(L, LOG_WARN);
+}
+static int
+llog_error(lua_State *L)
+{
+    return emit(L, LOG_ERROR);
+}
 
 static const luaL_Reg llog_funcs[] = {
-    { "debug", llog_debug },
-    { "info", llog_info },
-    { "warn", llog_warn },
-    { "error", llog_error },
-    { NULL, NULL },
+    { "debug", llog_debug }, { "info", llog_info }, { "warn", llog_warn },
+    { "error", llog_error }, { NULL, NULL },
 };
 
 int

@@ -11,8 +11,8 @@
 #define LRE_MT "paperwatch.re"
 
 struct lre {
-    pcre2_code *code;               /* owned; NULL once closed */
-    pcre2_match_data *md;           /* owned */
+    pcre2_code *code;     /* owned; NULL once closed */
+    pcre2_match_data *md; /* owned */
 };
 
 static struct lre *
@@ -126,11 +126,8 @@ static const luaL_Reg lre_methods[] = {
 };
 
 static const luaL_Reg lre_meta[] = {
-    { "__gc", lre_gc },
-    { "__close", lre_gc },
-    { "__tostring", lre_tostring },
-    { "__index", NULL },
-    { NULL, NULL },
+    { "__gc", lre_gc },  { "__close", lre_gc }, { "__tostring", lre_tostring },
+    { "__index", NULL }, { NULL, NULL },
 };
 
 static const luaL_Reg lre_funcs[] = {
@@ -141,10 +138,10 @@ static const luaL_Reg lre_funcs[] = {
 int
 luaopen_paperwatch_re(lua_State *L)
 {
-    luaL_newmetatable(L, LRE_MT);                       /* mt */
+    luaL_newmetatable(L, LRE_MT); /* mt */
     luaL_setfuncs(L, lre_meta, 0);
-    luaL_newlib(L, lre_methods);                        /* mt methods */
-    lua_setfield(L, -2, "__index");                     /* mt */
+    luaL_newlib(L, lre_methods);    /* mt methods */
+    lua_setfield(L, -2, "__index"); /* mt */
     lua_pop(L, 1);
     luaL_newlib(L, lre_funcs);
     return 1;

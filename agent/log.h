@@ -6,7 +6,7 @@
 enum log_level { LOG_ERROR = 0, LOG_WARN, LOG_INFO, LOG_DEBUG };
 
 struct log {
-    enum log_level level;   /* print messages at or below this */
+    enum log_level level; /* print messages at or below this */
 };
 
 void log_msg(const struct log *lg, enum log_level level, const char *fmt, ...)

@@ -17,14 +17,13 @@ void notify_close(struct notifier *n);
 int notify_has(const struct notifier *n, const char *cap);
 
 struct notice {
-    const char *title;      /* plain text; sent as is: never markup */
-    const char *body;       /* plain text; escaped if the server
-                             * reads markup ("body-markup") */
-    const char *url;        /* the paper's page, or NULL */
-    int urgency;            /* 0 low, 1 normal, 2 critical */
+    const char *title; /* plain text; sent as is: never markup */
+    const char *body;  /* plain text; escaped if the server
+                        * reads markup ("body-markup") */
+    const char *url;   /* the paper's page, or NULL */
+    int urgency;       /* 0 low, 1 normal, 2 critical */
 };
 
-int notify_show(struct notifier *n, const struct notice *nt,
-                struct pw_err *e);
+int notify_show(struct notifier *n, const struct notice *nt, struct pw_err *e);
 
 #endif

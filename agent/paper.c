@@ -120,9 +120,9 @@ put_strv(FILE *f, const struct strv *sv)
 int
 paper_write(FILE *f, const struct paper *p)
 {
-    const char *s[] = { p->key, p->arxiv_id, p->doi, p->entry_id, p->title,
-                        p->abstract, p->url, p->pdf_url, p->announce,
-                        p->comment, p->journal_ref, p->extras };
+    const char *s[] = { p->key,      p->arxiv_id, p->doi,         p->entry_id,
+                        p->title,    p->abstract, p->url,         p->pdf_url,
+                        p->announce, p->comment,  p->journal_ref, p->extras };
 
     for (size_t i = 0; i < sizeof(s) / sizeof(s[0]); i++)
         if (put_str(f, s[i]) < 0)
@@ -180,9 +180,9 @@ get_strv(FILE *f, struct strv *sv)
 int
 paper_read(FILE *f, struct paper *p)
 {
-    char **s[] = { &p->key, &p->arxiv_id, &p->doi, &p->entry_id, &p->title,
-                   &p->abstract, &p->url, &p->pdf_url, &p->announce,
-                   &p->comment, &p->journal_ref, &p->extras };
+    char **s[] = { &p->key,      &p->arxiv_id, &p->doi,         &p->entry_id,
+                   &p->title,    &p->abstract, &p->url,         &p->pdf_url,
+                   &p->announce, &p->comment,  &p->journal_ref, &p->extras };
     int64_t v;
     int c;
 

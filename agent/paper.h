@@ -8,28 +8,28 @@
 #include "util.h"
 
 struct paper {
-    char *key;          /* owned: arxiv:ID | doi:10... | entry id | link */
-    char *arxiv_id;     /* owned: "2401.12345" or "hep-th/9901001", or NULL */
-    int version;        /* arXiv version, 0 when unknown */
-    char *doi;          /* owned: normalized lower case "10.xxx/yyy" or NULL */
-    char *entry_id;     /* owned: the entry's own id or guid, or NULL */
-    char *title;        /* owned: plain text */
-    char *abstract;     /* owned: plain text */
-    char *url;          /* owned: the page */
-    char *pdf_url;      /* owned */
+    char *key;      /* owned: arxiv:ID | doi:10... | entry id | link */
+    char *arxiv_id; /* owned: "2401.12345" or "hep-th/9901001", or NULL */
+    int version;    /* arXiv version, 0 when unknown */
+    char *doi;      /* owned: normalized lower case "10.xxx/yyy" or NULL */
+    char *entry_id; /* owned: the entry's own id or guid, or NULL */
+    char *title;    /* owned: plain text */
+    char *abstract; /* owned: plain text */
+    char *url;      /* owned: the page */
+    char *pdf_url;  /* owned */
     struct strv authors;
     struct strv categories; /* primary first */
-    int64_t published;  /* UTC seconds, 0 unknown */
-    int64_t updated;    /* UTC seconds, 0 unknown */
-    char *announce;     /* owned: new|cross|replace|replace-cross, or NULL */
-    char *comment;      /* owned: arXiv comment, or NULL */
-    char *journal_ref;  /* owned */
-    char *extras;       /* owned: a JSON object text of source extras, or NULL
-                           (upvotes, comments, github repo ...) */
+    int64_t published;      /* UTC seconds, 0 unknown */
+    int64_t updated;        /* UTC seconds, 0 unknown */
+    char *announce;    /* owned: new|cross|replace|replace-cross, or NULL */
+    char *comment;     /* owned: arXiv comment, or NULL */
+    char *journal_ref; /* owned */
+    char *extras;      /* owned: a JSON object text of source extras, or NULL
+                          (upvotes, comments, github repo ...) */
 };
 
 void paper_init(struct paper *p);
-void paper_fini(struct paper *p);   /* frees fields, leaves p re-initialized */
+void paper_fini(struct paper *p); /* frees fields, leaves p re-initialized */
 
 /* Fill key, arxiv_id, version and doi from what the record has (entry_id,
  * url, pdf_url, doi), by the rules in ident.h. Call once every field the

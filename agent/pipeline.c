@@ -23,27 +23,27 @@ struct candidate {
 };
 
 struct cycle {
-    const struct run_opts *o;       /* borrowed */
+    const struct run_opts *o; /* borrowed */
     struct config cfg;
-    struct host *host;              /* owned */
-    struct store *store;            /* owned */
-    struct http *http;              /* owned */
-    struct job *jobs;               /* owned */
+    struct host *host;   /* owned */
+    struct store *store; /* owned */
+    struct http *http;   /* owned */
+    struct job *jobs;    /* owned */
     size_t njobs;
     int64_t start;
-    int failed;                     /* sources that failed */
+    int failed; /* sources that failed */
     long nnew, nupdated;
-    struct candidate *cands;        /* owned: papers to notify */
+    struct candidate *cands; /* owned: papers to notify */
     size_t ncands, capcands;
-    char *user_agent;               /* owned */
+    char *user_agent; /* owned */
 };
 
 struct job {
-    struct cycle *c;                /* borrowed */
-    const struct source_def *def;   /* borrowed */
-    struct feed_parser *fp;         /* owned */
-    FILE *spool;                    /* owned */
-    struct pw_err perr;             /* why parsing stopped */
+    struct cycle *c;              /* borrowed */
+    const struct source_def *def; /* borrowed */
+    struct feed_parser *fp;       /* owned */
+    FILE *spool;                  /* owned */
+    struct pw_err perr;           /* why parsing stopped */
     int parse_failed;
     int spool_failed;
     struct source_state st;
@@ -57,7 +57,7 @@ job_entry(void *ud, const struct paper *p, struct pw_err *e)
     struct job *j = ud;
 
     if (p->key == NULL)
-        return 0;   /* NOTE: an entry with no id, link or title is noise */
+        return 0; /* NOTE: an entry with no id, link or title is noise */
     if (paper_write(j->spool, p) < 0) {
         j->spool_failed = 1;
         return pw_errf(e, "cannot write the spool file: %s", strerror(errno));
@@ -336,7 +336,8 @@ notify_one(struct cycle *c, struct notifier *nt, int64_t id, int *shown)
         goto out;
     notice_body(c->store, &r, &body);
     struct notice n = { .title = r.p.title ? r.p.title : r.p.key,
-                        .body = body.p, .url = r.p.url,
+                        .body = body.p,
+                        .url = r.p.url,
                         .urgency = r.score >= 2 * c->cfg.notify_min ? 2 : 1 };
     if (notify_show(nt, &n, &e) < 0)
         log_warn(c->o->log, "notification for %s: %s", r.p.key, e.msg);
@@ -437,8 +438,10 @@ pipeline_run(const struct run_opts *o, struct pw_err *e)
         c.nupdated += c.jobs[i].nupdated;
     }
     shown = notify_candidates(&c);
-    log_info(o->log, "%zu sources (%d failed), %ld new papers, %ld updated, "
-             "%d notified%s", c.njobs, c.failed, c.nnew, c.nupdated, shown,
+    log_info(o->log,
+             "%zu sources (%d failed), %ld new papers, %ld updated, "
+             "%d notified%s",
+             c.njobs, c.failed, c.nnew, c.nupdated, shown,
              o->dry_run ? " (dry run: nothing kept)" : "");
     status = c.failed ? EXIT_PARTIAL : EXIT_OK;
 out:
@@ -452,12 +455,12 @@ out:
 /* `parse`: entries straight from the parser to stdout. */
 
 struct parse_out {
-    struct feed_parser *fp;     /* borrowed */
+    struct feed_parser *fp; /* borrowed */
     int json;
     struct buf b;
     int write_failed;
     int done;
-    struct pw_err herr;         /* why the fetch failed */
+    struct pw_err herr; /* why the fetch failed */
     int fetch_failed;
     int parse_failed;
 };

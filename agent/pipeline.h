@@ -9,15 +9,15 @@
 /* Exit statuses, a contract (DESIGN.md). */
 enum {
     EXIT_OK = 0,
-    EXIT_FATAL = 1,     /* bad config, unusable database */
+    EXIT_FATAL = 1, /* bad config, unusable database */
     EXIT_USAGE = 2,
-    EXIT_PARTIAL = 3,   /* some sources failed, the run completed */
+    EXIT_PARTIAL = 3, /* some sources failed, the run completed */
 };
 
 struct run_opts {
-    const char *config;         /* NULL: the built-in default */
+    const char *config; /* NULL: the built-in default */
     const char *db;
-    const struct strv *only;    /* --source names, or empty: all */
+    const struct strv *only; /* --source names, or empty: all */
     int dry_run;
     int no_notify;
     int json;

@@ -5,12 +5,12 @@
 #include "score.h"
 
 struct scorer {
-    struct host *h;             /* borrowed */
-    const struct log *log;      /* borrowed */
+    struct host *h;        /* borrowed */
+    const struct log *log; /* borrowed */
     size_t nrules;
-    long *failures;             /* owned: per rule, this run */
-    struct rule_score *sc;      /* owned: current paper's contributions */
-    struct buf *reasons;        /* owned: one per rule */
+    long *failures;        /* owned: per rule, this run */
+    struct rule_score *sc; /* owned: current paper's contributions */
+    struct buf *reasons;   /* owned: one per rule */
 };
 
 struct scorer *
@@ -78,8 +78,8 @@ scorer_score(struct scorer *s, const struct paper *p,
 }
 
 int
-scorer_score_pending(struct scorer *s, struct store *st, scored_fn fn,
-                     void *ud, struct pw_err *e)
+scorer_score_pending(struct scorer *s, struct store *st, scored_fn fn, void *ud,
+                     struct pw_err *e)
 {
     int64_t *ids = NULL;
     size_t nids = 0, n;
@@ -94,7 +94,7 @@ scorer_score_pending(struct scorer *s, struct store *st, scored_fn fn,
     for (size_t i = 0; i < nids; i++) {
         int found = store_get_by_id(st, ids[i], &r, e);
         if (found == 0)
-            continue;       /* gone meanwhile */
+            continue; /* gone meanwhile */
         if (found < 0) {
             store_rollback(st);
             goto out;

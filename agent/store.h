@@ -13,7 +13,7 @@ struct store;
 enum store_outcome {
     STORE_UNCHANGED = 0,
     STORE_NEW,
-    STORE_UPDATED,      /* new version or changed content: rescored */
+    STORE_UPDATED, /* new version or changed content: rescored */
 };
 
 /* Per-source state kept between runs. Strings owned. */
@@ -21,12 +21,12 @@ struct source_state {
     char *url;
     char *etag;
     char *last_modified;
-    int64_t last_fetch;     /* 0: never */
-    char *last_status;      /* ok | unchanged | empty | error */
+    int64_t last_fetch; /* 0: never */
+    char *last_status;  /* ok | unchanged | empty | error */
     char *last_error;
     long items_last;
-    long failures;          /* consecutive */
-    int64_t next_due;       /* 0: now */
+    long failures;    /* consecutive */
+    int64_t next_due; /* 0: now */
 };
 
 void source_state_init(struct source_state *st);
@@ -37,12 +37,12 @@ struct store_row {
     int64_t id;
     struct paper p;
     double score;
-    int scored;             /* score_hash set */
-    struct strv sources;    /* names of the sources it came from */
+    int scored;          /* score_hash set */
+    struct strv sources; /* names of the sources it came from */
     int64_t first_seen;
-    int64_t notified_at;    /* 0: never */
+    int64_t notified_at; /* 0: never */
     int64_t last_seen;
-    int64_t changed_at;     /* added, or content last changed */
+    int64_t changed_at; /* added, or content last changed */
     int hidden;
 };
 
@@ -50,17 +50,17 @@ void store_row_init(struct store_row *r);
 void store_row_fini(struct store_row *r);
 
 struct rule_score {
-    const char *rule;       /* borrowed */
+    const char *rule; /* borrowed */
     double score;
-    const char *reason;     /* borrowed, or NULL */
+    const char *reason; /* borrowed, or NULL */
 };
 
 struct store_query {
-    int64_t since;          /* first seen at or after; 0: all */
+    int64_t since; /* first seen at or after; 0: all */
     int has_min_score;
     double min_score;
-    long limit;             /* 0: no limit */
-    int include_hidden;     /* 0: hidden papers are left out */
+    long limit;         /* 0: no limit */
+    int include_hidden; /* 0: hidden papers are left out */
 };
 
 /* Callbacks return 0 to go on, 1 to stop early (the call returns 0), -1 on
@@ -88,12 +88,11 @@ int store_rollback(struct store *s);
  * version or changed content marks the paper unscored. *out gets the
  * outcome. */
 int store_upsert_paper(struct store *s, const struct paper *p,
-                       const char *source, int64_t now,
-                       enum store_outcome *out, struct pw_err *e);
+                       const char *source, int64_t now, enum store_outcome *out,
+                       struct pw_err *e);
 
 /* Ids of papers whose score is missing (new or changed). Caller frees. */
-int store_unscored(struct store *s, int64_t **ids, size_t *n,
-                   struct pw_err *e);
+int store_unscored(struct store *s, int64_t **ids, size_t *n, struct pw_err *e);
 /* Mark every paper unscored (rules changed). */
 int store_unscore_all(struct store *s, struct pw_err *e);
 
@@ -124,8 +123,8 @@ int store_list(struct store *s, const struct store_query *q, store_row_fn fn,
 
 /* 1 found, 0 unknown source (st left initialized), -1 error. st must be
  * initialized; what it held is freed first. */
-int store_source_get(struct store *s, const char *name,
-                     struct source_state *st, struct pw_err *e);
+int store_source_get(struct store *s, const char *name, struct source_state *st,
+                     struct pw_err *e);
 int store_source_put(struct store *s, const char *name,
                      const struct source_state *st, struct pw_err *e);
 
@@ -139,11 +138,10 @@ int store_search(struct store *s, const char *query, long limit,
 
 /* Record feedback or history: kind is notified|digested|starred|unstarred|
  * read|ignored|opened|dismissed...; detail may be NULL. */
-int store_add_event(struct store *s, int64_t id, const char *kind,
-                    int64_t now, const char *detail, struct pw_err *e);
+int store_add_event(struct store *s, int64_t id, const char *kind, int64_t now,
+                    const char *detail, struct pw_err *e);
 
 /* Hide (1) or show (0) a paper in lists; it stays stored. */
-int store_set_hidden(struct store *s, int64_t id, int hidden,
-                     struct pw_err *e);
+int store_set_hidden(struct store *s, int64_t id, int hidden, struct pw_err *e);
 
 #endif

@@ -330,11 +330,10 @@ static const struct {
     const char *name;
     int hours;
 } zones[] = {
-    { "UT", 0 },   { "UTC", 0 },  { "GMT", 0 },  { "Z", 0 },
-    { "EST", -5 }, { "EDT", -4 }, { "CST", -6 }, { "CDT", -5 },
-    { "MST", -7 }, { "MDT", -6 }, { "PST", -8 }, { "PDT", -7 },
-    { "CET", 1 },  { "CEST", 2 }, { "BST", 1 },  { "IST", 5 },
-    { "JST", 9 },  { "AEST", 10 },
+    { "UT", 0 },   { "UTC", 0 },  { "GMT", 0 },   { "Z", 0 },    { "EST", -5 },
+    { "EDT", -4 }, { "CST", -6 }, { "CDT", -5 },  { "MST", -7 }, { "MDT", -6 },
+    { "PST", -8 }, { "PDT", -7 }, { "CET", 1 },   { "CEST", 2 }, { "BST", 1 },
+    { "IST", 5 },  { "JST", 9 },  { "AEST", 10 },
 };
 
 static const char *
@@ -345,7 +344,8 @@ named_zone(const char *s, long *off)
     while (isalpha((unsigned char)s[n]))
         n++;
     for (size_t i = 0; i < sizeof(zones) / sizeof(zones[0]); i++)
-        if (strlen(zones[i].name) == n && strncasecmp(s, zones[i].name, n) == 0) {
+        if (strlen(zones[i].name) == n &&
+            strncasecmp(s, zones[i].name, n) == 0) {
             *off = zones[i].hours * 3600L;
             return s + n;
         }
@@ -373,7 +373,7 @@ parse_rfc822(const char *s, int64_t *out)
 
     while (isspace((unsigned char)*s))
         s++;
-    if (isalpha((unsigned char)*s)) {       /* day name */
+    if (isalpha((unsigned char)*s)) { /* day name */
         while (isalpha((unsigned char)*s))
             s++;
         if (*s == ',')
@@ -412,7 +412,7 @@ parse_rfc822(const char *s, int64_t *out)
             return -1;
         while (isspace((unsigned char)*s))
             s++;
-        if (*s == '(')      /* "+0000 (UTC)" */
+        if (*s == '(') /* "+0000 (UTC)" */
             s += strlen(s);
     }
     if (*s != '\0' || !valid_tm(&tm))
@@ -447,12 +447,24 @@ duration_parse(const char *s, int64_t *out)
     if (end == s || errno || v < 0)
         return -1;
     switch (*end) {
-    case 's': unit = 1; break;
-    case 'm': unit = 60; break;
-    case 'h': unit = 3600; break;
-    case 'd': case '\0': unit = 86400; break;
-    case 'w': unit = 7 * 86400; break;
-    default: return -1;
+    case 's':
+        unit = 1;
+        break;
+    case 'm':
+        unit = 60;
+        break;
+    case 'h':
+        unit = 3600;
+        break;
+    case 'd':
+    case '\0':
+        unit = 86400;
+        break;
+    case 'w':
+        unit = 7 * 86400;
+        break;
+    default:
+        return -1;
     }
     if (*end && end[1] != '\0')
         return -1;

@@ -19,7 +19,7 @@ int pw_errf(struct pw_err *e, const char *fmt, ...)
 
 /* Growable byte buffer, always NUL-terminated once anything is added. */
 struct buf {
-    char *p;    /* owned */
+    char *p; /* owned */
     size_t len;
     size_t cap;
 };
@@ -38,7 +38,7 @@ char *buf_steal(struct buf *b);
 
 /* A list of owned strings. */
 struct strv {
-    char **v;   /* owned, each owned */
+    char **v; /* owned, each owned */
     size_t n;
     size_t cap;
 };

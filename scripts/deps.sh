@@ -7,7 +7,7 @@ set -eu
 
 BUILD_PKGS="make gcc pkg-config liblua5.4-dev libcurl4-openssl-dev \
 libsqlite3-dev libnotify-dev libexpat1-dev libpcre2-dev libcjson-dev"
-TEST_PKGS="python3 dbus python3-dbusmock python3-aiosmtpd"
+TEST_PKGS="python3 dbus python3-dbusmock python3-aiosmtpd clang-format"
 
 want=$BUILD_PKGS
 [ "${1:-build}" = test ] && want="$BUILD_PKGS $TEST_PKGS"
