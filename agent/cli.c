@@ -324,20 +324,6 @@ cmd_parse(struct cli *c)
     return finish_output(EXIT_OK);
 }
 
-static void
-row_json(const struct store_row *r, struct buf *b)
-{
-    paper_to_json(&r->p, b, 1);
-    json_add_key(b, "score", 0);
-    json_add_number(b, r->score);
-    json_add_key(b, "sources", 0);
-    json_add_strv(b, &r->sources);
-    json_add_key(b, "first_seen", 0);
-    json_add_time(b, r->first_seen);
-    json_add_key(b, "notified", 0);
-    json_add_time(b, r->notified_at);
-}
-
 static int
 list_row(void *ud, const struct store_row *r, struct pw_err *e)
 {
@@ -346,7 +332,7 @@ list_row(void *ud, const struct store_row *r, struct pw_err *e)
 
     buf_init(&b);
     if (strcmp(c->format, "json") == 0) {
-        row_json(r, &b);
+        pipeline_row_json(r, &b);
         buf_adds(&b, "}\n");
     } else {
         buf_addf(&b, "%6.2f  %-24s  %s\n", r->score, r->p.key,
@@ -475,7 +461,7 @@ cmd_show(struct cli *c)
     buf_init(&b);
     if ((found = store_get(s, c->args[0], &r, &e)) == 1) {
         if (sc.json) {
-            row_json(&r, &b);
+            pipeline_row_json(&r, &b);
             buf_adds(&b, ",\"rules\":[");
         } else {
             show_text(&r, &b);

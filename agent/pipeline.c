@@ -251,6 +251,20 @@ check_only(struct cycle *c, struct pw_err *e)
     return 0;
 }
 
+void
+pipeline_row_json(const struct store_row *r, struct buf *b)
+{
+    paper_to_json(&r->p, b, 1);
+    json_add_key(b, "score", 0);
+    json_add_number(b, r->score);
+    json_add_key(b, "sources", 0);
+    json_add_strv(b, &r->sources);
+    json_add_key(b, "first_seen", 0);
+    json_add_time(b, r->first_seen);
+    json_add_key(b, "notified", 0);
+    json_add_time(b, r->notified_at);
+}
+
 /* Every paper scored in this run: printed in JSON mode; a paper first seen
  * in this run at or over the threshold becomes a notification candidate.
  * NOTE: a paper of an earlier run scored only now (a crash between storing
@@ -274,11 +288,7 @@ on_scored(void *ud, const struct store_row *r)
     if (!c->o->json)
         return;
     buf_init(&b);
-    paper_to_json(&r->p, &b, 1);
-    json_add_key(&b, "score", 0);
-    json_add_number(&b, r->score);
-    json_add_key(&b, "sources", 0);
-    json_add_strv(&b, &r->sources);
+    pipeline_row_json(r, &b);
     json_add_key(&b, "kind", 0);
     json_add_string(&b, "paper");
     json_add_key(&b, "event", 0);

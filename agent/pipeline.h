@@ -32,4 +32,9 @@ int pipeline_run(const struct run_opts *o, struct pw_err *e);
 int pipeline_parse(const char *what, int json, const struct log *lg,
                    struct pw_err *e);
 
+/* A stored paper as one JSON object with DESIGN.md's field names, the
+ * score, sources, first_seen and notified; left open for more fields. */
+struct store_row;
+void pipeline_row_json(const struct store_row *r, struct buf *b);
+
 #endif
