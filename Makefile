@@ -26,7 +26,7 @@ COREOBJS = $(addprefix $(BUILD)/,$(addsuffix .o,$(CORE)))
 OBJS = $(addprefix $(BUILD)/,$(addsuffix .o,$(CORE) $(LUAHOST) $(PIPE)))
 UNIT = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
 
-.PHONY: all deps test-deps run test asan bench clean install uninstall
+.PHONY: all deps test-deps run test asan bench fuzz clean install uninstall
 
 all: deps $(BIN)
 
@@ -82,6 +82,18 @@ asan: test-deps
 	    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	    LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
 	    /usr/bin/python3 tests/run
+
+# Speed and memory against the named peers on the same generated input
+# (scripts/bench/); figures, never assertions.
+bench: all
+	@sh scripts/deps.sh bench
+	@sh scripts/bench/run.sh
+
+# libFuzzer over the feed parser, seeded from the fixtures, for
+# FUZZ_SECONDS (default 60).
+FUZZ_SECONDS ?= 60
+fuzz:
+	@sh scripts/fuzz.sh $(FUZZ_SECONDS)
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/paperwatch/lua/paperwatch/sources

@@ -3,14 +3,18 @@
 # root, with apt-get; otherwise print the exact command and stop.
 #   scripts/deps.sh build   what `make` needs
 #   scripts/deps.sh test    that, plus what `make test` needs
+#   scripts/deps.sh bench   that, plus the peers `make bench` measures
 set -eu
 
 BUILD_PKGS="make gcc pkg-config liblua5.4-dev libcurl4-openssl-dev \
 libsqlite3-dev libnotify-dev libexpat1-dev libpcre2-dev libcjson-dev"
 TEST_PKGS="python3 dbus python3-dbusmock python3-aiosmtpd clang-format"
 
+BENCH_PKGS="sfeed python3-feedparser valgrind"
+
 want=$BUILD_PKGS
 [ "${1:-build}" = test ] && want="$BUILD_PKGS $TEST_PKGS"
+[ "${1:-build}" = bench ] && want="$BUILD_PKGS $BENCH_PKGS"
 
 missing=
 for p in $want; do
