@@ -56,6 +56,7 @@ struct xfer {
     char *url;                  /* owned */
     char *host;                 /* owned: "host:port", "" for file:// */
     int started;                /* handed to curl (else queued) */
+    http_head_fn head;
     http_data_fn data;
     http_done_fn done;
     void *ud;    /* borrowed, the caller's */
@@ -314,6 +315,12 @@ on_body(char *p, size_t size, size_t nmemb, void *ud)
     x->seen += n;
     if (!deliver)
         return n; /* an error page or such: read and drop */
+    if (x->bytes == 0 && x->head != NULL) {
+        char *eff = NULL;
+        curl_easy_getinfo(x->easy, CURLINFO_EFFECTIVE_URL, &eff);
+        x->head(x->ud, eff ? eff : x->url, x->content_type);
+        x->head = NULL;
+    }
     if (x->data != NULL && x->data(x->ud, p, n, &x->abort_err) != 0) {
         x->aborted = 1;
         return 0;
@@ -733,6 +740,7 @@ http_add(struct http *h, const struct http_request *req, http_data_fn data,
         return pw_errf(e, "http: request without a URL");
     x = xfer_new(h, req);
     x->data = data;
+    x->head = req->head;
     x->done = done;
     x->ud = ud;
     x->easy = curl_easy_init();

@@ -9,6 +9,12 @@
 
 struct http;
 
+/* Called once, before the first body byte of a delivered answer, with the
+ * URL it came from (after redirects) and its Content-Type (or NULL). The
+ * strings are borrowed for the call only. */
+typedef void (*http_head_fn)(void *ud, const char *url,
+                             const char *content_type);
+
 struct http_request {
     const char *url;           /* borrowed, copied by http_add */
     const char *etag;          /* sent as If-None-Match, or NULL */
@@ -19,6 +25,7 @@ struct http_request {
     long timeout;              /* seconds for the whole transfer; 0: 300 */
     long low_speed_time;       /* abort below 10 B/s for this long; 0: 60 */
     size_t max_bytes;          /* cap on decompressed body bytes; 0: 64 MiB */
+    http_head_fn head;         /* or NULL */
 };
 
 struct http_result {

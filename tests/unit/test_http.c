@@ -31,6 +31,8 @@ struct got {
     int ok, not_modified;
     size_t bytes;
     char *error, *etag, *last_modified, *content_type, *effective_url;
+    int head_calls;
+    char *head_url, *head_type; /* what the head callback saw */
 };
 
 static int
@@ -109,6 +111,16 @@ on_data(void *ud, const char *p, size_t n, struct pw_err *e)
 }
 
 static void
+on_head(void *ud, const char *u, const char *content_type)
+{
+    struct got *g = ud;
+
+    g->head_calls++;
+    str_set(&g->head_url, u);
+    str_set(&g->head_type, content_type);
+}
+
+static void
 on_done(void *ud, const struct http_result *r)
 {
     struct got *g = ud;
@@ -142,6 +154,8 @@ got_fini(struct got *g)
     free(g->last_modified);
     free(g->content_type);
     free(g->effective_url);
+    free(g->head_url);
+    free(g->head_type);
 }
 
 /* One request, run to its end. */
@@ -505,6 +519,32 @@ test_cancel(const struct server *s)
     free(u);
 }
 
+/* The head callback: once, before the body, with the final URL and the
+ * Content-Type (what the parser needs for charset and relative links). */
+static void
+test_head(struct http *h, const struct server *s)
+{
+    struct got g;
+    char *u = url(s, "/redirect/2/ctype/text~xml;charset=iso-8859-2/" FEED);
+    struct http_request req = { .url = u, .head = on_head };
+
+    fetch(h, &req, &g);
+    T_OK(g.ok && g.head_calls == 1, "head: called once (%d)", g.head_calls);
+    T_OK(ends_with(g.head_url, "/" FEED) && strstr(g.head_url, "/ctype/") &&
+             strstr(g.head_url, "/redirect/") == NULL,
+         "head: the URL after redirects (%s)", g.head_url);
+    T_STR(g.head_type, "text/xml;charset=iso-8859-2",
+          "head: the Content-Type of the answer");
+    got_fini(&g);
+    free(u);
+    u = url(s, "/status/404");
+    req.url = u;
+    fetch(h, &req, &g);
+    T_OK(g.head_calls == 0, "head: not called for an error page");
+    got_fini(&g);
+    free(u);
+}
+
 int
 main(void)
 {
@@ -529,6 +569,7 @@ main(void)
         test_concurrent(h, &s);
         test_queue(h, &s);
         test_misc(h, &s);
+        test_head(h, &s);
         http_free(h);
     }
     test_cancel(&s);
