@@ -37,6 +37,7 @@
 #define DEFAULT_TIMEOUT 300L
 #define DEFAULT_LOW_SPEED_TIME 60L
 #define DEFAULT_MAX_BYTES ((size_t)64 * 1024 * 1024)
+#define ARXIV_GAP 3.0 /* seconds: arXiv asks for one request every 3 s */
 #define LOW_SPEED_LIMIT 10L
 #define MAX_REDIRS 5L
 
@@ -63,6 +64,7 @@ struct xfer {
     int is_file; /* the URL is file:// (and allowed) */
     long connect_timeout, timeout, low_speed_time;
     size_t max_bytes;
+    double min_delay; /* seconds to leave between requests to its host */
     /* Of the current response; reset at each status line (redirects). */
     long hstatus;
     char *reason; /* owned: the status line's phrase */
@@ -80,6 +82,13 @@ struct xlist {
     struct xfer *head, *tail;
 };
 
+/* What politeness remembers of a host. */
+struct host {
+    char *key;         /* owned: "host:port" */
+    gint64 free_at;    /* monotonic microseconds: no request before */
+    struct host *next; /* owned */
+};
+
 struct http {
     CURLM *multi;         /* owned */
     guint timer;          /* GLib source id, 0 when none */
@@ -91,6 +100,8 @@ struct http {
     struct xlist queue;   /* owned: waiting, first come first */
     struct xlist running; /* owned: handed to curl */
     struct sock *socks;   /* owned */
+    struct host *hosts;   /* owned */
+    guint gap_timer;      /* GLib source id: pump when a gap ends */
 };
 
 static void finish(struct xfer *x, CURLcode rc, const char *why);
@@ -357,17 +368,66 @@ xlist_unlink(struct xlist *l, struct xfer *x)
     x->prev = x->next = NULL;
 }
 
+static struct host *
+host_get(struct http *h, const char *key)
+{
+    struct host *o;
+
+    for (o = h->hosts; o != NULL; o = o->next)
+        if (strcmp(o->key, key) == 0)
+            return o;
+    o = xcalloc(1, sizeof(*o));
+    o->key = xstrdup(key);
+    o->next = h->hosts;
+    h->hosts = o;
+    return o;
+}
+
+/* The gap after a request to this host: the source's own, and never under
+ * 3 s on arXiv, whatever the config says. */
+static double
+gap_for(const struct xfer *x)
+{
+    const char *colon = strrchr(x->host, ':');
+    size_t n = colon ? (size_t)(colon - x->host) : strlen(x->host);
+    int arxiv = (n == 9 && strncmp(x->host, "arxiv.org", 9) == 0) ||
+                (n > 10 && strncmp(x->host + n - 10, ".arxiv.org", 10) == 0);
+
+    return arxiv && x->min_delay < ARXIV_GAP ? ARXIV_GAP : x->min_delay;
+}
+
+/* 1: may start now; 0: not now (*wait_us > 0 when only the host's gap is
+ * in the way, for how long). */
 static int
-may_start(const struct http *h, const struct xfer *x)
+may_start(struct http *h, const struct xfer *x, gint64 now, gint64 *wait_us)
 {
     const struct xfer *r;
+    struct host *o;
 
+    *wait_us = 0;
     if (h->nrunning >= h->max_total)
         return 0;
-    for (r = h->running.head; r != NULL && x->host[0] != '\0'; r = r->next)
+    if (x->host[0] == '\0')
+        return 1; /* a file */
+    for (r = h->running.head; r != NULL; r = r->next)
         if (strcmp(r->host, x->host) == 0)
             return 0;
+    o = host_get(h, x->host);
+    if (o->free_at > now) {
+        *wait_us = o->free_at - now;
+        return 0;
+    }
     return 1;
+}
+
+static gboolean
+on_gap_timer(gpointer ud)
+{
+    struct http *h = ud;
+
+    h->gap_timer = 0;
+    pump(h);
+    return G_SOURCE_REMOVE;
 }
 
 static int
@@ -381,25 +441,33 @@ start(struct http *h, struct xfer *x)
     return 0;
 }
 
-/* Start what may start now, in the order the requests came. */
+/* Start what may start now, in the order the requests came; when only a
+ * host's gap holds a request back, wake up when the first gap ends. */
 static void
 pump(struct http *h)
 {
     struct xfer *x, *next;
+    gint64 now = g_get_monotonic_time(), wait, soonest = 0;
 
     if (h->pumping || h->closing)
         return;
     h->pumping = 1;
     for (x = h->queue.head; x != NULL && h->nrunning < h->max_total; x = next) {
         next = x->next;
-        if (!may_start(h, x))
+        if (!may_start(h, x, now, &wait)) {
+            if (wait > 0 && (soonest == 0 || wait < soonest))
+                soonest = wait;
             continue;
+        }
         xlist_unlink(&h->queue, x);
         if (start(h, x) != 0) {
             xlist_push(&h->queue, x); /* finish() unlinks it again */
             finish(x, CURLE_OK, "could not start the transfer");
         }
     }
+    if (soonest > 0 && h->gap_timer == 0)
+        h->gap_timer =
+            g_timeout_add((guint)((soonest + 999) / 1000), on_gap_timer, h);
     h->pumping = 0;
 }
 
@@ -605,6 +673,9 @@ finish(struct xfer *x, CURLcode rc, const char *why)
     r.retry_after = x->retry_after;
     r.bytes = x->bytes;
     judge(x, rc, why, &r, &err);
+    if (x->started && x->host[0] != '\0')
+        host_get(h, x->host)->free_at =
+            g_get_monotonic_time() + (gint64)(gap_for(x) * 1e6);
     if (x->started) {
         curl_multi_remove_handle(h->multi, x->easy);
         xlist_unlink(&h->running, x);
@@ -673,6 +744,7 @@ xfer_new(struct http *h, const struct http_request *req)
     x->low_speed_time =
         req->low_speed_time > 0 ? req->low_speed_time : DEFAULT_LOW_SPEED_TIME;
     x->max_bytes = req->max_bytes > 0 ? req->max_bytes : DEFAULT_MAX_BYTES;
+    x->min_delay = req->min_delay > 0 ? req->min_delay : 0;
     x->retry_after = -1;
     add_header(x, "If-None-Match", req->etag);
     add_header(x, "If-Modified-Since", req->last_modified);
@@ -733,6 +805,7 @@ http_add(struct http *h, const struct http_request *req, http_data_fn data,
          http_done_fn done, void *ud, struct pw_err *e)
 {
     struct xfer *x = NULL;
+    gint64 wait;
 
     if (h->closing)
         return pw_errf(e, "http: closing, request refused");
@@ -753,13 +826,16 @@ http_add(struct http *h, const struct http_request *req, http_data_fn data,
         goto fail;
     }
     /* Anything queued waits for its host, so x cannot jump its turn. */
-    if (may_start(h, x)) {
+    if (may_start(h, x, g_get_monotonic_time(), &wait)) {
         if (start(h, x) != 0) {
             pw_errf(e, "%s: curl_multi_add_handle failed", req->url);
             goto fail;
         }
     } else {
         xlist_push(&h->queue, x);
+        if (wait > 0 && h->gap_timer == 0)
+            h->gap_timer =
+                g_timeout_add((guint)((wait + 999) / 1000), on_gap_timer, h);
     }
     h->active++;
     return 0;
@@ -815,6 +891,14 @@ http_free(struct http *h)
         sock_free(h->socks);
     if (h->timer != 0)
         g_source_remove(h->timer);
+    if (h->gap_timer != 0)
+        g_source_remove(h->gap_timer);
+    while (h->hosts != NULL) {
+        struct host *o = h->hosts;
+        h->hosts = o->next;
+        free(o->key);
+        free(o);
+    }
     free(h);
     curl_global_cleanup();
 }

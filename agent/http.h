@@ -26,6 +26,9 @@ struct http_request {
     long low_speed_time;       /* abort below 10 B/s for this long; 0: 60 */
     size_t max_bytes;          /* cap on decompressed body bytes; 0: 64 MiB */
     http_head_fn head;         /* or NULL */
+    double min_delay;          /* seconds between the end of one request to
+                                  its host and the start of the next; never
+                                  under 3 on arxiv.org hosts */
 };
 
 struct http_result {

@@ -227,6 +227,7 @@ start_jobs(struct cycle *c, struct pw_err *e)
             .allow_file = d->is_file,
             .timeout = d->timeout,
             .max_bytes = d->max_bytes,
+            .min_delay = d->min_delay,
         };
         if (http_add(c->http, &req, job_data, job_done, j, e) < 0)
             return -1;

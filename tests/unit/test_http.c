@@ -8,6 +8,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cJSON.h>
+
 #include "http.h"
 #include "t.h"
 #include "util.h"
@@ -396,6 +398,76 @@ same_connection(struct http *h, const struct server *s, const char *tag)
     return n > 1 && same;
 }
 
+/* Start times (server clock) of the logged requests whose path contains
+ * tag, in order; returns how many (at most max). */
+static int
+logged_times(struct http *h, const struct server *s, const char *tag, double *t,
+             int max)
+{
+    struct got g;
+    cJSON *log, *it;
+    int n = 0;
+
+    get(h, s, "/_log", &g);
+    log = cJSON_Parse(g.body.p ? g.body.p : "");
+    cJSON_ArrayForEach(it, log)
+    {
+        const cJSON *path = cJSON_GetObjectItem(it, "path");
+        const cJSON *time = cJSON_GetObjectItem(it, "time");
+        if (n < max && cJSON_IsString(path) && cJSON_IsNumber(time) &&
+            strstr(path->valuestring, tag))
+            t[n++] = time->valuedouble;
+    }
+    cJSON_Delete(log);
+    got_fini(&g);
+    return n;
+}
+
+/* Politeness: requests to one host leave min_delay between the end of one
+ * and the start of the next; another host does not wait. Checked from the
+ * server's own log (a lower bound: a slow machine only widens gaps). */
+static void
+test_gap(struct http *h, const struct server *s)
+{
+    enum { N = 3 };
+    struct got g[N + 1];
+    char *u[N + 1];
+    double t[N + 1], other[1];
+    struct pw_err e = { { 0 } };
+    int i, n, ok = 1;
+
+    for (i = 0; i < N; i++) {
+        struct http_request req = { .url = u[i] = url(s, "/" FEED "?gap"),
+                                    .min_delay = 1.0 };
+        got_init(&g[i]);
+        http_add(h, &req, on_data, on_done, &g[i], &e);
+    }
+    /* the same server under another name is another host */
+    u[N] = url(s, "/" FEED "?other");
+    memcpy(strstr(u[N], "127.0.0.1"), "localhost", 9);
+    {
+        struct http_request req = { .url = u[N] };
+        got_init(&g[N]);
+        http_add(h, &req, on_data, on_done, &g[N], &e);
+    }
+    http_run(h);
+    for (i = 0; i <= N; i++) {
+        ok = ok && g[i].ok;
+        got_fini(&g[i]);
+        free(u[i]);
+    }
+    T_OK(ok, "gap: all requests succeeded");
+    n = logged_times(h, s, "?gap", t, N);
+    T_OK(n == N, "gap: %d requests logged", n);
+    for (i = 1; i < n; i++)
+        T_OK(t[i] - t[i - 1] >= 0.95,
+             "gap: request %d came %.2f s after "
+             "the one before (min_delay 1 s)",
+             i + 1, t[i] - t[i - 1]);
+    T_OK(logged_times(h, s, "?other", other, 1) == 1 && other[0] < t[N - 1],
+         "gap: another host did not wait for this host's gaps");
+}
+
 static void
 test_concurrent(struct http *h, const struct server *s)
 {
@@ -570,6 +642,7 @@ main(void)
         test_queue(h, &s);
         test_misc(h, &s);
         test_head(h, &s);
+        test_gap(h, &s);
         http_free(h);
     }
     test_cancel(&s);
