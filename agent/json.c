@@ -1,6 +1,7 @@
 /* json.c: JSON text out. Reading is cJSON's (chosen over jansson: 5x faster
  * on the Hugging Face fixture, see README). */
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -36,25 +37,74 @@ utf8_len(const unsigned char *s, size_t n)
     return len;
 }
 
+static int
+needs_escape(unsigned char c)
+{
+    return c < 0x20 || c == '"' || c == '\\';
+}
+
+/* Does any of eight bytes need a look: a control, '"', '\\', or non-ASCII
+ * (validated as UTF-8)? Bit tricks on the word ("has a zero byte", "has a
+ * byte below n"): never a false "no", and a false "yes" only costs the
+ * byte loop. */
+static int
+word_special(uint64_t w)
+{
+    const uint64_t ones = 0x0101010101010101ULL, high = 0x8080808080808080ULL;
+    uint64_t q = w ^ (ones * '"'), bs = w ^ (ones * '\\');
+
+    uint64_t hit =
+        ((w - ones * 0x20) & ~w) | ((q - ones) & ~q) | ((bs - ones) & ~bs) | w;
+
+    return (hit & high) != 0; /* not a plain int conversion: bits 32-63 */
+}
+
+static void
+escape_byte(struct buf *b, unsigned char c)
+{
+    static const char hex[] = "0123456789abcdef";
+    char u[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15] };
+
+    switch (c) {
+    case '"':
+        buf_add(b, "\\\"", 2);
+        break;
+    case '\\':
+        buf_add(b, "\\\\", 2);
+        break;
+    case '\n':
+        buf_add(b, "\\n", 2);
+        break;
+    case '\t':
+        buf_add(b, "\\t", 2);
+        break;
+    case '\r':
+        buf_add(b, "\\r", 2);
+        break;
+    default:
+        buf_add(b, u, 6);
+        break;
+    }
+}
+
 void
-json_add_string(struct buf *b, const char *str)
+json_add_stringn(struct buf *b, const char *str, size_t n)
 {
     const unsigned char *s = (const unsigned char *)str;
-    size_t n, i = 0, run;
+    size_t i = 0, run;
+    uint64_t w;
 
-    if (str == NULL) {
-        buf_add(b, "null", 4);
-        return;
-    }
-    n = strlen(str);
     buf_reserve(b, n + 2);
-    buf_addc(b, '"');
+    b->p[b->len++] = '"';
     while (i < n) {
-        /* copy the longest run that needs no escaping at once */
-        for (run = i; run < n && s[run] >= 0x20 && s[run] < 0x80 &&
-                      s[run] != '"' && s[run] != '\\';
-             run++)
-            ;
+        /* the longest run that needs nothing, copied at once */
+        for (run = i; run + 8 <= n; run += 8) {
+            memcpy(&w, s + run, 8);
+            if (word_special(w))
+                break;
+        }
+        while (run < n && s[run] < 0x80 && !needs_escape(s[run]))
+            run++;
         if (run > i) {
             buf_add(b, str + i, run - i);
             i = run;
@@ -63,7 +113,7 @@ json_add_string(struct buf *b, const char *str)
         if (s[i] >= 0x80) {
             size_t len = utf8_len(s + i, n - i);
             if (len == 0) {
-                buf_add(b, "\xEF\xBF\xBD", 3);
+                buf_add(b, "\xEF\xBF\xBD", 3); /* U+FFFD */
                 i++;
             } else {
                 buf_add(b, str + i, len);
@@ -71,29 +121,18 @@ json_add_string(struct buf *b, const char *str)
             }
             continue;
         }
-        switch (s[i]) {
-        case '"':
-            buf_add(b, "\\\"", 2);
-            break;
-        case '\\':
-            buf_add(b, "\\\\", 2);
-            break;
-        case '\n':
-            buf_add(b, "\\n", 2);
-            break;
-        case '\t':
-            buf_add(b, "\\t", 2);
-            break;
-        case '\r':
-            buf_add(b, "\\r", 2);
-            break;
-        default:
-            buf_addf(b, "\\u%04x", s[i]);
-            break;
-        }
-        i++;
+        escape_byte(b, s[i++]);
     }
     buf_addc(b, '"');
+}
+
+void
+json_add_string(struct buf *b, const char *s)
+{
+    if (s == NULL)
+        buf_add(b, "null", 4);
+    else
+        json_add_stringn(b, s, strlen(s));
 }
 
 void

@@ -2,12 +2,15 @@
 #ifndef PW_JSON_H
 #define PW_JSON_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "util.h"
 
 /* A JSON string with quotes; invalid UTF-8 becomes U+FFFD; NULL -> null. */
 void json_add_string(struct buf *b, const char *s);
+/* The same for n bytes of s (which need not be NUL-terminated). */
+void json_add_stringn(struct buf *b, const char *s, size_t n);
 /* ["a","b"] */
 void json_add_strv(struct buf *b, const struct strv *sv);
 /* "name": (with a leading comma unless first) */

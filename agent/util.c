@@ -111,7 +111,7 @@ buf_fini(struct buf *b)
 }
 
 void
-buf_reserve(struct buf *b, size_t extra)
+buf_grow(struct buf *b, size_t extra)
 {
     size_t cap;
 
@@ -127,25 +127,9 @@ buf_reserve(struct buf *b, size_t extra)
 }
 
 void
-buf_add(struct buf *b, const char *s, size_t n)
-{
-    buf_reserve(b, n);
-    if (n)
-        memcpy(b->p + b->len, s, n);
-    b->len += n;
-    b->p[b->len] = '\0';
-}
-
-void
 buf_adds(struct buf *b, const char *s)
 {
     buf_add(b, s, strlen(s));
-}
-
-void
-buf_addc(struct buf *b, char c)
-{
-    buf_add(b, &c, 1);
 }
 
 void
@@ -233,15 +217,56 @@ time_now(void)
     return (int64_t)time(NULL);
 }
 
+/* Civil date from days since 1970-01-01 (proleptic Gregorian; the
+ * well-known era arithmetic), so formatting needs no strftime. */
+static void
+civil(int64_t days, int *y, int *m, int *d)
+{
+    int64_t z = days + 719468, era = (z >= 0 ? z : z - 146096) / 146097;
+    int64_t doe = z - era * 146097;
+    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    int64_t mp = (5 * doy + 2) / 153;
+
+    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
+    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
+    *y = (int)(yoe + era * 400 + (*m <= 2));
+}
+
+static void
+put2(char *p, int v)
+{
+    p[0] = (char)('0' + v / 10);
+    p[1] = (char)('0' + v % 10);
+}
+
 void
 time_format(int64_t t, char out[21])
 {
-    time_t tt = (time_t)t;
-    struct tm tm;
+    int64_t days = t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
+    int64_t secs = t - days * 86400;
+    int y, m, d;
 
-    if (gmtime_r(&tt, &tm) == NULL ||
-        strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
-        snprintf(out, 21, "1970-01-01T00:00:00Z");
+    civil(days, &y, &m, &d);
+    if (y < 0 || y > 9999) {
+        snprintf(out, 21, "%s",
+                 y < 0 ? "0000-01-01T00:00:00Z" : "9999-12-31T23:59:59Z");
+        return;
+    }
+    put2(out, y / 100);
+    put2(out + 2, y % 100);
+    out[4] = '-';
+    put2(out + 5, m);
+    out[7] = '-';
+    put2(out + 8, d);
+    out[10] = 'T';
+    put2(out + 11, (int)(secs / 3600));
+    out[13] = ':';
+    put2(out + 14, (int)(secs / 60 % 60));
+    out[16] = ':';
+    put2(out + 17, (int)(secs % 60));
+    out[19] = 'Z';
+    out[20] = '\0';
 }
 
 /* Read up to `max` digits (at least `min`) into *v. */

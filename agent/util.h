@@ -5,6 +5,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #define PW_ERR_MAX 1024
 
@@ -26,10 +27,37 @@ struct buf {
 
 void buf_init(struct buf *b);
 void buf_fini(struct buf *b);
-void buf_reserve(struct buf *b, size_t extra);
-void buf_add(struct buf *b, const char *s, size_t n);
+/* Make room for extra more bytes and a NUL (the slow path, out of line). */
+void buf_grow(struct buf *b, size_t extra);
 void buf_adds(struct buf *b, const char *s);
-void buf_addc(struct buf *b, char c);
+
+/* The fast paths are inline: the parser and the JSON writer call them for
+ * every field of every entry. */
+static inline void
+buf_reserve(struct buf *b, size_t extra)
+{
+    if (extra >= b->cap - b->len) /* no overflow: cap >= len */
+        buf_grow(b, extra);
+}
+
+static inline void
+buf_add(struct buf *b, const char *s, size_t n)
+{
+    buf_reserve(b, n);
+    if (n)
+        memcpy(b->p + b->len, s, n);
+    b->len += n;
+    b->p[b->len] = '\0';
+}
+
+static inline void
+buf_addc(struct buf *b, char c)
+{
+    buf_reserve(b, 1);
+    b->p[b->len++] = c;
+    b->p[b->len] = '\0';
+}
+
 void buf_addf(struct buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 /* Hand the contents over as a NUL-terminated string (never NULL); the buffer
