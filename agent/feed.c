@@ -25,6 +25,8 @@
  *   image                  string (JSON Feed item image)
  */
 #include <ctype.h>
+#include <errno.h>
+#include <iconv.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -45,14 +47,17 @@
 #include "text.h"
 
 #define NS_SEP '\x01'
-#define FIELD_MAX (1u << 20) /* bytes kept of one field's text */
-#define JSON_MAX (64u << 20) /* a JSON document, buffered whole */
-#define DEPTH_MAX 4096       /* element nesting */
-#define STACK_MAX 32         /* tokens remembered per depth */
-#define LIST_MAX 5000        /* authors or categories per entry */
-#define HEAD_MAX 16          /* bytes looked at to tell the format */
+#define FIELD_MAX (1u << 20)       /* bytes kept of one field's text */
+#define JSON_MAX (64u << 20)       /* a JSON document, buffered whole */
+#define DEPTH_MAX 4096             /* element nesting */
+#define STACK_MAX 32               /* tokens remembered per depth */
+#define LIST_MAX 5000              /* authors or categories per entry */
+#define HEAD_MAX 16                /* bytes looked at to tell the format */
+#define LINE_MAX_JSONL (16u << 20) /* one JSON Lines record */
+#define BASE_MAX 64                /* nested xml:base attributes kept */
+#define XML_NS "http://www.w3.org/XML/1998/namespace\001"
 
-enum mode { M_DETECT, M_XML, M_JSON };
+enum mode { M_DETECT, M_XML, M_JSON, M_JSONL };
 
 enum group {
     G_OTHER,
@@ -63,7 +68,9 @@ enum group {
     G_CONTENT,
     G_ARXIV,
     G_OS,
-    G_XHTML
+    G_XHTML,
+    G_PRISM,
+    G_MEDIA
 };
 
 enum tok {
@@ -101,6 +108,12 @@ enum tok {
     T_DOI,
     T_ANNOUNCE,
     T_TOTAL,
+    T_DC_TITLE,
+    T_DC_DESC,
+    T_DC_AUTHOR,
+    T_JNAME,
+    T_ALT_URL,
+    T_MEDIA_CONTENT,
 };
 
 /* What the collected text of a field becomes. */
@@ -125,11 +138,15 @@ enum field {
     F_FEED_TITLE,
     F_FEED_DESC,
     F_TOTAL,
+    F_JNAME,
+    F_ALT_URL,
 };
 
 /* How a field's text is written. MK_AUTO: RSS, decided per item (arXiv
- * listings write plain text, "$p<1$" included; other feeds write HTML). */
-enum markup { MK_TEXT, MK_HTML, MK_XHTML, MK_AUTO };
+ * listings write plain text, "$p<1$" included; other feeds write HTML).
+ * MK_B64*: base64 (Atom 1.0 non-text media types, Atom 0.3 mode="base64"),
+ * text or HTML once decoded. */
+enum markup { MK_TEXT, MK_HTML, MK_XHTML, MK_AUTO, MK_B64, MK_B64_HTML };
 
 #define NS(uri, g)                                                             \
     {                                                                          \
@@ -152,6 +169,13 @@ static const struct {
     NS("http://a9.com/-/spec/opensearch/1.1/", G_OS),
     NS("http://a9.com/-/spec/opensearchrss/1.0/", G_OS),
     NS("http://www.w3.org/1999/xhtml", G_XHTML),
+    NS("http://prismstandard.org/namespaces/basic/2.0/", G_PRISM),
+    NS("http://prismstandard.org/namespaces/basic/3.0/", G_PRISM),
+    NS("http://prismstandard.org/namespaces/basic/1.2/", G_PRISM),
+    NS("http://prismstandard.org/namespaces/1.2/basic/", G_PRISM),
+    NS("http://search.yahoo.com/mrss/", G_MEDIA),
+    NS("http://search.yahoo.com/mrss", G_MEDIA),
+    NS("http://purl.org/dc/terms/", G_DC),
 };
 #undef NS
 
@@ -188,9 +212,16 @@ static const struct elem {
     { G_ATOM, "title", T_TITLE },
     { G_ATOM, "updated", T_UPDATED },
     { G_RDF, "RDF", T_RDF },
+    { G_DC, "abstract", T_DC_DESC },
+    { G_DC, "author", T_DC_AUTHOR },
+    { G_DC, "created", T_PUBLISHED },
     { G_DC, "creator", T_DC_CREATOR },
     { G_DC, "date", T_PUBLISHED },
+    { G_DC, "description", T_DC_DESC },
+    { G_DC, "issued", T_PUBLISHED },
+    { G_DC, "modified", T_UPDATED },
     { G_DC, "subject", T_DC_SUBJECT },
+    { G_DC, "title", T_DC_TITLE },
     { G_CONTENT, "encoded", T_ENCODED },
     { G_ARXIV, "DOI", T_DOI },
     { G_ARXIV, "affiliation", T_AFFIL },
@@ -202,6 +233,13 @@ static const struct elem {
     { G_ARXIV, "primary_category", T_PRIMARY },
     { G_OS, "totalResults", T_TOTAL },
     { G_XHTML, "html", T_HTML },
+    { G_PRISM, "coverDate", T_PUBLISHED },
+    { G_PRISM, "doi", T_DOI },
+    { G_PRISM, "publicationDate", T_PUBLISHED },
+    { G_PRISM, "publicationName", T_JNAME },
+    { G_PRISM, "url", T_ALT_URL },
+    { G_MEDIA, "content", T_MEDIA_CONTENT },
+    { G_MEDIA, "description", T_DC_DESC },
 };
 
 /* The raw pieces of the open entry, turned into the paper at its end.
@@ -217,6 +255,24 @@ struct entry {
     size_t author_base; /* authors.n when the open atom:author began */
     int arxiv;          /* an arXiv listing item (new style: plain text,
                            arxiv:announce_type or "Announce Type:") */
+    char *alt_url;      /* owned: a link to use when the item has none
+                           (atom:link in RSS, prism:url) */
+    char *jname;        /* owned: prism:publicationName */
+};
+
+/* The input stage, before format detection: byte order marks, UTF-16 and
+ * UTF-32 (with or without a mark) and an HTTP charset are turned into
+ * UTF-8 here, streaming, so everything after sees UTF-8 (or the 8-bit
+ * encoding the XML declaration names, which expat maps). */
+struct input {
+    unsigned char sniff[4]; /* the first bytes, until there are four */
+    int nsniff, sniffed;
+    char *charset; /* owned: HTTP charset, or NULL */
+    iconv_t cd;    /* owned: to UTF-8, (iconv_t)-1 when not needed */
+    int unit;      /* code unit of the source encoding, bytes */
+    char pend[8];  /* a sequence cut by the end of a chunk */
+    size_t npend;
+    const char *xml_enc; /* what expat is told the document is, or NULL */
 };
 
 struct feed_parser {
@@ -227,7 +283,9 @@ struct feed_parser {
     int failed, done, parsing;
     struct pw_err err; /* the first failure, repeated to later calls */
     struct feed_info info;
-    int bom;         /* UTF-8 BOM bytes skipped so far */
+    struct input in;
+    long skip_lines; /* newlines skipped before expat saw the document */
+    long skip_cols;  /* characters skipped after the last of them */
     struct buf head; /* the first bytes, until the format is known */
     struct buf json; /* the JSON document */
     XML_Parser xp;   /* owned */
@@ -239,8 +297,19 @@ struct feed_parser {
     enum field field; /* the field whose text is being collected */
     int field_depth;
     enum markup field_mk;
-    struct buf cap; /* that text */
-    struct buf tmp; /* conversions */
+    struct buf cap;   /* that text */
+    struct buf tmp;   /* conversions */
+    struct buf url;   /* URL resolution */
+    char *doc_base;   /* owned: the document's URL, or NULL */
+    struct buf bases; /* resolved xml:base values, NUL-separated */
+    struct {
+        int depth;
+        size_t off;
+    } base_at[BASE_MAX];
+    int nbase;
+    long line; /* JSON Lines: the line being read */
+    int jsonl_tried;
+    size_t jscan; /* bytes of fp->json already searched for a newline */
     struct entry e;
     struct paper p;
 };
@@ -253,11 +322,19 @@ vfail(struct feed_parser *fp, int where, const char *fmt, va_list ap)
     if (fp->failed)
         return;
     vsnprintf(msg, sizeof(msg), fmt, ap);
-    if (where && fp->xp)
+    if (where && fp->xp) {
+        /* expat counts from where it started: after the white space and
+         * byte order mark that were skipped */
+        unsigned long line = XML_GetCurrentLineNumber(fp->xp);
+        unsigned long col = XML_GetCurrentColumnNumber(fp->xp);
+
+        if (line == 1)
+            col += (unsigned long)fp->skip_cols;
         pw_errf(&fp->err, "%s:%lu:%lu: %s", fp->name,
-                (unsigned long)XML_GetCurrentLineNumber(fp->xp),
-                (unsigned long)XML_GetCurrentColumnNumber(fp->xp) + 1, msg);
-    else
+                line + (unsigned long)fp->skip_lines, col + 1, msg);
+    } else if (where && fp->mode == M_JSONL) {
+        pw_errf(&fp->err, "%s:%ld: %s", fp->name, fp->line, msg);
+    } else
         pw_errf(&fp->err, "%s: %s", fp->name, msg);
     fp->failed = 1;
     if (fp->parsing)
@@ -305,6 +382,16 @@ entry_reset(struct entry *e)
     e->has_affil = 0;
     e->author_base = 0;
     e->arxiv = 0;
+    free(e->alt_url);
+    e->alt_url = NULL;
+    free(e->jname);
+    e->jname = NULL;
+}
+
+static int
+mk_html(enum markup mk, int arxiv)
+{
+    return mk == MK_AUTO ? !arxiv : mk != MK_TEXT;
 }
 
 /* Plain text of s, owned; NULL when empty. Written straight into its own
@@ -323,11 +410,37 @@ plain(const char *s, size_t n, int html)
     return buf_steal(&b);
 }
 
-static void
-set_plain(char **dst, const char *s, size_t n, int html)
+static int
+is_base64(const char *s, size_t n)
 {
-    free(*dst);
-    *dst = plain(s, n, html);
+    static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                   "abcdefghijklmnopqrstuvwxyz"
+                                   "0123456789+/= \t\r\n";
+
+    for (size_t i = 0; i < n; i++)
+        if (s[i] == '\0' || strchr(alphabet, s[i]) == NULL)
+            return 0;
+    return 1;
+}
+
+/* Plain text of a field's raw text by how it is written; owned, NULL when
+ * empty. */
+static char *
+field_plain(struct feed_parser *fp, const char *s, size_t n, enum markup mk,
+            int arxiv)
+{
+    /* what is not base64 of UTF-8 text ("application/json" content, a
+     * made-up type on a title) is taken as written */
+    if ((mk == MK_B64 || mk == MK_B64_HTML) && is_base64(s, n)) {
+        fp->tmp.len = 0;
+        text_base64(&fp->tmp, s, n);
+        if (text_is_utf8(fp->tmp.p ? fp->tmp.p : "", fp->tmp.len))
+            return plain(fp->tmp.len ? fp->tmp.p : "", fp->tmp.len,
+                         mk == MK_B64_HTML);
+    }
+    if (mk == MK_B64 || mk == MK_B64_HTML)
+        mk = mk == MK_B64 ? MK_TEXT : MK_HTML;
+    return plain(s, n, mk_html(mk, arxiv));
 }
 
 static void
@@ -359,6 +472,40 @@ add_category(struct feed_parser *fp, const char *s, size_t n)
     text_plain(&fp->tmp, s, n, 0);
     if (fp->tmp.len && c->n < LIST_MAX && !strv_has(c, fp->tmp.p))
         strv_addn(c, fp->tmp.p, fp->tmp.len);
+}
+
+/* One person as RSS writes them: "jane@example.org (Jane Doe)", "Jane Doe
+ * (jane@example.org)", "Jane Doe <jane@example.org>" or "Jane Doe" give
+ * "Jane Doe"; a bare address is no name. */
+static void
+person(struct feed_parser *fp, const char *s, size_t n)
+{
+    const char *end = s + n, *o, *c;
+
+    while (s < end && isspace((unsigned char)*s))
+        s++;
+    while (end > s && isspace((unsigned char)end[-1]))
+        end--;
+    n = (size_t)(end - s);
+    o = memchr(s, '(', n);
+    c = n ? end - 1 : NULL;
+    if (o && c && *c == ')' && c > o) {
+        if (memchr(s, '@', (size_t)(o - s)))
+            add_author(fp, o + 1, (size_t)(c - o - 1), NULL, 0);
+        else if (memchr(o, '@', (size_t)(c - o)))
+            add_author(fp, s, (size_t)(o - s), NULL, 0);
+        else
+            add_author(fp, s, n, NULL, 0);
+        return;
+    }
+    o = memchr(s, '<', n);
+    if (o && c && *c == '>' && memchr(o, '@', (size_t)(c - o))) {
+        add_author(fp, s, (size_t)(o - s), NULL, 0);
+        return;
+    }
+    if (memchr(s, '@', n) && !memchr(s, ' ', n))
+        return; /* an address alone */
+    add_author(fp, s, n, NULL, 0);
 }
 
 /* arXiv listings write all authors in one dc:creator: "A, B, C and D",
@@ -461,6 +608,7 @@ arxiv_description(struct feed_parser *fp, const char *s, size_t *n)
 
     while (s < end && isspace((unsigned char)*s))
         s++;
+    *n = (size_t)(end - s); /* what is left after the white space */
     if (end - s < 6 || strncmp(s, "arXiv:", 6) != 0)
         return s;
     a = memmem(s, (size_t)(end - s), "Abstract:", 9);
@@ -496,12 +644,6 @@ on_arxiv(const char *s)
 {
     return s && (strncmp(s, "oai:arXiv.org:", 14) == 0 ||
                  strstr(s, "arxiv.org/abs/") != NULL);
-}
-
-static int
-mk_html(enum markup mk, int arxiv)
-{
-    return mk == MK_AUTO ? !arxiv : mk != MK_TEXT;
 }
 
 /* Hand the paper to the callback and make ready for the next. */
@@ -547,19 +689,31 @@ emit_entry(struct feed_parser *fp)
         if (e->summary_mk == MK_AUTO)
             s = arxiv_description(fp, s, &n);
         e->arxiv |= p->announce != NULL;
-        set_plain(&p->abstract, s, n, mk_html(e->summary_mk, e->arxiv));
+        free(p->abstract);
+        p->abstract = field_plain(fp, s, n, e->summary_mk, e->arxiv);
     }
-    if (e->has_title)
-        set_plain(&p->title, e->title.p, e->title.len,
-                  mk_html(e->title_mk, e->arxiv));
+    if (e->has_title) {
+        free(p->title);
+        p->title =
+            field_plain(fp, e->title.p, e->title.len, e->title_mk, e->arxiv);
+    }
     if (p->abstract == NULL && e->has_content)
-        set_plain(&p->abstract, e->content.p, e->content.len,
-                  e->content_mk != MK_TEXT);
+        p->abstract =
+            field_plain(fp, e->content.p, e->content.len,
+                        e->content_mk == MK_AUTO ? MK_HTML : e->content_mk, 0);
+    if (p->url == NULL && e->alt_url) {
+        p->url = e->alt_url;
+        e->alt_url = NULL;
+    }
+    if (p->journal_ref == NULL && e->jname) {
+        p->journal_ref = e->jname;
+        e->jname = NULL;
+    }
     for (size_t i = 0; i < e->creators.n; i++) {
         if (e->arxiv || on_arxiv(p->url) || on_arxiv(p->entry_id))
             split_creators(fp, e->creators.v[i]);
         else
-            add_author(fp, e->creators.v[i], strlen(e->creators.v[i]), NULL, 0);
+            person(fp, e->creators.v[i], strlen(e->creators.v[i]));
     }
     primary_first(&p->categories, e->primary);
     buf_init(&x);
@@ -621,18 +775,78 @@ attr(const char **atts, const char *name)
     return NULL;
 }
 
+/* "application/atom+xml", "text/xml": inline XML. */
+static int
+xml_type(const char *t)
+{
+    size_t n = strlen(t);
+
+    return (n >= 4 && strcmp(t + n - 4, "+xml") == 0) ||
+           (n >= 4 && strcmp(t + n - 4, "/xml") == 0);
+}
+
+/* An Atom text or content construct's type (and Atom 0.3's mode). */
 static enum markup
 atom_type(const char **atts)
 {
-    const char *t = attr(atts, "type");
+    const char *t = attr(atts, "type"), *mode = attr(atts, "mode");
+    enum markup mk = MK_TEXT;
 
     if (t == NULL)
-        return MK_TEXT;
-    if (strstr(t, "xhtml"))
-        return MK_XHTML;
-    if (strstr(t, "html") || strcmp(t, "escaped") == 0)
-        return MK_HTML;
-    return MK_TEXT;
+        mk = MK_TEXT;
+    else if (strstr(t, "xhtml"))
+        mk = MK_XHTML;
+    else if (strstr(t, "html") || strcmp(t, "escaped") == 0)
+        mk = MK_HTML;
+    else if (xml_type(t))
+        mk = MK_XHTML;
+    else if (strchr(t, '/') && strncasecmp(t, "text/", 5) != 0)
+        return MK_B64; /* RFC 4287 4.1.3.3: other media types */
+    if (mode && strcmp(mode, "base64") == 0)
+        return mk == MK_TEXT ? MK_B64 : MK_B64_HTML;
+    return mk;
+}
+
+/* The base URI in effect: the innermost xml:base, else the document's. */
+static const char *
+cur_base(const struct feed_parser *fp)
+{
+    return fp->nbase ? fp->bases.p + fp->base_at[fp->nbase - 1].off
+                     : fp->doc_base;
+}
+
+/* s resolved against the base in effect, owned (NULL when empty). */
+static char *
+resolve(struct feed_parser *fp, const char *s)
+{
+    fp->url.len = 0;
+    text_resolve_url(&fp->url, cur_base(fp), s);
+    return fp->url.len ? xstrndup(fp->url.p, fp->url.len) : NULL;
+}
+
+static void
+set_url(struct feed_parser *fp, char **dst, const char *s)
+{
+    if (*dst == NULL && !str_empty(s))
+        *dst = resolve(fp, s);
+}
+
+/* An xml:base on this element: push it, resolved, for its children. */
+static void
+push_base(struct feed_parser *fp, const char *b)
+{
+    size_t off;
+
+    if (fp->nbase >= BASE_MAX)
+        return; /* NOTE: deeper ones are ignored */
+    fp->url.len = 0;
+    text_resolve_url(&fp->url, cur_base(fp), b);
+    off = fp->bases.len;
+    buf_add(&fp->bases, fp->url.p ? fp->url.p : "", fp->url.len);
+    buf_addc(&fp->bases, '\0');
+    fp->base_at[fp->nbase].depth = fp->depth;
+    fp->base_at[fp->nbase].off = off;
+    fp->nbase++;
 }
 
 static void
@@ -685,14 +899,14 @@ atom_link(struct feed_parser *fp, const char **atts)
         return;
     if ((title && strcmp(title, "pdf") == 0) ||
         (type && strcmp(type, "application/pdf") == 0)) {
-        if (p->pdf_url == NULL)
-            p->pdf_url = xstrdup(href);
+        set_url(fp, &p->pdf_url, href);
     } else if (title && strcmp(title, "doi") == 0) {
-        if (p->doi == NULL)
-            p->doi = xstrdup(href);
-    } else if ((rel == NULL || strcmp(rel, "alternate") == 0) &&
-               p->url == NULL) {
-        p->url = xstrdup(href);
+        set_url(fp, &p->doi, href);
+    } else if (rel == NULL || *rel == '\0' || strcmp(rel, "alternate") == 0 ||
+               strcmp(rel, "http://www.iana.org/assignments/relation/"
+                           "alternate") == 0) {
+        set_url(fp, fp->info.format == FEED_ATOM ? &p->url : &fp->e.alt_url,
+                href);
     }
 }
 
@@ -732,18 +946,33 @@ entry_start(struct feed_parser *fp, enum tok t, const char **atts)
     case T_DC_CREATOR:
         capture(fp, F_CREATOR, MK_HTML);
         break;
-    case T_LINK: /* atom:link in RSS items is ignored */
-        if (fp->info.format == FEED_ATOM)
-            atom_link(fp, atts);
+    case T_LINK: /* in RSS, when the item has no link of its own */
+        atom_link(fp, atts);
         break;
     case T_RSS_LINK:
         capture(fp, F_LINK, MK_TEXT);
         break;
     case T_ENCLOSURE:
+    case T_MEDIA_CONTENT:
         v = attr(atts, "type");
-        if (v && strcmp(v, "application/pdf") == 0 && p->pdf_url == NULL &&
-            !str_empty(attr(atts, "url")))
-            p->pdf_url = xstrdup(attr(atts, "url"));
+        if (v && strcmp(v, "application/pdf") == 0)
+            set_url(fp, &p->pdf_url, attr(atts, "url"));
+        break;
+    case T_DC_TITLE:
+        capture(fp, F_TITLE, MK_AUTO);
+        break;
+    case T_DC_DESC:
+        capture(fp, F_SUMMARY,
+                fp->info.format == FEED_ATOM ? MK_TEXT : MK_AUTO);
+        break;
+    case T_DC_AUTHOR:
+        capture(fp, F_RSS_AUTHOR, MK_TEXT);
+        break;
+    case T_JNAME:
+        capture(fp, F_JNAME, MK_TEXT);
+        break;
+    case T_ALT_URL:
+        capture(fp, F_ALT_URL, MK_TEXT);
         break;
     case T_CATEGORY:
         if ((v = attr(atts, "term")) != NULL)
@@ -828,8 +1057,9 @@ outside_entry(struct feed_parser *fp, enum tok t, enum tok parent,
     if ((t == T_ENTRY && fp->info.format == FEED_ATOM) ||
         (t == T_ITEM && fp->info.format != FEED_ATOM))
         begin_entry(fp, atts);
-    else if (t == T_TITLE && top && fp->info.title == NULL)
-        capture(fp, F_FEED_TITLE, parent == T_FEED ? atom_type(atts) : MK_TEXT);
+    else if ((t == T_TITLE || t == T_DC_TITLE) && top && fp->info.title == NULL)
+        capture(fp, F_FEED_TITLE,
+                parent == T_FEED && t == T_TITLE ? atom_type(atts) : MK_TEXT);
     else if (t == T_DESCRIPTION && parent == T_CHANNEL)
         capture(fp, F_FEED_DESC, MK_TEXT);
     else if (t == T_TOTAL && top)
@@ -855,6 +1085,8 @@ on_start(void *ud, const XML_Char *name, const XML_Char **atts)
         fail_at(fp, "elements nested deeper than %d", DEPTH_MAX);
         return;
     }
+    if (atts[0] && (local = attr(atts, XML_NS "base")) != NULL)
+        push_base(fp, local);
     if (fp->field != F_NONE) { /* markup inside a field */
         if (fp->field_mk == MK_XHTML) {
             lookup(name, &local);
@@ -945,18 +1177,6 @@ set_affiliation(struct feed_parser *fp)
     e->has_affil = 1;
 }
 
-/* "jane@example.org (Jane Doe)" -> "Jane Doe" */
-static void
-rss_author(struct feed_parser *fp)
-{
-    const char *s = fp->cap.p, *o = strchr(s, '('), *c = strrchr(s, ')');
-
-    if (o && c && c > o && memchr(s, '@', (size_t)(o - s)))
-        add_author(fp, o + 1, (size_t)(c - o - 1), NULL, 0);
-    else
-        add_author(fp, s, fp->cap.len, NULL, 0);
-}
-
 static void
 end_field(struct feed_parser *fp)
 {
@@ -968,6 +1188,11 @@ end_field(struct feed_parser *fp)
     switch (fp->field) {
     case F_ID:
         set_once(fp, &p->entry_id);
+        if (fp->nbase && fp->info.format == FEED_ATOM && p->entry_id) {
+            s = resolve(fp, p->entry_id); /* an IRI, relative to xml:base */
+            free(p->entry_id);
+            p->entry_id = s;
+        }
         break;
     case F_TITLE:
         keep_raw(&e->title, &e->has_title, &e->title_mk, c, fp->field_mk);
@@ -984,8 +1209,11 @@ end_field(struct feed_parser *fp)
     case F_AFFIL:
         set_affiliation(fp);
         break;
-    case F_RSS_AUTHOR:
-        rss_author(fp);
+    case F_RSS_AUTHOR: /* HTML, as RSS text goes */
+        if ((s = plain(c->p, c->len, 1)) != NULL) {
+            person(fp, s, strlen(s));
+            free(s);
+        }
         break;
     case F_CREATOR:
         if (e->creators.n < LIST_MAX && (s = plain(c->p, c->len, 1))) {
@@ -994,10 +1222,27 @@ end_field(struct feed_parser *fp)
         }
         break;
     case F_LINK:
-        set_once(fp, &p->url);
+        if (p->url == NULL && (s = plain(c->p, c->len, 0)) != NULL) {
+            p->url = resolve(fp, s);
+            free(s);
+        }
+        break;
+    case F_ALT_URL:
+        if (e->alt_url == NULL && (s = plain(c->p, c->len, 0)) != NULL) {
+            e->alt_url = resolve(fp, s);
+            free(s);
+        }
+        break;
+    case F_JNAME:
+        set_once(fp, &e->jname);
         break;
     case F_CATEGORY:
-        add_category(fp, c->p, c->len);
+        if (fp->info.format != FEED_ATOM && (s = plain(c->p, c->len, 1))) {
+            add_category(fp, s, strlen(s));
+            free(s);
+        } else {
+            add_category(fp, c->p, c->len);
+        }
         break;
     case F_PUBLISHED:
         set_time(&p->published, c->p);
@@ -1021,9 +1266,8 @@ end_field(struct feed_parser *fp)
         e->arxiv = 1;
         break;
     case F_FEED_TITLE:
-        set_once(fp, &fp->info.title);
-        if (fp->field_mk != MK_TEXT)
-            set_plain(&fp->info.title, c->p, c->len, 1);
+        if (fp->info.title == NULL)
+            fp->info.title = field_plain(fp, c->p, c->len, fp->field_mk, 0);
         break;
     case F_FEED_DESC:
         set_once(fp, &fp->feed_desc);
@@ -1058,6 +1302,8 @@ on_end(void *ud, const XML_Char *name)
         emit_entry(fp);
         fp->entry_depth = 0;
     }
+    if (fp->nbase && fp->base_at[fp->nbase - 1].depth == fp->depth)
+        fp->bases.len = fp->base_at[--fp->nbase].off;
     fp->depth--;
 }
 
@@ -1086,23 +1332,41 @@ on_entity_decl(void *ud, const XML_Char *name, int is_param,
     fail_at(ud, "entity declarations are not allowed");
 }
 
-/* Windows-1252, which expat does not know and old feeds declare. */
+/* An 8-bit encoding expat does not know (windows-125x, ISO-8859-2..16,
+ * KOI8-R/U, MacRoman ...): its table, built by asking iconv for each byte.
+ * A byte iconv calls invalid becomes U+FFFD; an encoding where a byte
+ * starts a longer sequence is refused (HTTP charset transcoding handles
+ * those). */
 static int XMLCALL
 on_unknown_encoding(void *ud, const XML_Char *name, XML_Encoding *info)
 {
-    static const unsigned short hi[32] = {
-        0x20AC, 0xFFFD, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,
-        0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0xFFFD, 0x017D, 0xFFFD,
-        0xFFFD, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
-        0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0xFFFD, 0x017E, 0x0178,
-    };
+    struct feed_parser *fp = ud;
+    iconv_t cd = iconv_open("UTF-32BE", name);
 
-    (void)ud;
-    if (strcasecmp(name, "windows-1252") != 0 &&
-        strcasecmp(name, "cp1252") != 0)
+    if (cd == (iconv_t)-1) {
+        fail(fp, "unknown encoding \"%.64s\"", name);
         return XML_STATUS_ERROR;
-    for (int i = 0; i < 256; i++)
-        info->map[i] = i >= 0x80 && i < 0xA0 ? hi[i - 0x80] : i;
+    }
+    for (int i = 0; i < 256; i++) {
+        char in = (char)i, *ip = &in;
+        unsigned char out[8];
+        char *op = (char *)out;
+        size_t il = 1, ol = sizeof(out);
+
+        iconv(cd, NULL, NULL, NULL, NULL);
+        if (iconv(cd, &ip, &il, &op, &ol) != (size_t)-1 &&
+            ol == sizeof(out) - 4) {
+            info->map[i] = (int)((unsigned)out[0] << 24 | out[1] << 16 |
+                                 out[2] << 8 | out[3]);
+        } else if (errno == EINVAL) {
+            iconv_close(cd);
+            fail(fp, "encoding \"%.64s\" is not an 8-bit encoding", name);
+            return XML_STATUS_ERROR;
+        } else {
+            info->map[i] = i < 0x80 ? i : 0xFFFD;
+        }
+    }
+    iconv_close(cd);
     info->data = NULL;
     info->convert = NULL;
     info->release = NULL;
@@ -1112,7 +1376,7 @@ on_unknown_encoding(void *ud, const XML_Char *name, XML_Encoding *info)
 static int
 xml_start(struct feed_parser *fp)
 {
-    fp->xp = XML_ParserCreateNS(NULL, NS_SEP);
+    fp->xp = XML_ParserCreateNS(fp->in.xml_enc, NS_SEP);
     if (fp->xp == NULL) {
         fail(fp, "cannot create an XML parser");
         return -1;
@@ -1121,7 +1385,7 @@ xml_start(struct feed_parser *fp)
     XML_SetElementHandler(fp->xp, on_start, on_end);
     XML_SetCharacterDataHandler(fp->xp, on_text);
     XML_SetEntityDeclHandler(fp->xp, on_entity_decl);
-    XML_SetUnknownEncodingHandler(fp->xp, on_unknown_encoding, NULL);
+    XML_SetUnknownEncodingHandler(fp->xp, on_unknown_encoding, fp);
 #if XML_MAJOR_VERSION > 2 || (XML_MAJOR_VERSION == 2 && XML_MINOR_VERSION >= 4)
     XML_SetBillionLaughsAttackProtectionMaximumAmplification(fp->xp, 20.0f);
     XML_SetBillionLaughsAttackProtectionActivationThreshold(fp->xp, 1u << 20);
@@ -1375,7 +1639,8 @@ json_finish(struct feed_parser *fp)
                 goto out;
         }
     } else if (cJSON_IsObject(root) && (ver = jstr(root, "version")) &&
-               strncmp(ver, "https://jsonfeed.org/version/", 29) == 0 &&
+               (strstr(ver, "jsonfeed.org/version/") ||
+                strncmp(ver, "1.", 2) == 0 || strcmp(ver, "1") == 0) &&
                cJSON_IsArray(
                    items = cJSON_GetObjectItemCaseSensitive(root, "items"))) {
         jplain(&fp->info.title, jstr(root, "title"), 0);
@@ -1408,6 +1673,221 @@ json_write(struct feed_parser *fp, const char *s, size_t n)
     return 0;
 }
 
+/* ---- arXiv metadata JSON Lines ----------------------------------------- */
+
+/* authors_parsed: [[last, first, suffix], ...] -> "First Last Suffix" */
+static void
+jsonl_authors(struct feed_parser *fp, const cJSON *a)
+{
+    const cJSON *who, *part;
+    const char *order[3];
+
+    cJSON_ArrayForEach(who, a)
+    {
+        int i = 0;
+
+        order[0] = order[1] = order[2] = NULL;
+        cJSON_ArrayForEach(part, who)
+        {
+            if (i < 3 && cJSON_IsString(part))
+                order[i] = part->valuestring;
+            i++;
+        }
+        fp->url.len = 0; /* scratch: add_author uses tmp */
+        for (i = 0; i < 3; i++) {
+            const char *w = order[i == 0 ? 1 : i == 1 ? 0 : 2];
+
+            if (str_empty(w))
+                continue;
+            if (fp->url.len)
+                buf_addc(&fp->url, ' ');
+            buf_adds(&fp->url, w);
+        }
+        if (fp->url.len)
+            add_author(fp, fp->url.p, fp->url.len, NULL, 0);
+    }
+}
+
+/* versions: [{version: "v1", created: "Mon, 2 Apr 2007 19:18:42 GMT"}, ...]
+ * -> published (v1), updated and version (the last). */
+static void
+jsonl_versions(struct feed_parser *fp, const cJSON *a)
+{
+    const cJSON *v, *last = NULL;
+    struct paper *p = &fp->p;
+    const char *s;
+
+    cJSON_ArrayForEach(v, a)
+    {
+        if (!cJSON_IsObject(v))
+            continue;
+        if (last == NULL)
+            jtime(&p->published, jstr(v, "created"));
+        last = v;
+    }
+    if (last == NULL)
+        return;
+    jtime(&p->updated, jstr(last, "created"));
+    if ((s = jstr(last, "version")) != NULL && (*s == 'v' || *s == 'V'))
+        p->version = atoi(s + 1);
+}
+
+/* One record of the Kaggle arXiv metadata snapshot. */
+static int
+jsonl_record(struct feed_parser *fp, const cJSON *o)
+{
+    struct paper *p = &fp->p;
+    const char *id = jstr(o, "id"), *s;
+    const cJSON *a;
+    struct buf x;
+    int nx = 0;
+
+    if (!cJSON_IsObject(o) || str_empty(id)) {
+        fail_at(fp, "not an arXiv metadata record (no \"id\")");
+        return -1;
+    }
+    paper_fini(p);
+    p->entry_id = xstrdup(id);
+    fp->tmp.len = 0;
+    buf_addf(&fp->tmp, "https://arxiv.org/abs/%s", id);
+    p->url = xstrdup(fp->tmp.p);
+    fp->tmp.len = 0;
+    buf_addf(&fp->tmp, "https://arxiv.org/pdf/%s", id);
+    p->pdf_url = xstrdup(fp->tmp.p);
+    jplain(&p->title, jstr(o, "title"), 0);
+    jplain(&p->abstract, jstr(o, "abstract"), 0);
+    a = cJSON_GetObjectItemCaseSensitive(o, "authors_parsed");
+    if (cJSON_IsArray(a))
+        jsonl_authors(fp, a);
+    else if ((s = jstr(o, "authors")) != NULL)
+        split_creators(fp, s);
+    if ((s = jstr(o, "categories")) != NULL) {
+        for (const char *q = s; *q;) {
+            size_t n = strcspn(q, " \t\n");
+
+            if (n)
+                add_category(fp, q, n);
+            q += n;
+            q += strspn(q, " \t\n");
+        }
+    }
+    jsonl_versions(fp, cJSON_GetObjectItemCaseSensitive(o, "versions"));
+    if ((s = jstr(o, "doi")) != NULL && *s)
+        p->doi = xstrdup(s);
+    jplain(&p->journal_ref, jstr(o, "journal-ref"), 0);
+    jplain(&p->comment, jstr(o, "comments"), 0);
+    buf_init(&x);
+    x_str(&x, &nx, "submitter", jstr(o, "submitter"));
+    x_str(&x, &nx, "report_no", jstr(o, "report-no"));
+    x_str(&x, &nx, "license", jstr(o, "license"));
+    extras_end(p, &x, nx);
+    deliver(fp);
+    return fp->failed ? -1 : 0;
+}
+
+static int
+jsonl_line(struct feed_parser *fp, const char *s, size_t n)
+{
+    cJSON *o;
+    int rc;
+
+    fp->line++;
+    while (n && isspace((unsigned char)s[n - 1]))
+        n--;
+    while (n && isspace((unsigned char)*s))
+        s++, n--;
+    if (n == 0)
+        return 0;
+    if ((o = cJSON_ParseWithLength(s, n)) == NULL) {
+        fail_at(fp, "not well-formed JSON");
+        return -1;
+    }
+    rc = jsonl_record(fp, o);
+    cJSON_Delete(o);
+    return rc;
+}
+
+/* Whole lines out of fp->json; the rest waits for more. */
+static int
+jsonl_lines(struct feed_parser *fp, int final)
+{
+    const char *s = fp->json.p, *end = s + fp->json.len, *nl;
+    const char *from = s + (fp->jscan < fp->json.len ? fp->jscan : 0);
+    size_t rest;
+
+    while (from < end &&
+           (nl = memchr(from, '\n', (size_t)(end - from))) != NULL) {
+        if (jsonl_line(fp, s, (size_t)(nl - s)) < 0)
+            return -1;
+        s = from = nl + 1;
+    }
+    if (final && s < end) {
+        if (jsonl_line(fp, s, (size_t)(end - s)) < 0)
+            return -1;
+        s = end;
+    }
+    rest = (size_t)(end - s);
+    if (rest > LINE_MAX_JSONL) {
+        fp->line++;
+        fail_at(fp, "line longer than %u MiB", LINE_MAX_JSONL >> 20);
+        return -1;
+    }
+    if (rest)
+        memmove(fp->json.p, s, rest);
+    fp->json.len = rest;
+    fp->jscan = rest;
+    return 0;
+}
+
+/* A JSON document starting with '{' is JSON Lines when its first line is a
+ * whole object with "id" and "abstract" (a JSON Feed's first line is not a
+ * whole object, or has neither). 1 yes, 0 no, -1 not known yet. */
+static int
+is_jsonl(struct feed_parser *fp, int final)
+{
+    const char *nl =
+        memchr(fp->json.p + fp->jscan, '\n', fp->json.len - fp->jscan);
+    size_t n = nl ? (size_t)(nl - fp->json.p) : fp->json.len;
+    cJSON *o;
+    int yes;
+
+    fp->jscan = fp->json.len;
+    if (nl == NULL && !final)
+        return fp->json.len > LINE_MAX_JSONL ? 0 : -1;
+    if (nl == NULL)
+        return 0; /* one line: a document */
+    o = cJSON_ParseWithLength(fp->json.p, n);
+    yes = cJSON_IsObject(o) &&
+          cJSON_GetObjectItemCaseSensitive(o, "id") != NULL &&
+          cJSON_GetObjectItemCaseSensitive(o, "abstract") != NULL;
+    cJSON_Delete(o);
+    return yes;
+}
+
+static int
+json_more(struct feed_parser *fp, const char *s, size_t n, int final)
+{
+    int k;
+
+    if (fp->mode == M_JSON && n && json_write(fp, s, n) < 0)
+        return -1;
+    if (fp->mode == M_JSONL) {
+        if (n)
+            buf_add(&fp->json, s, n);
+        return jsonl_lines(fp, final);
+    }
+    if (fp->jsonl_tried)
+        return 0;
+    if ((k = is_jsonl(fp, final)) < 0)
+        return 0;
+    fp->jsonl_tried = 1;
+    if (k == 0)
+        return 0;
+    fp->mode = M_JSONL;
+    fp->info.format = FEED_JSONL;
+    return jsonl_lines(fp, final);
+}
+
 /* ---- format detection -------------------------------------------------- */
 
 static int
@@ -1434,14 +1914,9 @@ decide(struct feed_parser *fp)
             return -1;
         return xml_write(fp, fp->head.p, fp->head.len, 0);
     }
-    if (c == 0xFE || c == 0xFF) { /* UTF-16 byte order mark: expat's */
-        if (xml_start(fp) < 0)
-            return -1;
-        return xml_write(fp, fp->head.p, fp->head.len, 0);
-    }
     if (c == '[' || c == '{') {
         fp->mode = M_JSON;
-        return json_write(fp, fp->head.p, fp->head.len);
+        return json_more(fp, fp->head.p, fp->head.len, 0);
     }
     if (isprint(c))
         fail(fp, "not a feed (starts with \"%.12s\")", fp->head.p);
@@ -1450,25 +1925,21 @@ decide(struct feed_parser *fp)
     return -1;
 }
 
-/* Skip a UTF-8 BOM and white space, then collect HEAD_MAX bytes. Returns
- * how much of s was used; sets *ready when the format can be decided. */
+/* Skip white space, counting lines and columns for error positions, then
+ * collect HEAD_MAX bytes. Returns how much of s was used; sets *ready
+ * when the format can be decided. */
 static size_t
 collect_head(struct feed_parser *fp, const char *s, size_t n, int *ready)
 {
-    static const char bom[] = "\xEF\xBB\xBF";
     size_t i = 0, take;
 
-    while (fp->head.len == 0 && i < n) {
-        if (fp->bom < 3 && s[i] == bom[fp->bom] && (fp->bom > 0 || i == 0)) {
-            fp->bom++;
-        } else if (fp->bom == 1 || fp->bom == 2) {
-            break; /* a broken BOM: let decide() reject the bytes */
-        } else if (isspace((unsigned char)s[i])) {
-            fp->bom = 3;
+    for (; fp->head.len == 0 && i < n && isspace((unsigned char)s[i]); i++) {
+        if (s[i] == '\n') {
+            fp->skip_lines++;
+            fp->skip_cols = 0;
         } else {
-            break;
+            fp->skip_cols++;
         }
-        i++;
     }
     take = n - i;
     if (take > HEAD_MAX - fp->head.len)
@@ -1476,6 +1947,201 @@ collect_head(struct feed_parser *fp, const char *s, size_t n, int *ready)
     buf_add(&fp->head, s + i, take);
     *ready = fp->head.len >= HEAD_MAX;
     return i + take;
+}
+
+/* UTF-8 bytes on to the detected format. */
+static int
+take(struct feed_parser *fp, const char *s, size_t n)
+{
+    int ready;
+    size_t used;
+
+    if (fp->mode == M_DETECT) {
+        used = collect_head(fp, s, n, &ready);
+        if (!ready)
+            return 0;
+        if (decide(fp) < 0)
+            return -1;
+        buf_fini(&fp->head);
+        s += used;
+        n -= used;
+    }
+    if (n == 0)
+        return 0;
+    if (fp->mode == M_XML)
+        return xml_write(fp, s, n, 0);
+    return json_more(fp, s, n, 0);
+}
+
+/* ---- input: byte order marks, UTF-16/32, HTTP charset ------------------- */
+
+static int
+utf8_name(const char *cs)
+{
+    return strcasecmp(cs, "utf-8") == 0 || strcasecmp(cs, "utf8") == 0 ||
+           strcasecmp(cs, "us-ascii") == 0 || strcasecmp(cs, "ascii") == 0;
+}
+
+static int
+transcode_from(struct feed_parser *fp, const char *enc, int unit)
+{
+    fp->in.cd = iconv_open("UTF-8", enc);
+    if (fp->in.cd == (iconv_t)-1) {
+        fail(fp, "cannot convert from %s", enc);
+        return -1;
+    }
+    fp->in.unit = unit;
+    fp->in.xml_enc = "UTF-8"; /* over what the declaration says */
+    return 0;
+}
+
+/* The first four bytes (fewer at the end) say how the rest is encoded;
+ * returns how many of them are a byte order mark, or -1. */
+static int
+sniff(struct feed_parser *fp)
+{
+    const unsigned char *b = fp->in.sniff;
+    int n = fp->in.nsniff;
+    static const struct {
+        unsigned char b[4];
+        int len, bom, unit;
+        const char *enc;
+    } marks[] = {
+        { { 0x00, 0x00, 0xFE, 0xFF }, 4, 4, 4, "UTF-32BE" },
+        { { 0xFF, 0xFE, 0x00, 0x00 }, 4, 4, 4, "UTF-32LE" },
+        { { 0x00, 0x00, 0x00, 0x3C }, 4, 0, 4, "UTF-32BE" },
+        { { 0x3C, 0x00, 0x00, 0x00 }, 4, 0, 4, "UTF-32LE" },
+        { { 0xEF, 0xBB, 0xBF, 0 }, 3, 3, 1, NULL },
+        { { 0xFE, 0xFF, 0, 0 }, 2, 2, 2, "UTF-16BE" },
+        { { 0xFF, 0xFE, 0, 0 }, 2, 2, 2, "UTF-16LE" },
+    };
+
+    for (size_t i = 0; i < sizeof(marks) / sizeof(marks[0]); i++) {
+        if (n < marks[i].len || memcmp(b, marks[i].b, marks[i].len) != 0)
+            continue;
+        if (marks[i].enc == NULL) {
+            fp->in.xml_enc = "UTF-8";
+            return marks[i].bom;
+        }
+        return transcode_from(fp, marks[i].enc, marks[i].unit) < 0
+                   ? -1
+                   : marks[i].bom;
+    }
+    /* UTF-16 without a mark: an ASCII character, then a zero byte */
+    if (n >= 4 && b[0] == 0 && b[1] != 0 && b[2] == 0 && b[3] != 0)
+        return transcode_from(fp, "UTF-16BE", 2);
+    if (n >= 4 && b[0] != 0 && b[1] == 0 && b[2] != 0 && b[3] == 0)
+        return transcode_from(fp, "UTF-16LE", 2);
+    if (fp->in.charset == NULL)
+        return 0;
+    if (utf8_name(fp->in.charset)) {
+        fp->in.xml_enc = "UTF-8";
+        return 0;
+    }
+    return transcode_from(fp, fp->in.charset, 1);
+}
+
+static int
+flush_out(struct feed_parser *fp, char *out, char **op, size_t *ol, size_t size)
+{
+    int rc = *op > out ? take(fp, out, (size_t)(*op - out)) : 0;
+
+    *op = out;
+    *ol = size;
+    return rc;
+}
+
+/* Convert s to UTF-8 and pass it on, in pieces of a stack buffer. A
+ * sequence cut by the end of the chunk waits in in.pend and is completed
+ * byte by byte from the next; an invalid one becomes U+FFFD. */
+static int
+transcode(struct feed_parser *fp, const char *s, size_t n, int final)
+{
+    struct input *in = &fp->in;
+    char out[8192], *op = out, *ip;
+    size_t ol = sizeof(out), il, r;
+
+    for (;;) {
+        int pend = in->npend > 0;
+
+        if (ol < 64 && flush_out(fp, out, &op, &ol, sizeof(out)) < 0)
+            return -1;
+        if (pend) {
+            if (n > 0 && in->npend < sizeof(in->pend)) {
+                in->pend[in->npend++] = *s++;
+                n--;
+            }
+            ip = in->pend;
+            il = in->npend;
+        } else if (n == 0) {
+            break;
+        } else {
+            ip = (char *)s;
+            il = n;
+        }
+        r = iconv(in->cd, &ip, &il, &op, &ol);
+        if (pend) {
+            memmove(in->pend, ip, il);
+            in->npend = il;
+        } else {
+            n -= (size_t)(ip - s);
+            s = ip;
+        }
+        if (r != (size_t)-1 || errno == E2BIG)
+            continue;
+        if (errno == EINVAL) { /* incomplete at the end of what we have */
+            if (!pend) {
+                memcpy(in->pend, s, n); /* n < 8: one partial sequence */
+                in->npend = n;
+                s += n;
+                n = 0;
+            }
+            if (n > 0 && in->npend < sizeof(in->pend))
+                continue;
+            if (n == 0 && !final)
+                break;
+            in->npend = 0; /* it will never be complete */
+        } else if (pend) { /* EILSEQ */
+            in->npend = 0;
+        } else {
+            size_t k = (size_t)in->unit > n ? n : (size_t)in->unit;
+
+            s += k;
+            n -= k;
+        }
+        if (ol < 3 && flush_out(fp, out, &op, &ol, sizeof(out)) < 0)
+            return -1;
+        memcpy(op, "\xEF\xBF\xBD", 3);
+        op += 3;
+        ol -= 3;
+    }
+    return flush_out(fp, out, &op, &ol, sizeof(out));
+}
+
+static int
+input(struct feed_parser *fp, const char *s, size_t n, int final)
+{
+    struct input *in = &fp->in;
+
+    if (!in->sniffed) {
+        int bom;
+
+        while (in->nsniff < 4 && n > 0) {
+            in->sniff[in->nsniff++] = (unsigned char)*s++;
+            n--;
+        }
+        if (in->nsniff < 4 && !final)
+            return 0;
+        in->sniffed = 1;
+        if ((bom = sniff(fp)) < 0)
+            return -1;
+        if (input(fp, (const char *)in->sniff + bom, (size_t)(in->nsniff - bom),
+                  0) < 0)
+            return -1;
+    }
+    if (in->cd != (iconv_t)-1)
+        return transcode(fp, s, n, final);
+    return n ? take(fp, s, n) : 0;
 }
 
 /* ---- public ------------------------------------------------------------ */
@@ -1489,10 +2155,13 @@ feed_parser_new(const char *name, feed_entry_fn fn, void *ud)
     fp->fn = fn;
     fp->ud = ud;
     fp->info.total_results = -1;
+    fp->in.cd = (iconv_t)-1;
     buf_init(&fp->head);
     buf_init(&fp->json);
     buf_init(&fp->cap);
     buf_init(&fp->tmp);
+    buf_init(&fp->url);
+    buf_init(&fp->bases);
     buf_init(&fp->e.title);
     buf_init(&fp->e.summary);
     buf_init(&fp->e.content);
@@ -1509,6 +2178,10 @@ feed_parser_free(struct feed_parser *fp)
         return;
     if (fp->xp)
         XML_ParserFree(fp->xp);
+    if (fp->in.cd != (iconv_t)-1)
+        iconv_close(fp->in.cd);
+    free(fp->in.charset);
+    free(fp->doc_base);
     free(fp->name);
     free(fp->info.title);
     free(fp->api_error);
@@ -1517,14 +2190,42 @@ feed_parser_free(struct feed_parser *fp)
     buf_fini(&fp->json);
     buf_fini(&fp->cap);
     buf_fini(&fp->tmp);
+    buf_fini(&fp->url);
+    buf_fini(&fp->bases);
     buf_fini(&fp->e.title);
     buf_fini(&fp->e.summary);
     buf_fini(&fp->e.content);
     free(fp->e.primary);
+    free(fp->e.alt_url);
+    free(fp->e.jname);
     strv_fini(&fp->e.creators);
     strv_fini(&fp->e.affil);
     paper_fini(&fp->p);
     free(fp);
+}
+
+void
+feed_parser_set_base(struct feed_parser *fp, const char *url)
+{
+    str_set(&fp->doc_base, str_empty(url) ? NULL : url);
+}
+
+int
+feed_parser_set_charset(struct feed_parser *fp, const char *charset,
+                        struct pw_err *e)
+{
+    iconv_t cd;
+
+    if (str_empty(charset)) {
+        str_set(&fp->in.charset, NULL);
+        return 0;
+    }
+    cd = iconv_open("UTF-8", charset);
+    if (cd == (iconv_t)-1)
+        return pw_errf(e, "%s: unknown charset \"%.64s\"", fp->name, charset);
+    iconv_close(cd);
+    str_set(&fp->in.charset, charset);
+    return 0;
 }
 
 static int
@@ -1539,29 +2240,13 @@ int
 feed_parser_write(struct feed_parser *fp, const char *buf, size_t len,
                   struct pw_err *e)
 {
-    int ready;
-    size_t used;
-
     if (fp->failed)
         return failed(fp, e);
     if (fp->done) {
         fail(fp, "data after the end of the document");
         return failed(fp, e);
     }
-    if (fp->mode == M_DETECT) {
-        used = collect_head(fp, buf, len, &ready);
-        if (!ready)
-            return 0;
-        if (decide(fp) < 0)
-            return failed(fp, e);
-        buf_fini(&fp->head);
-        buf += used;
-        len -= used;
-    }
-    if (len == 0)
-        return 0;
-    if (fp->mode == M_XML ? xml_write(fp, buf, len, 0)
-                          : json_write(fp, buf, len))
+    if (input(fp, buf, len, 0) < 0 || fp->failed)
         return failed(fp, e);
     return 0;
 }
@@ -1589,6 +2274,8 @@ feed_parser_finish(struct feed_parser *fp, struct pw_err *e)
     if (fp->done)
         return 0;
     fp->done = 1;
+    if (input(fp, NULL, 0, 1) < 0 || fp->failed)
+        return failed(fp, e);
     if (fp->mode == M_DETECT) {
         if (fp->head.len == 0) {
             fail(fp, "empty document");
@@ -1599,10 +2286,13 @@ feed_parser_finish(struct feed_parser *fp, struct pw_err *e)
         buf_fini(&fp->head);
     }
     if (fp->mode == M_XML) {
-        if (xml_write(fp, NULL, 0, 1) < 0)
+        if (xml_write(fp, "", 0, 1) < 0)
             return failed(fp, e);
-    } else if (json_finish(fp) < 0) {
-        return failed(fp, e);
+    } else { /* JSON: the last line, or the whole document */
+        if (json_more(fp, NULL, 0, 1) < 0 || fp->failed)
+            return failed(fp, e);
+        if (fp->mode == M_JSON && json_finish(fp) < 0)
+            return failed(fp, e);
     }
     check_feed(fp);
     return fp->failed ? failed(fp, e) : 0;

@@ -10,10 +10,11 @@
 
 enum feed_format {
     FEED_UNKNOWN = 0,
-    FEED_ATOM, /* Atom 1.0, arXiv API */
-    FEED_RSS,  /* RSS 0.9x/2.0, arXiv listings */
-    FEED_RDF,  /* RSS 1.0 */
-    FEED_JSON, /* Hugging Face daily papers array, JSON Feed */
+    FEED_ATOM,  /* Atom 1.0, arXiv API */
+    FEED_RSS,   /* RSS 0.9x/2.0, arXiv listings */
+    FEED_RDF,   /* RSS 1.0 */
+    FEED_JSON,  /* Hugging Face daily papers array, JSON Feed */
+    FEED_JSONL, /* arXiv metadata JSON Lines (the Kaggle OAI snapshot) */
 };
 
 /* What the feed said about itself, complete after feed_parser_finish. */
@@ -35,6 +36,19 @@ struct feed_parser;
 struct feed_parser *feed_parser_new(const char *name, feed_entry_fn fn,
                                     void *ud);
 void feed_parser_free(struct feed_parser *fp);
+
+/* Optional, before the first write. The document's URL: relative links
+ * (Atom href, RSS link, enclosure) are resolved against it, under any
+ * xml:base. NULL clears it. */
+void feed_parser_set_base(struct feed_parser *fp, const char *url);
+
+/* Optional, before the first write: the charset of the HTTP Content-Type
+ * ("iso-8859-2", "windows-1251", "utf-16", "shift_jis" ... any name iconv
+ * knows). As feed readers do: a byte order mark wins over it, and it wins
+ * over the XML declaration. -1 with e filled when iconv does not know the
+ * name (the parser then goes by the document alone). */
+int feed_parser_set_charset(struct feed_parser *fp, const char *charset,
+                            struct pw_err *e);
 
 /* Feed bytes as they arrive. The format is detected from the first bytes.
  * -1 with e filled on malformed input; entries completed before the error

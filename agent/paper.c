@@ -211,6 +211,8 @@ paper_to_json(const struct paper *p, struct buf *out, int open)
     buf_addc(out, '{');
     json_add_key(out, "key", 1);
     json_add_string(out, p->key);
+    json_add_key(out, "entry_id", 0);
+    json_add_string(out, p->entry_id);
     json_add_key(out, "title", 0);
     json_add_string(out, p->title);
     json_add_key(out, "authors", 0);

@@ -660,3 +660,185 @@ text_markup_escape(struct buf *out, const char *s)
     }
     buf_add(out, run, (size_t)(s - run));
 }
+
+int
+text_is_utf8(const char *s, size_t n)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    size_t i = 0, k;
+
+    while (i < n) {
+        if (u[i] >= 0x80) {
+            if ((k = utf8_len(u + i, n - i)) == 0)
+                return 0;
+            i += k;
+        } else if (u[i] < 0x20 && !is_space(u[i])) {
+            return 0;
+        } else {
+            i++;
+        }
+    }
+    return 1;
+}
+
+size_t
+text_base64(struct buf *out, const char *s, size_t n)
+{
+    size_t start = out->len;
+    unsigned acc = 0;
+    int bits = 0;
+
+    buf_reserve(out, n / 4 * 3 + 3);
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        int v;
+
+        if (c >= 'A' && c <= 'Z')
+            v = c - 'A';
+        else if (c >= 'a' && c <= 'z')
+            v = c - 'a' + 26;
+        else if (c >= '0' && c <= '9')
+            v = c - '0' + 52;
+        else if (c == '+' || c == '-')
+            v = 62;
+        else if (c == '/' || c == '_')
+            v = 63;
+        else if (c == ' ' || c == '\t' || c == '\n' || c == '\r')
+            continue;
+        else
+            break; /* '=' or garbage */
+        acc = (acc << 6 | (unsigned)v) & 0xFFFFFF;
+        bits += 6;
+        if (bits >= 8) {
+            bits -= 8;
+            out->p[out->len++] = (char)(acc >> bits & 0xFF);
+        }
+    }
+    out->p[out->len] = '\0';
+    return out->len - start;
+}
+
+/* ---- URLs --------------------------------------------------------------- */
+
+/* Length of the scheme with its ':' at s, or 0. */
+static size_t
+scheme_len(const char *s, size_t n)
+{
+    size_t i = 0;
+
+    if (n == 0 || !(((s[0] | 0x20) >= 'a' && (s[0] | 0x20) <= 'z')))
+        return 0;
+    while (i < n && (((s[i] | 0x20) >= 'a' && (s[i] | 0x20) <= 'z') ||
+                     (s[i] >= '0' && s[i] <= '9') || s[i] == '+' ||
+                     s[i] == '-' || s[i] == '.'))
+        i++;
+    return i < n && s[i] == ':' ? i + 1 : 0;
+}
+
+/* RFC 3986 5.2.4 on out from `from` on, in place: the writer never
+ * passes the reader. */
+static void
+remove_dots(struct buf *out, size_t from)
+{
+    char *in = out->p + from, *w = in;
+    size_t n = out->len - from, i = 0;
+
+    while (i < n) {
+        const char *seg = in + i;
+        size_t rest = n - i, k;
+
+        if (rest >= 3 && memcmp(seg, "../", 3) == 0) {
+            i += 3;
+        } else if (rest >= 2 && memcmp(seg, "./", 2) == 0) {
+            i += 2;
+        } else if (rest >= 3 && memcmp(seg, "/./", 3) == 0) {
+            i += 2;
+        } else if (rest == 2 && memcmp(seg, "/.", 2) == 0) {
+            in[++i] = '/';
+        } else if ((rest >= 4 && memcmp(seg, "/../", 4) == 0) ||
+                   (rest == 3 && memcmp(seg, "/..", 3) == 0)) {
+            i += 3;
+            if (rest == 3)
+                in[--i] = '/';
+            while (w > in && *--w != '/')
+                ;
+        } else if ((rest == 1 && seg[0] == '.') ||
+                   (rest == 2 && memcmp(seg, "..", 2) == 0)) {
+            i += rest;
+        } else {
+            for (k = seg[0] == '/' ? 1 : 0; k < rest && seg[k] != '/'; k++)
+                ;
+            memmove(w, seg, k);
+            w += k;
+            i += k;
+        }
+    }
+    out->len = (size_t)(w - out->p);
+    out->p[out->len] = '\0';
+}
+
+static void
+trim_span(const char **s, size_t *n)
+{
+    while (*n && is_space((unsigned char)**s))
+        (*s)++, (*n)--;
+    while (*n && is_space((unsigned char)(*s)[*n - 1]))
+        (*n)--;
+}
+
+void
+text_resolve_url(struct buf *out, const char *base, const char *ref)
+{
+    size_t rn = ref ? strlen(ref) : 0, bn = base ? strlen(base) : 0;
+    size_t bs, auth_end, path_end, rpath, q, start = out->len;
+
+    if (ref == NULL)
+        ref = "";
+    trim_span(&ref, &rn);
+    if (base)
+        trim_span(&base, &bn);
+    bs = base ? scheme_len(base, bn) : 0;
+    if (bs == 0 || scheme_len(ref, rn)) {
+        buf_add(out, ref, rn);
+        return;
+    }
+    if (rn >= 2 && ref[0] == '/' && ref[1] == '/') { /* network path */
+        buf_add(out, base, bs);
+        buf_add(out, ref, rn);
+        return;
+    }
+    /* base: scheme ':' ['//' authority] path ['?' query] ['#' fragment] */
+    auth_end = bs;
+    if (bn - bs >= 2 && base[bs] == '/' && base[bs + 1] == '/')
+        for (auth_end = bs + 2; auth_end < bn && !strchr("/?#", base[auth_end]);
+             auth_end++)
+            ;
+    for (path_end = auth_end;
+         path_end < bn && base[path_end] != '?' && base[path_end] != '#';
+         path_end++)
+        ;
+    buf_add(out, base, auth_end);
+    if (rn == 0 || ref[0] == '#' || ref[0] == '?') { /* same document */
+        for (q = path_end; q < bn && base[q] != '#'; q++)
+            ;
+        buf_add(out, base + auth_end,
+                (rn && ref[0] == '?' ? path_end : q) - auth_end);
+        buf_add(out, ref, rn);
+        return;
+    }
+    for (rpath = 0; rpath < rn && ref[rpath] != '?' && ref[rpath] != '#';
+         rpath++)
+        ;
+    if (ref[0] != '/') { /* merge with the base path up to its last '/' */
+        size_t slash = path_end;
+
+        while (slash > auth_end && base[slash - 1] != '/')
+            slash--;
+        if (slash == auth_end && auth_end > bs)
+            buf_addc(out, '/'); /* an authority and an empty path */
+        buf_add(out, base + auth_end, slash - auth_end);
+    }
+    buf_add(out, ref, rpath);
+    remove_dots(out, start + auth_end);
+    buf_add(out, ref + rpath, rn - rpath);
+}

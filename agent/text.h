@@ -16,6 +16,19 @@ void text_plain(struct buf *out, const char *s, size_t n, int html);
 /* Fold runs of whitespace to one space and trim, in place; returns s. */
 char *text_fold(char *s);
 
+/* 1 when s is valid UTF-8 without control characters other than white
+ * space: text, not binary. */
+int text_is_utf8(const char *s, size_t n);
+
+/* Append the bytes base64 text s decodes to (white space skipped; stops at
+ * the padding or the first byte that is not base64). Returns how many
+ * bytes were appended. */
+size_t text_base64(struct buf *out, const char *s, size_t n);
+
+/* Append ref resolved against base (RFC 3986 section 5.2), both trimmed of
+ * white space; ref alone when base is NULL or ref is absolute. */
+void text_resolve_url(struct buf *out, const char *base, const char *ref);
+
 /* Append s escaped for Pango/HTML markup (& < > " '). */
 void text_markup_escape(struct buf *out, const char *s);
 

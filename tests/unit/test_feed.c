@@ -1,6 +1,7 @@
 /* test_feed.c: the streaming feed parser against real captured feeds
  * (tests/fixtures, see SOURCES.md: expected values are read off those
  * files) and small hand-written documents for the edge cases. */
+#include <iconv.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -70,10 +71,8 @@ collect(void *ud, const struct paper *p, struct pw_err *e)
         g->v = xrealloc(g->v, g->cap * sizeof(*g->v));
     }
     copy_paper(&g->v[g->n++], p);
-    paper_to_json(p, &g->lines, 1);
-    json_add_key(&g->lines, "entry_id", 0);
-    json_add_string(&g->lines, p->entry_id);
-    buf_adds(&g->lines, "}\n");
+    paper_to_json(p, &g->lines, 0);
+    buf_adds(&g->lines, "\n");
     return 0;
 }
 
@@ -97,19 +96,23 @@ got_fini(struct got *g)
     memset(g, 0, sizeof(*g));
 }
 
-/* Parse data in chunks of `chunk` bytes (0: all at once). */
+/* Parse data in chunks of `chunk` bytes (0: all at once), with the
+ * document URL and HTTP charset when given. */
 static int
-parse_mem(struct got *g, const char *name, const char *data, size_t len,
-          size_t chunk)
+parse_with(struct got *g, const char *name, const char *data, size_t len,
+           size_t chunk, const char *base, const char *charset)
 {
     struct feed_parser *fp = feed_parser_new(name, collect, g);
     size_t off = 0;
 
     g->rc = 0;
     g->err.msg[0] = '\0';
+    feed_parser_set_base(fp, base);
+    if (charset && feed_parser_set_charset(fp, charset, &g->err) < 0)
+        g->rc = -1;
     if (chunk == 0)
         chunk = len ? len : 1;
-    while (off < len) {
+    while (g->rc == 0 && off < len) {
         size_t n = len - off < chunk ? len - off : chunk;
 
         if (feed_parser_write(fp, data + off, n, &g->err) < 0) {
@@ -125,6 +128,13 @@ parse_mem(struct got *g, const char *name, const char *data, size_t len,
     g->info.title = g->title;
     feed_parser_free(fp);
     return g->rc;
+}
+
+static int
+parse_mem(struct got *g, const char *name, const char *data, size_t len,
+          size_t chunk)
+{
+    return parse_with(g, name, data, len, chunk, NULL, NULL);
 }
 
 static char *
@@ -1206,6 +1216,372 @@ test_bounded(void)
     got_fini(&g);
 }
 
+/* ---- issue 3: JSON Lines, encodings, positions, bases, shapes --------- */
+
+static void
+test_jsonl(void)
+{
+    static const char *path =
+        T_FIXTURE("kaggle-arxiv-metadata-oai-snapshot-head.jsonl");
+    struct got g, g1;
+    const struct paper *p;
+    char t[21];
+    size_t len;
+    char *data = slurp(path, &len);
+
+    got_init(&g);
+    T_OK(parse_fixture(&g, path, 0) == 0, "kaggle jsonl: %s", g.err.msg);
+    T_OK(g.n == 200, "kaggle jsonl: 200 records (%zu)", g.n);
+    T_OK(g.info.format == FEED_JSONL, "kaggle jsonl: format");
+    p = g.n ? &g.v[0] : NULL;
+    if (p) {
+        T_STR(p->key, "arxiv:0704.0001", "kaggle: key");
+        T_STR(p->title,
+              "Calculation of prompt diphoton production cross sections at "
+              "Tevatron and LHC energies",
+              "kaggle: title unwrapped");
+        check_list(&p->authors,
+                   "C. Balázs|E. L. Berger|P. M. Nadolsky|C. -P. Yuan",
+                   "kaggle: authors_parsed as First Last");
+        T_STR(when(p->published, t), "2007-04-02T19:18:42Z",
+              "kaggle: published = v1");
+        T_STR(when(p->updated, t), "2007-07-24T20:10:27Z",
+              "kaggle: updated = last version");
+        T_OK(p->version == 2, "kaggle: version 2 (%d)", p->version);
+        T_STR(p->doi, "10.1103/physrevd.76.013009", "kaggle: doi");
+        T_STR(p->journal_ref, "Phys.Rev.D76:013009,2007", "kaggle: jref");
+        T_OK(has(p->abstract, "A fully differential calculation") &&
+                 !has(p->abstract, "\n"),
+             "kaggle: abstract folded");
+    }
+    p = find(&g, "0704.0002");
+    T_OK(p && p->categories.n == 2 && strcmp(p->categories.v[1], "cs.CG") == 0,
+         "kaggle: categories split at spaces");
+    got_init(&g1);
+    parse_mem(&g1, "kaggle-arxiv-metadata-oai-snapshot-head.jsonl", data, len,
+              1);
+    T_OK(g1.rc == 0 && strcmp(g1.lines.p, g.lines.p) == 0,
+         "kaggle jsonl: 1-byte chunks give the same");
+    got_fini(&g1);
+    got_fini(&g);
+    free(data);
+}
+
+static void
+test_jsonl_errors(void)
+{
+    const char *line = "{\"id\":\"0704.0001\",\"abstract\":\"a\",\"title\":"
+                       "\"t\"}\n";
+    struct feed_parser *fp;
+    struct pw_err e;
+    struct got g;
+    struct buf b;
+
+    buf_init(&b);
+    buf_adds(&b, line);
+    buf_adds(&b, line);
+    buf_adds(&b, "\n");
+    buf_adds(&b, line);
+    buf_adds(&b, "{\"id\": \"x\", oops\n");
+    buf_adds(&b, line);
+    got_init(&g);
+    T_OK(parse_mem(&g, "bad.jsonl", b.p, b.len, 7) == -1 && g.n == 3,
+         "jsonl: a bad line fails, the 3 before are delivered (%zu)", g.n);
+    T_STR(g.err.msg, "bad.jsonl:5: not well-formed JSON",
+          "jsonl: the error names the line");
+    got_fini(&g);
+
+    /* streaming: records come out before the end of the input */
+    got_init(&g);
+    fp = feed_parser_new("s.jsonl", collect, &g);
+    feed_parser_write(fp, b.p, strlen(line) * 2 + 5, &e);
+    T_OK(g.n == 2, "jsonl: delivered as lines complete (%zu)", g.n);
+    feed_parser_free(fp);
+    got_fini(&g);
+
+    /* a JSON Feed on several lines stays a JSON Feed */
+    got_init(&g);
+    b.len = 0;
+    buf_adds(&b, "{\n \"version\": \"https://jsonfeed.org/version/1.1\",\n"
+                 " \"title\": \"F\",\n \"items\": [{\"id\": \"1\", "
+                 "\"title\": \"x\"}]\n}\n");
+    T_OK(parse_mem(&g, "f.json", b.p, b.len, 3) == 0 && g.n == 1 &&
+             g.info.format == FEED_JSON,
+         "json feed over lines: not JSON Lines (%s)", g.err.msg);
+    got_fini(&g);
+    got_init(&g);
+    T_OK(parse_mem(&g, "x.jsonl", "{\"id\":\"1\",\"title\":\"t\"}\n{}\n", 26,
+                   0) == -1,
+         "jsonl: needs \"abstract\" to be taken for records: %s", g.err.msg);
+    got_fini(&g);
+    buf_fini(&b);
+}
+
+/* An RSS document in UTF-8, re-encoded by iconv for the test. */
+static size_t
+encode(const char *to, const char *utf8, char *out, size_t outsz)
+{
+    iconv_t cd = iconv_open(to, "UTF-8");
+    char *ip = (char *)utf8, *op = out;
+    size_t il = strlen(utf8), ol = outsz;
+
+    iconv(cd, &ip, &il, &op, &ol);
+    iconv_close(cd);
+    return outsz - ol;
+}
+
+static void
+check_encoded(const char *label, const char *enc, const char *bom,
+              size_t bomlen, const char *decl, const char *charset)
+{
+    char doc[1024], out[4096];
+    size_t n;
+    struct got g;
+
+    snprintf(doc, sizeof(doc),
+             "<?xml version=\"1.0\" encoding=\"%s\"?>\n<rss><channel><item>"
+             "<title>Čeština žluťoučký</title><guid>g1</guid></item>"
+             "</channel></rss>\n",
+             decl);
+    memcpy(out, bom, bomlen);
+    n = bomlen + encode(enc, doc, out + bomlen, sizeof(out) - bomlen);
+    for (size_t chunk = 0; chunk <= 1; chunk++) {
+        got_init(&g);
+        parse_with(&g, label, out, n, chunk, NULL, charset);
+        T_OK(g.rc == 0 && g.n == 1, "%s (chunk %zu): parses: %s", label, chunk,
+             g.err.msg);
+        T_STR(g.n ? g.v[0].title : NULL, "Čeština žluťoučký", "%s: title",
+              label);
+        got_fini(&g);
+    }
+}
+
+static void
+test_encodings(void)
+{
+    struct got g;
+    struct pw_err e;
+    struct feed_parser *fp;
+
+    check_encoded("utf-16le bom", "UTF-16LE", "\xFF\xFE", 2, "UTF-16", NULL);
+    check_encoded("utf-16be bom", "UTF-16BE", "\xFE\xFF", 2, "UTF-16", NULL);
+    check_encoded("utf-16le no bom", "UTF-16LE", "", 0, "UTF-16", NULL);
+    check_encoded("utf-16be no bom", "UTF-16BE", "", 0, "UTF-16", NULL);
+    check_encoded("utf-32le bom", "UTF-32LE", "\xFF\xFE\0\0", 4, "UTF-32",
+                  NULL);
+    check_encoded("utf-32be no bom", "UTF-32BE", "", 0, "UTF-32", NULL);
+    check_encoded("iso-8859-2 declared", "ISO-8859-2", "", 0, "ISO-8859-2",
+                  NULL);
+    check_encoded("windows-1250 declared", "WINDOWS-1250", "", 0,
+                  "windows-1250", NULL);
+    check_encoded("http charset over the declaration", "ISO-8859-2", "", 0,
+                  "utf-8", "iso-8859-2");
+    check_encoded("bom over the http charset", "UTF-8", "\xEF\xBB\xBF", 3,
+                  "iso-8859-1", "iso-8859-2");
+    check_encoded("http charset utf-16 without bom", "UTF-16LE", "", 0, "utf-8",
+                  "utf-16le");
+
+    /* an 8-bit encoding by iconv table: KOI8-R */
+    got_init(&g);
+    {
+        char doc[512];
+        size_t n = encode("KOI8-R",
+                          "<?xml version=\"1.0\" encoding=\"KOI8-R\"?>"
+                          "<rss><channel><item><title>Привет</title>"
+                          "</item></channel></rss>",
+                          doc, sizeof(doc));
+        parse_mem(&g, "koi8", doc, n, 1);
+    }
+    T_STR(g.n ? g.v[0].title : NULL, "Привет", "koi8-r declared: %s",
+          g.err.msg);
+    got_fini(&g);
+
+    /* a multi-byte encoding through the HTTP charset, cut anywhere */
+    got_init(&g);
+    {
+        char doc[512];
+        size_t n = encode("SHIFT_JIS",
+                          "<rss><channel><item><title>論文の要約</title>"
+                          "</item></channel></rss>",
+                          doc, sizeof(doc));
+        parse_with(&g, "sjis", doc, n, 1, NULL, "shift_jis");
+    }
+    T_STR(g.n ? g.v[0].title : NULL, "論文の要約", "shift_jis by http: %s",
+          g.err.msg);
+    got_fini(&g);
+
+    /* an invalid sequence in a transcoded stream becomes U+FFFD */
+    got_init(&g);
+    parse_with(&g, "bad16",
+               "<\0r\0s\0s\0>\0<\0c\0h\0a\0n\0n\0e\0l\0>\0<\0i\0t\0e\0m\0>\0"
+               "<\0t\0i\0t\0l\0e\0>\0a\0\x00\xDC"
+               "b\0<\0/\0t\0i\0t\0l\0e\0>\0<\0/\0i\0t\0e\0m\0>\0<\0/\0c\0h\0a"
+               "\0n\0n\0e\0l\0>\0<\0/\0r\0s\0s\0>\0",
+               112, 0, NULL, NULL);
+    T_STR(g.n ? g.v[0].title : NULL,
+          "a\xEF\xBF\xBD"
+          "b",
+          "utf-16: a lone surrogate becomes U+FFFD: %s", g.err.msg);
+    got_fini(&g);
+
+    fp = feed_parser_new("cs", NULL, NULL);
+    T_OK(feed_parser_set_charset(fp, "no-such-charset", &e) == -1 &&
+             has(e.msg, "unknown charset"),
+         "set_charset: unknown name refused: %s", e.msg);
+    feed_parser_free(fp);
+    got_init(&g);
+    T_OK(parse_mem(&g, "bogus",
+                   "<?xml version=\"1.0\" encoding=\"x-bogus\"?>"
+                   "<rss/>",
+                   47, 0) == -1 &&
+             has(g.err.msg, "x-bogus"),
+         "unknown declared encoding: %s", g.err.msg);
+    got_fini(&g);
+}
+
+static void
+test_positions(void)
+{
+    struct got g;
+    const char *doc = "\xEF\xBB\xBF\n\n  \n<rss><channel>\n<item><title>a"
+                      "</titel></item></channel></rss>";
+
+    got_init(&g);
+    parse_mem(&g, "pos.xml", doc, strlen(doc), 0);
+    T_STR(g.err.msg, "pos.xml:5:17: mismatched tag",
+          "error position counts skipped lines and the BOM");
+    got_fini(&g);
+    got_init(&g);
+    parse_mem(&g, "pos.xml", doc, strlen(doc), 1);
+    T_STR(g.err.msg, "pos.xml:5:17: mismatched tag",
+          "error position in 1-byte chunks");
+    got_fini(&g);
+    got_init(&g);
+    parse_mem(&g, "col.xml", "   <rss><</rss>", 15, 0);
+    T_STR(g.err.msg, "col.xml:1:10: not well-formed (invalid token)",
+          "columns skipped on the first line count");
+    got_fini(&g);
+}
+
+static void
+test_bases(void)
+{
+    struct got g;
+    const char *atom =
+        "<feed xmlns='http://www.w3.org/2005/Atom' "
+        "xml:base='http://example.org/feeds/'>"
+        "<entry xml:base='2024/'><id>e/1</id><title>t</title>"
+        "<link rel='alternate' type='text/html' href='../p/1.html'/>"
+        "<link rel='related' href='x'/>"
+        "<link rel='alternate' type='application/pdf' href='/pdf/1'/>"
+        "<author><name>Ann</name><email>a@x.org</email>"
+        "<uri>http://a.example/</uri></author>"
+        "<author><email>only@x.org</email></author>"
+        "<source><title>S</title><link href='http://src/'/>"
+        "<author><name>Src</name></author><category term='sc'/>"
+        "<updated>2001-01-01T00:00:00Z</updated></source>"
+        "</entry></feed>";
+    const char *rss = "<rss><channel><item><title>t</title>"
+                      "<link>post/1</link>"
+                      "<enclosure url='f.pdf' type='application/pdf'/>"
+                      "</item></channel></rss>";
+
+    got_init(&g);
+    parse_mem(&g, "base", atom, strlen(atom), 0);
+    T_OK(g.n == 1, "xml:base entry: %s", g.err.msg);
+    if (g.n == 1) {
+        T_STR(g.v[0].url, "http://example.org/feeds/p/1.html",
+              "xml:base: nested, with ..");
+        T_STR(g.v[0].pdf_url, "http://example.org/pdf/1",
+              "xml:base: pdf by type");
+        T_STR(g.v[0].entry_id, "http://example.org/feeds/2024/e/1",
+              "xml:base: a relative atom:id");
+        check_list(&g.v[0].authors, "Ann", "authors: names, no bare email");
+        T_OK(g.v[0].categories.n == 0 && g.v[0].updated == 0,
+             "atom:source does not leak into the entry");
+    }
+    got_fini(&g);
+    got_init(&g);
+    parse_with(&g, "rss", rss, strlen(rss), 0,
+               "https://example.org/blog/feed.xml", NULL);
+    T_STR(g.n ? g.v[0].url : NULL, "https://example.org/blog/post/1",
+          "set_base: RSS link resolved against the document URL");
+    T_STR(g.n ? g.v[0].pdf_url : NULL, "https://example.org/blog/f.pdf",
+          "set_base: enclosure resolved");
+    got_fini(&g);
+}
+
+static void
+test_more_shapes(void)
+{
+    struct got g;
+    char t[21];
+    const char *rdf =
+        "<rdf:RDF xmlns:rdf='http://www.w3.org/1999/02/22-rdf-syntax-ns#' "
+        "xmlns='http://purl.org/rss/1.0/' "
+        "xmlns:dc='http://purl.org/dc/elements/1.1/' "
+        "xmlns:prism='http://prismstandard.org/namespaces/basic/2.0/'>"
+        "<channel rdf:about='x'><title>J</title></channel>"
+        "<item rdf:about='https://doi.org/10.1000/ABC'>"
+        "<title>A paper</title><link>https://j.example/1</link>"
+        "<dc:creator>Ann Author</dc:creator>"
+        "<dc:creator>Bob Writer</dc:creator>"
+        "<prism:doi>10.1000/ABC</prism:doi>"
+        "<prism:publicationName>J. Ex.</prism:publicationName>"
+        "<prism:publicationDate>2024-03-05</prism:publicationDate>"
+        "</item></rdf:RDF>";
+    const char *rss =
+        "<rss xmlns:atom='http://www.w3.org/2005/Atom' "
+        "xmlns:media='http://search.yahoo.com/mrss/' "
+        "xmlns:dc='http://purl.org/dc/elements/1.1/'><channel>"
+        "<item><atom:link rel='alternate' href='https://a.example/1'/>"
+        "<dc:title>DC title</dc:title>"
+        "<author>ann@x.org (Ann A)</author>"
+        "<author>Bob B &lt;bob@x.org&gt;</author>"
+        "<author>carl@x.org</author>"
+        "<media:content url='https://a.example/1.pdf' type='application/pdf'/>"
+        "<media:description>Media text</media:description>"
+        "<pubDate>Tue, 10 Jun 2003 04:00 EDT</pubDate>"
+        "</item></channel></rss>";
+    const char *b64 =
+        "<feed xmlns='http://www.w3.org/2005/Atom'><entry><id>x</id>"
+        "<content type='application/octet-stream'>PHA+SGk8L3A+</content>"
+        "</entry><entry><id>y</id>"
+        "<content type='application/json'>{\"a\":1}</content></entry></feed>";
+
+    got_init(&g);
+    parse_mem(&g, "rdf", rdf, strlen(rdf), 0);
+    T_OK(g.n == 1, "rdf+prism: %s", g.err.msg);
+    if (g.n == 1) {
+        T_STR(g.v[0].key, "doi:10.1000/abc", "prism:doi is the key");
+        T_STR(g.v[0].journal_ref, "J. Ex.", "prism:publicationName");
+        T_STR(when(g.v[0].published, t), "2024-03-05T00:00:00Z",
+              "prism:publicationDate");
+        check_list(&g.v[0].authors, "Ann Author|Bob Writer", "dc:creator");
+    }
+    got_fini(&g);
+    got_init(&g);
+    parse_mem(&g, "rss", rss, strlen(rss), 0);
+    T_OK(g.n == 1, "rss extensions: %s", g.err.msg);
+    if (g.n == 1) {
+        T_STR(g.v[0].url, "https://a.example/1", "atom:link in an item");
+        T_STR(g.v[0].title, "DC title", "dc:title when no title");
+        T_STR(g.v[0].abstract, "Media text", "media:description");
+        T_STR(g.v[0].pdf_url, "https://a.example/1.pdf", "media:content pdf");
+        check_list(&g.v[0].authors, "Ann A|Bob B", "RSS authors: names");
+        T_STR(when(g.v[0].published, t), "2003-06-10T08:00:00Z",
+              "RFC 822 without seconds, named zone");
+    }
+    got_fini(&g);
+    got_init(&g);
+    parse_mem(&g, "b64", b64, strlen(b64), 0);
+    T_STR(g.n > 0 ? g.v[0].abstract : NULL, "<p>Hi</p>",
+          "atom base64 content, decoded as text");
+    T_STR(g.n > 1 ? g.v[1].abstract : NULL, "{\"a\":1}",
+          "atom: non-base64 of another type taken as written");
+    got_fini(&g);
+}
+
 int
 main(void)
 {
@@ -1224,5 +1600,11 @@ main(void)
     test_rss_shapes();
     test_json_feed();
     test_bounded();
+    test_jsonl();
+    test_jsonl_errors();
+    test_encodings();
+    test_positions();
+    test_bases();
+    test_more_shapes();
     return t_done();
 }

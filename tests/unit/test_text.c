@@ -156,6 +156,81 @@ random_folding(void)
     buf_fini(&want);
 }
 
+/* RFC 3986 section 5.4 against its base, plus feed oddities */
+static const struct {
+    const char *base, *ref, *want;
+} urls[] = {
+    { "http://a/b/c/d;p?q", "g:h", "g:h" },
+    { "http://a/b/c/d;p?q", "g", "http://a/b/c/g" },
+    { "http://a/b/c/d;p?q", "./g", "http://a/b/c/g" },
+    { "http://a/b/c/d;p?q", "g/", "http://a/b/c/g/" },
+    { "http://a/b/c/d;p?q", "/g", "http://a/g" },
+    { "http://a/b/c/d;p?q", "//g", "http://g" },
+    { "http://a/b/c/d;p?q", "?y", "http://a/b/c/d;p?y" },
+    { "http://a/b/c/d;p?q", "g?y", "http://a/b/c/g?y" },
+    { "http://a/b/c/d;p?q", "#s", "http://a/b/c/d;p?q#s" },
+    { "http://a/b/c/d;p?q", "g#s", "http://a/b/c/g#s" },
+    { "http://a/b/c/d;p?q", "g?y#s", "http://a/b/c/g?y#s" },
+    { "http://a/b/c/d;p?q", ";x", "http://a/b/c/;x" },
+    { "http://a/b/c/d;p?q", "", "http://a/b/c/d;p?q" },
+    { "http://a/b/c/d;p?q", ".", "http://a/b/c/" },
+    { "http://a/b/c/d;p?q", "./", "http://a/b/c/" },
+    { "http://a/b/c/d;p?q", "..", "http://a/b/" },
+    { "http://a/b/c/d;p?q", "../", "http://a/b/" },
+    { "http://a/b/c/d;p?q", "../g", "http://a/b/g" },
+    { "http://a/b/c/d;p?q", "../..", "http://a/" },
+    { "http://a/b/c/d;p?q", "../../g", "http://a/g" },
+    { "http://a/b/c/d;p?q", "../../../g", "http://a/g" },
+    { "http://a/b/c/d;p?q", "/./g", "http://a/g" },
+    { "http://a/b/c/d;p?q", "/../g", "http://a/g" },
+    { "http://a/b/c/d;p?q", "g.", "http://a/b/c/g." },
+    { "http://a/b/c/d;p?q", "..g", "http://a/b/c/..g" },
+    { "http://a/b/c/d;p?q", "./../g", "http://a/b/g" },
+    { "http://a/b/c/d;p?q", "g/./h", "http://a/b/c/g/h" },
+    { "http://a/b/c/d;p?q", "g/../h", "http://a/b/c/h" },
+    { "http://a/b/c/d;p?q", "g?y/./x", "http://a/b/c/g?y/./x" },
+    { "http://example.org", "post/1", "http://example.org/post/1" },
+    { NULL, "post/1", "post/1" },
+    { "http://example.org/", " http://x.org/a ", "http://x.org/a" },
+    { " http://example.org/feeds/ ", "\n a.html",
+      "http://example.org/feeds/a.html" },
+};
+
+static void
+test_urls(void)
+{
+    struct buf b;
+
+    buf_init(&b);
+    for (size_t i = 0; i < sizeof(urls) / sizeof(urls[0]); i++) {
+        b.len = 0;
+        buf_adds(&b, "");
+        text_resolve_url(&b, urls[i].base, urls[i].ref);
+        T_STR(b.p, urls[i].want, "resolve \"%s\" against \"%s\"", urls[i].ref,
+              urls[i].base ? urls[i].base : "(none)");
+    }
+    buf_fini(&b);
+}
+
+static void
+test_base64(void)
+{
+    struct buf b;
+
+    buf_init(&b);
+    text_base64(&b, "RW50cnkg\nQ29udGVudA==", 22);
+    T_STR(b.p, "Entry Content", "base64: white space skipped, padding");
+    b.len = 0;
+    T_OK(text_base64(&b, "PHA-", 4) == 3 && memcmp(b.p, "<p>", 3) == 0,
+         "base64: URL-safe alphabet");
+    b.len = 0;
+    T_OK(text_base64(&b, "", 0) == 0 && b.p[0] == '\0', "base64: empty");
+    buf_fini(&b);
+    T_OK(text_is_utf8("caf\xC3\xA9 \n", 7), "utf8: text");
+    T_OK(!text_is_utf8("\xB5\xEB-", 3), "utf8: binary is not");
+    T_OK(!text_is_utf8("a\x01", 2), "utf8: control characters are not text");
+}
+
 int
 main(void)
 {
@@ -213,5 +288,7 @@ main(void)
     text_markup_escape(&b, "plain");
     T_STR(b.p, "xplain", "text_markup_escape: nothing to escape");
     buf_fini(&b);
+    test_urls();
+    test_base64();
     return t_done();
 }
