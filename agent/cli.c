@@ -21,7 +21,7 @@ struct cli {
     char *config_path; /* owned: resolved */
     char *db_path;     /* owned: resolved */
     const char *format;
-    int dry_run, no_notify;
+    int all, dry_run, no_notify;
     long limit;
     int has_min;
     double min_score;
@@ -35,14 +35,19 @@ static const char usage_text[] =
     "usage: paperwatch [--config FILE] [--db FILE] [-q|-v] COMMAND [ARGS]\n"
     "\n"
     "commands:\n"
-    "  run [--source NAME]... [--dry-run] [--no-notify] [--format text|json]\n"
-    "                      fetch every source, store, score, notify\n"
+    "  run [--all] [--source NAME]... [--dry-run] [--no-notify]\n"
+    "      [--format text|json]\n"
+    "                      fetch the sources that are due (--all: every\n"
+    "                      one), store, score, notify\n"
     "  parse [--format json|text] FILE|URL|-\n"
     "                      a feed as paperwatch sees it (no database)\n"
     "  list [--since 2d] [--min-score N] [--limit N] [--format text|json]\n"
     "                      stored papers, best first\n"
     "  show [--format text|json] KEY\n"
     "                      one paper with each rule's contribution\n"
+    "  sources [--format text|json]\n"
+    "                      each source's health: last fetch and status,\n"
+    "                      items, failures in a row, next due\n"
     "  eval FILE.lua [ARGS...]\n"
     "                      run a script with the whole Lua API\n"
     "\n"
@@ -123,7 +128,8 @@ enum {
     O_SOURCE = 8,
     O_LIMIT = 16,
     O_MIN = 32,
-    O_SINCE = 64
+    O_SINCE = 64,
+    O_ALL = 128
 };
 
 static int
@@ -159,6 +165,8 @@ command_opt(struct cli *c, unsigned allowed, int argc, char **argv, int *i)
 
     if ((allowed & O_FORMAT) && strcmp(a, "--format") == 0)
         return take_value(argc, argv, i, &c->format);
+    if ((allowed & O_ALL) && strcmp(a, "--all") == 0)
+        return c->all = 1, 0;
     if ((allowed & O_DRY) && strcmp(a, "--dry-run") == 0)
         return c->dry_run = 1, 0;
     if ((allowed & O_NONOTIFY) && strcmp(a, "--no-notify") == 0)
@@ -289,6 +297,7 @@ cmd_run(struct cli *c)
         .config = c->config_path,
         .db = c->db_path,
         .only = &c->only,
+        .all = c->all,
         .dry_run = c->dry_run,
         .no_notify = c->no_notify,
         .json = strcmp(c->format, "json") == 0,
@@ -305,6 +314,24 @@ cmd_run(struct cli *c)
     if (status == EXIT_FATAL || status == EXIT_USAGE)
         fprintf(stderr, "paperwatch: %s\n", e.msg);
     return finish_output(status);
+}
+
+static int
+cmd_sources(struct cli *c)
+{
+    struct run_opts o = { .config = c->config_path,
+                          .db = c->db_path,
+                          .json = strcmp(c->format, "json") == 0,
+                          .log = &c->log };
+    struct pw_err e;
+
+    if (c->nargs)
+        return usage_error("sources: unexpected argument '%s'", c->args[0]);
+    if (check_format(c->format, "text|json") < 0)
+        return EXIT_USAGE;
+    if (pipeline_sources(&o, &e) < 0)
+        return fatal(&e);
+    return finish_output(EXIT_OK);
 }
 
 static int
@@ -517,8 +544,10 @@ static const struct command {
     { "eval", cmd_eval, 0, 1, "text" },
     { "list", cmd_list, O_FORMAT | O_LIMIT | O_MIN | O_SINCE, 0, "text" },
     { "parse", cmd_parse, O_FORMAT, 0, "json" },
-    { "run", cmd_run, O_FORMAT | O_DRY | O_NONOTIFY | O_SOURCE, 0, "text" },
+    { "run", cmd_run, O_FORMAT | O_ALL | O_DRY | O_NONOTIFY | O_SOURCE, 0,
+      "text" },
     { "show", cmd_show, O_FORMAT, 0, "text" },
+    { "sources", cmd_sources, O_FORMAT, 0, "text" },
 };
 
 static const struct command *

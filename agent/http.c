@@ -70,8 +70,10 @@ struct xfer {
     char *reason; /* owned: the status line's phrase */
     char *etag, *last_modified, *content_type; /* owned */
     long retry_after;
-    size_t seen;  /* body bytes of this response, all kinds */
-    size_t bytes; /* body bytes handed to data */
+    int moved;      /* permanent redirects followed */
+    int temp_moved; /* a temporary one among them */
+    size_t seen;    /* body bytes of this response, all kinds */
+    size_t bytes;   /* body bytes handed to data */
     int too_big, aborted;
     struct pw_err abort_err;
     char errbuf[CURL_ERROR_SIZE];
@@ -228,6 +230,11 @@ reset_response(struct xfer *x, const char *line, size_t n)
 {
     const char *sp = memchr(line, ' ', n), *end = line + n;
 
+    /* a new response after a redirect: curl followed it */
+    if (x->hstatus == 301 || x->hstatus == 308)
+        x->moved++;
+    else if (x->hstatus >= 300 && x->hstatus < 400 && x->hstatus != 304)
+        x->temp_moved = 1;
     str_set(&x->etag, NULL);
     str_set(&x->last_modified, NULL);
     str_set(&x->content_type, NULL);
@@ -667,6 +674,9 @@ finish(struct xfer *x, CURLcode rc, const char *why)
     curl_easy_getinfo(x->easy, CURLINFO_EFFECTIVE_URL, &eff);
     r.url = x->url;
     r.effective_url = eff ? eff : x->url;
+    /* moved for good only when every hop said so */
+    if (x->moved > 0 && !x->temp_moved)
+        r.moved_to = r.effective_url;
     r.etag = x->etag;
     r.last_modified = x->last_modified;
     r.content_type = x->content_type;

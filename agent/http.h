@@ -34,6 +34,8 @@ struct http_request {
 struct http_result {
     const char *url;           /* the request's URL */
     const char *effective_url; /* after redirects */
+    const char *moved_to;      /* effective_url when every redirect was
+                                  permanent (301/308), else NULL */
     long status;               /* HTTP status; 0 for file:// or no answer */
     int ok;                    /* 1: body complete and status 2xx (or file) */
     int not_modified;          /* 1: 304 */

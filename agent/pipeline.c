@@ -31,7 +31,8 @@ struct cycle {
     struct job *jobs;    /* owned */
     size_t njobs;
     int64_t start;
-    int failed; /* sources that failed */
+    int failed;  /* sources that failed */
+    int not_due; /* sources skipped: not due yet */
     long nnew, nupdated;
     struct candidate *cands; /* owned: papers to notify */
     size_t ncands, capcands;
@@ -49,6 +50,39 @@ struct job {
     struct source_state st;
     long nnew, nupdated, items;
 };
+
+/* The answer's URL (after redirects) and HTTP charset, for the parser:
+ * relative links resolve against the first, and the second decides how to
+ * read a document without a byte order mark. */
+static void
+tell_parser(struct feed_parser *fp, const char *url, const char *ctype,
+            const char *name, const struct log *lg)
+{
+    const char *cs = ctype ? strcasestr(ctype, "charset=") : NULL;
+    struct pw_err e;
+    char charset[64];
+    size_t n = 0;
+
+    feed_parser_set_base(fp, url);
+    if (cs == NULL)
+        return;
+    cs += 8;
+    if (*cs == '"' || *cs == '\'')
+        cs++;
+    while (n + 1 < sizeof(charset) && cs[n] && !strchr("\"'; \t", cs[n]))
+        charset[n] = cs[n], n++;
+    charset[n] = '\0';
+    if (n && feed_parser_set_charset(fp, charset, &e) < 0)
+        log_warn(lg, "%s: %s (reading the document as it says)", name, e.msg);
+}
+
+static void
+job_head(void *ud, const char *url, const char *content_type)
+{
+    struct job *j = ud;
+
+    tell_parser(j->fp, url, content_type, j->def->name, j->c->o->log);
+}
 
 /* Feed parser -> spool. */
 static int
@@ -160,33 +194,76 @@ job_outcome(struct job *j, const struct http_result *r, const char **status,
     }
 }
 
-/* A source ended: decide its outcome, store what it brought (even the
- * complete entries of a feed that broke off), remember its state. */
-static void
-job_done(void *ud, const struct http_result *r)
-{
-    struct job *j = ud;
-    struct source_state *st = &j->st;
-    const char *status;
-    struct pw_err why, e;
+/* When to try a source again: its interval after a success; after a
+ * failure, what Retry-After asked (up to a week), else 10 minutes doubling
+ * with each consecutive failure up to a day (or the interval, if longer). */
+#define BACKOFF_FIRST 600
+#define BACKOFF_MAX 86400
+#define RETRY_AFTER_MAX (7 * 86400)
 
-    job_outcome(j, r, &status, &why);
+static int64_t
+next_due(const struct job *j, const struct http_result *r, int ok)
+{
+    int64_t now = j->c->start, cap, back = BACKOFF_FIRST;
+
+    if (ok)
+        return now + j->def->interval;
+    if (r->retry_after > 0)
+        return now + (r->retry_after < RETRY_AFTER_MAX ? r->retry_after
+                                                       : RETRY_AFTER_MAX);
+    cap = j->def->interval > BACKOFF_MAX ? j->def->interval : BACKOFF_MAX;
+    for (long i = 1; i < j->st.failures && back < cap; i++)
+        back *= 2;
+    return now + (back < cap ? back : cap);
+}
+
+/* Remember what this fetch taught about the source. */
+static void
+job_state(struct job *j, const struct http_result *r, const char *status,
+          const char *error)
+{
+    struct source_state *st = &j->st;
+
     st->last_fetch = j->c->start;
+    st->http_status = r->status;
     str_set(&st->url, j->def->url);
     str_set(&st->last_status, status ? status : "error");
-    str_set(&st->last_error, status ? NULL : why.msg);
+    str_set(&st->last_error, error);
     if (status) {
         st->failures = 0;
+        st->last_ok = j->c->start;
         if (!r->not_modified) {
             str_set(&st->etag, r->etag);
             str_set(&st->last_modified, r->last_modified);
         }
     } else {
         st->failures++;
-        j->c->failed++;
     }
-    st->next_due = j->c->start + j->def->interval;
+    if (r->moved_to && strcmp(r->moved_to, j->def->url) != 0 &&
+        (st->moved_to == NULL || strcmp(st->moved_to, r->moved_to) != 0)) {
+        log_warn(j->c->o->log,
+                 "%s: moved permanently to %s (fetched from there from now "
+                 "on; update the config)",
+                 j->def->name, r->moved_to);
+        str_set(&st->moved_to, r->moved_to);
+    }
+    st->next_due = next_due(j, r, status != NULL);
     st->items_last = feed_parser_info(j->fp)->entries;
+}
+
+/* A source ended: decide its outcome, store what it brought (even the
+ * complete entries of a feed that broke off), remember its state. */
+static void
+job_done(void *ud, const struct http_result *r)
+{
+    struct job *j = ud;
+    const char *status;
+    struct pw_err why, e;
+
+    job_outcome(j, r, &status, &why);
+    job_state(j, r, status, status ? NULL : why.msg);
+    if (status == NULL)
+        j->c->failed++;
     if (job_store(j, &e) < 0) {
         if (status)
             j->c->failed++;
@@ -194,6 +271,69 @@ job_done(void *ud, const struct http_result *r)
         pw_errf(&why, "storing: %s", e.msg);
     }
     job_report(j, status ? status : "error", status ? NULL : why.msg);
+}
+
+/* Due: never fetched, or its next-due time has come; --all and --source
+ * fetch regardless. */
+static int
+is_due(const struct cycle *c, const struct source_state *st)
+{
+    const struct strv *only = c->o->only;
+
+    return c->o->all || (only && only->n) || st->next_due <= c->start;
+}
+
+static void
+report_not_due(struct cycle *c, const struct source_def *d,
+               const struct source_state *st)
+{
+    char t[21];
+    struct buf b;
+
+    time_format(st->next_due, t);
+    log_debug(c->o->log, "%s: not due until %s", d->name, t);
+    c->not_due++;
+    if (!c->o->json)
+        return;
+    buf_init(&b);
+    buf_addc(&b, '{');
+    json_add_key(&b, "kind", 1);
+    json_add_string(&b, "source");
+    json_add_key(&b, "source", 0);
+    json_add_string(&b, d->name);
+    json_add_key(&b, "status", 0);
+    json_add_string(&b, "not_due");
+    json_add_key(&b, "next_due", 0);
+    json_add_time(&b, st->next_due);
+    buf_adds(&b, "}\n");
+    fwrite(b.p, 1, b.len, stdout);
+    buf_fini(&b);
+}
+
+static int
+start_job(struct cycle *c, struct job *j, struct pw_err *e)
+{
+    const struct source_def *d = j->def;
+    /* validators and a permanent move belong to the URL they came from */
+    int same = str_empty(j->st.url) || strcmp(j->st.url, d->url) == 0;
+    struct http_request req = {
+        .url = same && j->st.moved_to ? j->st.moved_to : d->url,
+        .etag = same ? j->st.etag : NULL,
+        .last_modified = same ? j->st.last_modified : NULL,
+        .user_agent = c->user_agent,
+        .allow_file = d->is_file,
+        .timeout = d->timeout,
+        .max_bytes = d->max_bytes,
+        .min_delay = d->min_delay,
+        .head = job_head,
+    };
+
+    if (!same)
+        str_set(&j->st.moved_to, NULL);
+    j->fp = feed_parser_new(d->name, job_entry, j);
+    if ((j->spool = tmpfile()) == NULL)
+        return pw_errf(e, "cannot create a spool file: %s", strerror(errno));
+    return http_add(c->http, &req, job_data, job_done, j, e);
 }
 
 static int
@@ -210,26 +350,17 @@ start_jobs(struct cycle *c, struct pw_err *e)
         j->c = c;
         j->def = d;
         source_state_init(&j->st);
-        c->njobs++;
-        if (store_source_get(c->store, d->name, &j->st, e) < 0)
+        if (store_source_get(c->store, d->name, &j->st, e) < 0) {
+            source_state_fini(&j->st);
             return -1;
-        j->fp = feed_parser_new(d->name, job_entry, j);
-        if ((j->spool = tmpfile()) == NULL)
-            return pw_errf(e, "cannot create a spool file: %s",
-                           strerror(errno));
-        /* validators belong to the URL they came from */
-        int same = str_empty(j->st.url) || strcmp(j->st.url, d->url) == 0;
-        struct http_request req = {
-            .url = d->url,
-            .etag = same ? j->st.etag : NULL,
-            .last_modified = same ? j->st.last_modified : NULL,
-            .user_agent = c->user_agent,
-            .allow_file = d->is_file,
-            .timeout = d->timeout,
-            .max_bytes = d->max_bytes,
-            .min_delay = d->min_delay,
-        };
-        if (http_add(c->http, &req, job_data, job_done, j, e) < 0)
+        }
+        if (!is_due(c, &j->st)) {
+            report_not_due(c, d, &j->st);
+            source_state_fini(&j->st);
+            continue;
+        }
+        c->njobs++;
+        if (start_job(c, j, e) < 0)
             return -1;
     }
     return 0;
@@ -450,9 +581,9 @@ pipeline_run(const struct run_opts *o, struct pw_err *e)
     }
     shown = notify_candidates(&c);
     log_info(o->log,
-             "%zu sources (%d failed), %ld new papers, %ld updated, "
-             "%d notified%s",
-             c.njobs, c.failed, c.nnew, c.nupdated, shown,
+             "%zu sources fetched (%d failed, %d not due), %ld new "
+             "papers, %ld updated, %d notified%s",
+             c.njobs, c.failed, c.not_due, c.nnew, c.nupdated, shown,
              o->dry_run ? " (dry run: nothing kept)" : "");
     status = c.failed ? EXIT_PARTIAL : EXIT_OK;
 out:
@@ -474,6 +605,7 @@ struct parse_out {
     struct pw_err herr; /* why the fetch failed */
     int fetch_failed;
     int parse_failed;
+    const struct log *log; /* borrowed */
 };
 
 static int
@@ -496,6 +628,14 @@ parse_entry(void *ud, const struct paper *p, struct pw_err *e)
     if (fwrite(b->p, 1, b->len, stdout) != b->len)
         return pw_errf(e, "stdout: %s", strerror(errno));
     return 0;
+}
+
+static void
+parse_head(void *ud, const char *url, const char *content_type)
+{
+    struct parse_out *po = ud;
+
+    tell_parser(po->fp, url, content_type, url, po->log);
 }
 
 static int
@@ -526,7 +666,9 @@ static int
 parse_url(struct parse_out *po, const char *url, struct pw_err *e)
 {
     struct http *h = http_new(1, e);
-    struct http_request req = { .url = url, .allow_file = 1 };
+    struct http_request req = { .url = url,
+                                .allow_file = 1,
+                                .head = parse_head };
     int rc = -1;
 
     if (h == NULL)
@@ -567,10 +709,9 @@ int
 pipeline_parse(const char *what, int json, const struct log *lg,
                struct pw_err *e)
 {
-    struct parse_out po = { .json = json };
+    struct parse_out po = { .json = json, .log = lg };
     int rc;
 
-    (void)lg;
     buf_init(&po.b);
     po.fp = feed_parser_new(strcmp(what, "-") == 0 ? "(stdin)" : what,
                             parse_entry, &po);
@@ -584,5 +725,123 @@ pipeline_parse(const char *what, int json, const struct log *lg,
         rc = pw_errf(e, "stdout: write error");
     feed_parser_free(po.fp);
     buf_fini(&po.b);
+    return rc;
+}
+
+/* `sources`: each configured source with what the store remembers. */
+
+static void
+sources_json(const struct source_def *d, const struct source_state *st, int due,
+             struct buf *b)
+{
+    buf_addc(b, '{');
+    json_add_key(b, "name", 1);
+    json_add_string(b, d->name);
+    json_add_key(b, "url", 0);
+    json_add_string(b, d->url);
+    json_add_key(b, "moved_to", 0);
+    json_add_string(b, st->moved_to);
+    json_add_key(b, "status", 0);
+    json_add_string(b, st->last_status ? st->last_status : "never");
+    json_add_key(b, "error", 0);
+    json_add_string(b, st->last_error);
+    json_add_key(b, "last_fetch", 0);
+    json_add_time(b, st->last_fetch);
+    json_add_key(b, "last_ok", 0);
+    json_add_time(b, st->last_ok);
+    json_add_key(b, "next_due", 0);
+    json_add_time(b, st->next_due);
+    buf_addf(b, ",\"due\":%s,\"items_last\":%ld,\"failures\":%ld",
+             due ? "true" : "false", st->items_last, st->failures);
+    json_add_key(b, "http_status", 0);
+    if (st->http_status)
+        json_add_number(b, (double)st->http_status);
+    else
+        buf_adds(b, "null");
+    buf_adds(b, "}\n");
+}
+
+/* "3h ago", "in 2d", "now" */
+static void
+relative(struct buf *b, int64_t t, int64_t now)
+{
+    int64_t d = t > now ? t - now : now - t;
+    static const struct {
+        int64_t secs;
+        const char *unit;
+    } units[] = { { 86400, "d" }, { 3600, "h" }, { 60, "m" }, { 1, "s" } };
+
+    if (t == 0 || d < 1) {
+        buf_adds(b, t == 0 ? "-" : "now");
+        return;
+    }
+    for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++)
+        if (d >= units[i].secs) {
+            buf_addf(b, t > now ? "in %lld%s" : "%lld%s ago",
+                     (long long)(d / units[i].secs), units[i].unit);
+            return;
+        }
+}
+
+static void
+sources_text(const struct source_def *d, const struct source_state *st,
+             int64_t now, struct buf *b)
+{
+    size_t col = b->len;
+
+    buf_addf(b, "%-28s %-9s ", d->name,
+             st->last_status ? st->last_status : "never");
+    relative(b, st->last_fetch, now);
+    while (b->len < col + 50)
+        buf_addc(b, ' ');
+    buf_adds(b, " next ");
+    if (st->next_due <= now)
+        buf_adds(b, "now");
+    else
+        relative(b, st->next_due, now);
+    buf_addf(b, "  %ld items", st->items_last);
+    if (st->failures)
+        buf_addf(b, ", %ld failures in a row", st->failures);
+    buf_addc(b, '\n');
+    if (st->moved_to)
+        buf_addf(b, "    moved to %s\n", st->moved_to);
+    if (st->last_error)
+        buf_addf(b, "    %s\n", st->last_error);
+}
+
+int
+pipeline_sources(const struct run_opts *o, struct pw_err *e)
+{
+    struct config cfg = { 0 };
+    struct host *h = host_new(o->log, e);
+    struct store *st = NULL;
+    struct source_state ss;
+    struct buf b;
+    int64_t now = time_now();
+    int rc = -1;
+
+    buf_init(&b);
+    source_state_init(&ss);
+    if (h == NULL || host_load_config(h, o->config, &cfg, e) < 0 ||
+        (st = store_open(o->db, e)) == NULL)
+        goto out;
+    for (size_t i = 0; i < cfg.nsources; i++) {
+        const struct source_def *d = &cfg.sources[i];
+        if (store_source_get(st, d->name, &ss, e) < 0)
+            goto out;
+        b.len = 0;
+        if (o->json)
+            sources_json(d, &ss, ss.next_due <= now, &b);
+        else
+            sources_text(d, &ss, now, &b);
+        fwrite(b.p, 1, b.len, stdout);
+    }
+    rc = 0;
+out:
+    source_state_fini(&ss);
+    buf_fini(&b);
+    store_close(st);
+    config_fini(&cfg);
+    host_free(h);
     return rc;
 }

@@ -18,6 +18,7 @@ struct run_opts {
     const char *config; /* NULL: the built-in default */
     const char *db;
     const struct strv *only; /* --source names, or empty: all */
+    int all;                 /* fetch sources that are not due too */
     int dry_run;
     int no_notify;
     int json;
@@ -31,6 +32,10 @@ int pipeline_run(const struct run_opts *o, struct pw_err *e);
  * JSON Lines (json set) or text on stdout. */
 int pipeline_parse(const char *what, int json, const struct log *lg,
                    struct pw_err *e);
+
+/* `sources`: each configured source's health (last fetch and status,
+ * items, failures in a row, next due), text or JSON Lines. */
+int pipeline_sources(const struct run_opts *o, struct pw_err *e);
 
 /* A stored paper as one JSON object with DESIGN.md's field names, the
  * score, sources, first_seen and notified; left open for more fields. */

@@ -80,6 +80,11 @@ static const char *const migrations[] = {
     " VALUES ('delete', old.id, old.title, old.authors, old.abstract);"
     " INSERT INTO papers_fts(rowid, title, authors, abstract)"
     " VALUES (new.id, new.title, new.authors, new.abstract); END;",
+    /* 1 -> 2: where a source moved to for good (301/308), its last success
+     * and its last HTTP status, for `paperwatch sources` */
+    "ALTER TABLE sources ADD COLUMN moved_to TEXT;"
+    "ALTER TABLE sources ADD COLUMN last_ok INTEGER;"
+    "ALTER TABLE sources ADD COLUMN http_status INTEGER;",
 };
 
 #define SCHEMA_VERSION ((int)(sizeof(migrations) / sizeof(migrations[0])))
@@ -200,19 +205,21 @@ static const char *const sql[Q_MAX] = {
                 " VALUES (?1, ?2, ?3, ?4)",
     [Q_HIDE] = "UPDATE papers SET hidden = ?2 WHERE id = ?1",
     [Q_SRC_GET] = "SELECT url, etag, last_modified, last_fetch, last_status,"
-                  " last_error, items_last, failures, next_due"
-                  " FROM sources WHERE name = ?1",
+                  " last_error, items_last, failures, next_due, moved_to,"
+                  " last_ok, http_status FROM sources WHERE name = ?1",
     [Q_SRC_PUT] =
         "INSERT INTO sources (name, url, etag, last_modified, last_fetch,"
-        " last_status, last_error, items_last, failures, next_due)"
-        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
+        " last_status, last_error, items_last, failures, next_due, moved_to,"
+        " last_ok, http_status)"
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"
         " ON CONFLICT (name) DO UPDATE SET url = excluded.url,"
         " etag = excluded.etag, last_modified = excluded.last_modified,"
         " last_fetch = excluded.last_fetch,"
         " last_status = excluded.last_status,"
         " last_error = excluded.last_error,"
         " items_last = excluded.items_last, failures = excluded.failures,"
-        " next_due = excluded.next_due",
+        " next_due = excluded.next_due, moved_to = excluded.moved_to,"
+        " last_ok = excluded.last_ok, http_status = excluded.http_status",
     [Q_COUNT] = "SELECT count(*) FROM papers",
 };
 
@@ -1358,6 +1365,7 @@ source_state_fini(struct source_state *st)
     free(st->last_modified);
     free(st->last_status);
     free(st->last_error);
+    free(st->moved_to);
     source_state_init(st);
 }
 
@@ -1383,6 +1391,9 @@ store_source_get(struct store *s, const char *name, struct source_state *ss,
         ss->items_last = (long)sqlite3_column_int64(st, 6);
         ss->failures = (long)sqlite3_column_int64(st, 7);
         ss->next_due = sqlite3_column_int64(st, 8);
+        ss->moved_to = col_str(st, 9);
+        ss->last_ok = sqlite3_column_int64(st, 10);
+        ss->http_status = (long)sqlite3_column_int64(st, 11);
         rc = 1;
     } else if (step == SQLITE_DONE) {
         rc = 0;
@@ -1412,6 +1423,9 @@ store_source_put(struct store *s, const char *name,
     sqlite3_bind_int64(st, 8, ss->items_last);
     sqlite3_bind_int64(st, 9, ss->failures);
     sqlite3_bind_int64(st, 10, ss->next_due);
+    bind_str(st, 11, ss->moved_to);
+    sqlite3_bind_int64(st, 12, ss->last_ok);
+    sqlite3_bind_int64(st, 13, ss->http_status);
     if (run(s, st, NULL) < 0)
         rc = dberrf(s, e, "saving the state of source %s", name);
     release(st);

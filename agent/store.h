@@ -27,6 +27,9 @@ struct source_state {
     long items_last;
     long failures;    /* consecutive */
     int64_t next_due; /* 0: now */
+    char *moved_to;   /* the URL it moved to for good (301/308) */
+    int64_t last_ok;  /* last success (ok, unchanged, empty); 0 never */
+    long http_status; /* of the last answer, 0 none */
 };
 
 void source_state_init(struct source_state *st);

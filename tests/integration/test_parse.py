@@ -78,6 +78,21 @@ class Parse(lib.unittest.TestCase):
         self.assertTrue(all(e["key"].startswith("arxiv:") for e in es))
         self.assertTrue(all("upvotes" in e["extras"] for e in es))
 
+    def test_http_charset_and_relative_links(self):
+        """The HTTP charset reads a document that declares none, and a
+        relative link resolves against the URL after redirects."""
+        srv = httpd.Server(root=lib.FIXTURES).start()
+        try:
+            code, es, err = parse(srv.url(
+                "/redirect/1/ctype/text~xml;charset=iso-8859-2/"
+                "latin2-no-declared-charset.xml"))
+        finally:
+            srv.stop()
+        self.assertEqual(code, 0, err)
+        self.assertEqual(es[0]["title"], "Caf\u00e9 \u0161")
+        self.assertTrue(es[0]["url"].endswith("/rel/page"), es[0]["url"])
+        self.assertNotIn("/redirect/", es[0]["url"])
+
     def test_errors_are_clear(self):
         code, es, err = parse(fixture("arxiv-rss-error-bad-archive.xml"))
         self.assertEqual(code, 1)

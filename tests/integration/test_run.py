@@ -120,6 +120,9 @@ class Http(Case):
         self.run_pw("run", "--no-notify")
         r = self.run_pw("run", "--no-notify", "--format", "json")
         src = [o for o in json_lines(r.stdout) if o.get("kind") == "source"]
+        self.assertEqual(src[0]["status"], "not_due")
+        r = self.run_pw("run", "--all", "--no-notify", "--format", "json")
+        src = [o for o in json_lines(r.stdout) if o.get("kind") == "source"]
         self.assertEqual(src[0]["status"], "unchanged")
         log = [l for l in Fixtures.srv.log_copy()
                if l["path"].endswith("arxiv-api-atom-search-2026.xml")]

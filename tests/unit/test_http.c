@@ -33,6 +33,7 @@ struct got {
     int ok, not_modified;
     size_t bytes;
     char *error, *etag, *last_modified, *content_type, *effective_url;
+    char *moved_to;
     int head_calls;
     char *head_url, *head_type; /* what the head callback saw */
 };
@@ -138,6 +139,7 @@ on_done(void *ud, const struct http_result *r)
     str_set(&g->last_modified, r->last_modified);
     str_set(&g->content_type, r->content_type);
     str_set(&g->effective_url, r->effective_url);
+    str_set(&g->moved_to, r->moved_to);
 }
 
 static void
@@ -158,6 +160,7 @@ got_fini(struct got *g)
     free(g->effective_url);
     free(g->head_url);
     free(g->head_type);
+    free(g->moved_to);
 }
 
 /* One request, run to its end. */
@@ -617,6 +620,40 @@ test_head(struct http *h, const struct server *s)
     free(u);
 }
 
+/* A feed that moved for good (301/308) says where; a temporary redirect
+ * (302/307) does not. */
+static void
+test_moved(struct http *h, const struct server *s)
+{
+    static const struct {
+        const char *code;
+        int permanent;
+    } cases[] = { { "301", 1 }, { "308", 1 }, { "302", 0 }, { "307", 0 } };
+    char *target = url(s, "/" FEED);
+
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        struct got g;
+        struct buf path;
+        char *u;
+
+        buf_init(&path);
+        buf_addf(&path, "/to?code=%s&url=%s", cases[i].code, target);
+        u = url(s, path.p);
+        struct http_request req = { .url = u };
+        fetch(h, &req, &g);
+        if (cases[i].permanent)
+            T_STR(g.moved_to, target, "moved: %s gives the new URL",
+                  cases[i].code);
+        else
+            T_OK(g.ok && g.moved_to == NULL, "moved: %s is temporary (%s)",
+                 cases[i].code, g.moved_to ? g.moved_to : "none");
+        got_fini(&g);
+        buf_fini(&path);
+        free(u);
+    }
+    free(target);
+}
+
 int
 main(void)
 {
@@ -643,6 +680,7 @@ main(void)
         test_misc(h, &s);
         test_head(h, &s);
         test_gap(h, &s);
+        test_moved(h, &s);
         http_free(h);
     }
     test_cancel(&s);

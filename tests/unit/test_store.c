@@ -147,7 +147,7 @@ test_open(void)
              (sb.st_mode & 0777) == 0700,
          "new directories are 0700");
     T_STR(store_path(s), dbpath, "store_path");
-    T_OK(q_long(dbpath, "PRAGMA user_version") == 1, "user_version is 1");
+    T_OK(q_long(dbpath, "PRAGMA user_version") == 2, "user_version is 2");
     T_OK(q_long(dbpath, "SELECT count(*) FROM sqlite_master WHERE name IN"
                         " ('papers','paper_sources','rule_scores','events',"
                         "'sources','papers_fts')") == 6,
@@ -156,6 +156,50 @@ test_open(void)
                         " WHERE journal_mode = 'wal'") == 1,
          "WAL mode");
     T_OK(store_count_papers(s, &n, &e) == 0 && n == 0, "empty to begin with");
+    store_close(s);
+}
+
+/* A version 1 database (made by the first release) moves forward to 2 on
+ * open, keeping its papers and source state. */
+static void
+test_migrate_1_to_2(void)
+{
+    struct pw_err e = { "" };
+    struct store *s = store_open(dbpath, &e);
+    struct source_state st;
+    struct paper p;
+    long n = -1;
+
+    mk_paper(&p, "arxiv:1111.00002", 1, "From version 1");
+    T_OK(upsert(s, &p, "src", 100) == STORE_NEW, "v1: a paper");
+    source_state_init(&st);
+    st.etag = xstrdup("\"v1\"");
+    T_OK(store_source_put(s, "old", &st, &e) == 0, "v1: a source");
+    source_state_fini(&st);
+    store_close(s);
+    T_OK(q_exec(dbpath, "ALTER TABLE sources DROP COLUMN moved_to;"
+                        "ALTER TABLE sources DROP COLUMN last_ok;"
+                        "ALTER TABLE sources DROP COLUMN http_status;"
+                        "PRAGMA user_version = 1;") == 0,
+         "made a version 1 database");
+    s = store_open(dbpath, &e);
+    T_OK(s != NULL, "v1 opens (%s)", e.msg);
+    T_OK(q_long(dbpath, "PRAGMA user_version") == 2, "migrated to 2");
+    T_OK(store_count_papers(s, &n, &e) == 0 && n >= 1, "papers kept");
+    source_state_init(&st);
+    T_OK(store_source_get(s, "old", &st, &e) == 1 && st.etag &&
+             strcmp(st.etag, "\"v1\"") == 0 && st.moved_to == NULL,
+         "source state kept");
+    st.moved_to = xstrdup("https://example.org/new");
+    st.last_ok = 7;
+    st.http_status = 301;
+    T_OK(store_source_put(s, "old", &st, &e) == 0, "new columns written");
+    source_state_fini(&st);
+    T_OK(store_source_get(s, "old", &st, &e) == 1 && st.moved_to &&
+             strcmp(st.moved_to, "https://example.org/new") == 0 &&
+             st.last_ok == 7 && st.http_status == 301,
+         "new columns read back");
+    source_state_fini(&st);
     store_close(s);
 }
 
@@ -173,7 +217,7 @@ test_reopen(void)
     s = store_open(dbpath, &e);
     T_OK(s != NULL, "reopen (%s)", e.msg);
     T_OK(store_count_papers(s, &n, &e) == 0 && n == 1, "data kept");
-    T_OK(q_long(dbpath, "PRAGMA user_version") == 1, "user_version kept");
+    T_OK(q_long(dbpath, "PRAGMA user_version") == 2, "user_version kept");
     store_close(s);
 }
 
@@ -698,6 +742,7 @@ main(void)
     snprintf(dbpath, sizeof(dbpath), "%s/a/b/papers.db", dir);
     test_open();
     test_reopen();
+    test_migrate_1_to_2();
     test_newer();
     test_not_db();
     s = store_open(dbpath, &e);
