@@ -20,7 +20,7 @@ ALL_CFLAGS = $(WARN) $(DEFS) $(PKG_CFLAGS) $(CFLAGS)
 
 # Core modules never include lua.h; bindings (l_*.c) and host.c do.
 CORE = util log text ident paper json feed http store notify
-LUAHOST = host score l_re l_json l_log l_time l_feed
+LUAHOST = host score l_re l_json l_log l_time l_feed l_http
 PIPE = pipeline cli
 COREOBJS = $(addprefix $(BUILD)/,$(addsuffix .o,$(CORE)))
 OBJS = $(addprefix $(BUILD)/,$(addsuffix .o,$(CORE) $(LUAHOST) $(PIPE)))

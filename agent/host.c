@@ -35,9 +35,24 @@ struct host {
     struct rule *rules; /* owned */
     size_t nrules;
     char hash[17];
-    int paper_ref;   /* the current paper object, or LUA_NOREF */
-    int exit_mt_ref; /* metatable marking os.exit in scripts */
-    char *lua_dir;   /* owned */
+    int paper_ref;         /* the current paper object, or LUA_NOREF */
+    int exit_mt_ref;       /* metatable marking os.exit in scripts */
+    char *lua_dir;         /* owned */
+    struct http *http;     /* borrowed: the cycle's loop, or NULL */
+    char *user_agent;      /* owned, or NULL */
+    struct fetch *fetches; /* owned: running fetch coroutines */
+};
+
+/* A running fetch function. */
+struct fetch {
+    struct host *h;   /* borrowed */
+    lua_State *co;    /* the coroutine; anchored by ref */
+    int ref;          /* the thread in the registry */
+    const char *name; /* borrowed: the source's */
+    host_entry_fn entry;
+    host_done_fn done;
+    void *ud;
+    struct fetch *next;
 };
 
 /* The allocator counts every byte (mpv) and, while a rule runs, refuses
@@ -195,6 +210,7 @@ open_libs(lua_State *L)
         { "paperwatch.log", luaopen_paperwatch_log },
         { "paperwatch.time", luaopen_paperwatch_time },
         { "paperwatch.feed", luaopen_paperwatch_feed },
+        { "paperwatch.http", luaopen_paperwatch_http },
         { NULL, NULL },
     };
 
@@ -266,6 +282,12 @@ host_free(struct host *h)
     }
     free(h->rules);
     free(h->lua_dir);
+    free(h->user_agent);
+    while (h->fetches) {
+        struct fetch *f = h->fetches;
+        h->fetches = f->next;
+        free(f);
+    }
     free(h);
 }
 
@@ -388,7 +410,12 @@ read_sources(lua_State *L, int reg, struct config *c)
         s->interval = (long)opt_number(L, t, "interval", 3600);
         s->timeout = (long)opt_number(L, t, "timeout", 0);
         s->max_bytes = (size_t)opt_number(L, t, "max_bytes", 0);
+        s->connect_timeout = (long)opt_number(L, t, "connect_timeout", 0);
+        s->stall_timeout = (long)opt_number(L, t, "stall_timeout", 0);
         s->is_file = s->url && strncmp(s->url, "file:", 5) == 0;
+        s->has_fetch = lua_getfield(L, t, "fetch") == LUA_TFUNCTION;
+        lua_pop(L, 1);
+        s->index = i;
         lua_pop(L, 1); /* sources */
     }
     lua_pop(L, 1);
@@ -449,8 +476,11 @@ read_config(struct host *h, struct config *c, struct pw_err *e)
         c->notify_min = opt_number(L, lua_gettop(L), "min_score", 1);
     }
     lua_pop(L, 1);
-    c->contact = opt_string(L, reg, "contact");
-    lua_pop(L, 1);
+    if (lua_getfield(L, reg, "options") == LUA_TTABLE) {
+        c->contact = opt_string(L, lua_gettop(L), "contact");
+        c->concurrency = (int)opt_number(L, lua_gettop(L), "concurrency", 0);
+    }
+    lua_pop(L, 2);
     return 0;
 }
 
@@ -749,4 +779,179 @@ host_call_rule(struct host *h, size_t i, double *score, struct buf *reason,
     if (h->mem > h->mem_cap / 2)
         lua_gc(L, LUA_GCCOLLECT);
     return rc;
+}
+
+/* Fetch coroutines. */
+
+void
+host_set_http(struct host *h, struct http *http, const char *user_agent)
+{
+    h->http = http;
+    str_set(&h->user_agent, user_agent);
+}
+
+struct http *
+lbind_http(lua_State *L, const char **user_agent)
+{
+    struct host *h = get_host(L);
+
+    *user_agent = h->user_agent;
+    return h->http;
+}
+
+static struct fetch *
+fetch_of(struct host *h, lua_State *co)
+{
+    for (struct fetch *f = h->fetches; f; f = f->next)
+        if (f->co == co)
+            return f;
+    return NULL;
+}
+
+int
+lbind_in_fetch(lua_State *L)
+{
+    struct host *h = get_host(L);
+
+    return h->http != NULL && fetch_of(h, L) != NULL && lua_isyieldable(L);
+}
+
+static void
+fetch_end(struct fetch *f, const char *error)
+{
+    struct host *h = f->h;
+    struct fetch **pp;
+
+    for (pp = &h->fetches; *pp != f; pp = &(*pp)->next)
+        ;
+    *pp = f->next;
+    f->done(f->ud, error);
+    luaL_unref(h->L, LUA_REGISTRYINDEX, f->ref);
+    free(f);
+}
+
+/* The function returned its entries (a list, on top of co's stack). */
+static void
+fetch_entries(struct fetch *f)
+{
+    lua_State *co = f->co;
+    lua_Integer n = (lua_Integer)lua_rawlen(co, -1);
+    struct paper p;
+    struct pw_err e;
+    long bad = 0;
+
+    paper_init(&p);
+    for (lua_Integer i = 1; i <= n; i++) {
+        lua_rawgeti(co, -1, i);
+        if (lbind_to_paper(co, -1, &p) < 0)
+            bad++;
+        else if (f->entry(f->ud, &p, &e) < 0) {
+            lua_pop(co, 1);
+            paper_fini(&p);
+            fetch_end(f, e.msg);
+            return;
+        }
+        lua_pop(co, 1);
+        paper_fini(&p);
+    }
+    if (bad)
+        log_warn(f->h->log, "%s: %ld entries without id, link or title skipped",
+                 f->name, bad);
+    fetch_end(f, NULL);
+}
+
+/* The traceback without the host's own frames (paperwatch/fetch.lua runs
+ * the user's function): what is left is the user's code. */
+static void
+traceback_user(struct buf *b, const char *tb)
+{
+    const char *line = tb, *nl;
+
+    for (; *line; line = nl ? nl + 1 : line + strlen(line)) {
+        nl = strchr(line, '\n');
+        size_t n = nl ? (size_t)(nl - line) : strlen(line);
+        if (memmem(line, n, "paperwatch/fetch.lua:", 21) != NULL)
+            continue;
+        buf_add(b, line, n);
+        if (nl)
+            buf_addc(b, '\n');
+    }
+    while (b->len && b->p[b->len - 1] == '\n')
+        b->p[--b->len] = '\0';
+}
+
+/* Resume co with nargs values on its stack; decide what happened. */
+static void
+fetch_step(struct fetch *f, int nargs)
+{
+    lua_State *co = f->co;
+    int nres, rc = lua_resume(co, f->h->L, nargs, &nres);
+    struct buf why;
+
+    if (rc == LUA_YIELD) {
+        lua_pop(co, nres); /* waiting for a transfer: http resumes it */
+        return;
+    }
+    if (rc == LUA_OK) {
+        fetch_entries(f);
+        return;
+    }
+    buf_init(&why);
+    if (lua_type(co, -1) == LUA_TSTRING) {
+        luaL_traceback(f->h->L, co, lua_tostring(co, -1), 0);
+        traceback_user(&why, lua_tostring(f->h->L, -1));
+        lua_pop(f->h->L, 1);
+    } else {
+        buf_adds(&why, rc == LUA_ERRMEM ? "out of memory"
+                                        : "(error object is not a string)");
+    }
+    fetch_end(f, why.p);
+    buf_fini(&why);
+}
+
+void
+lbind_fetch_resume(lua_State *co, int nargs)
+{
+    struct fetch *f = fetch_of(get_host(co), co);
+
+    if (f != NULL)
+        fetch_step(f, nargs);
+}
+
+int
+host_fetch(struct host *h, const struct source_def *d, host_entry_fn entry,
+           host_done_fn done, void *ud)
+{
+    lua_State *L = h->L;
+    struct fetch *f;
+    struct pw_err e;
+
+    if (require(h, "paperwatch.fetch", &e) < 0) {
+        done(ud, e.msg);
+        return -1;
+    }
+    lua_getfield(L, -1, "run"); /* fetchmod run */
+    f = xcalloc(1, sizeof(*f));
+    f->h = h;
+    f->name = d->name;
+    f->entry = entry;
+    f->done = done;
+    f->ud = ud;
+    f->co = lua_newthread(L);                /* fetchmod run co */
+    f->ref = luaL_ref(L, LUA_REGISTRYINDEX); /* fetchmod run */
+    lua_xmove(L, f->co, 1);                  /* fetchmod | run */
+    lua_pop(L, 1);
+    if (require(h, "paperwatch.registry", &e) < 0) {
+        free(f);
+        done(ud, e.msg);
+        return -1;
+    }
+    lua_getfield(L, -1, "sources");
+    lua_rawgeti(L, -1, (lua_Integer)d->index + 1); /* reg srcs src */
+    lua_xmove(L, f->co, 1);                        /* co: run src */
+    lua_pop(L, 2);
+    f->next = h->fetches;
+    h->fetches = f;
+    fetch_step(f, 1);
+    return 0;
 }

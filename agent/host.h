@@ -16,12 +16,16 @@ struct host;
 struct source_def {
     char *name;
     char *url;
-    char *format;     /* "auto" unless the config said */
-    double min_delay; /* seconds between requests to its host */
-    long interval;    /* seconds between polls */
-    long timeout;     /* seconds, 0: default */
-    size_t max_bytes; /* 0: default */
-    int is_file;      /* a file:// URL the config named */
+    char *format;         /* "auto" unless the config said */
+    double min_delay;     /* seconds between requests to its host */
+    long interval;        /* seconds between polls */
+    long timeout;         /* seconds for the whole transfer, 0: default */
+    long connect_timeout; /* seconds, 0: default */
+    long stall_timeout;   /* seconds under 10 B/s before giving up */
+    size_t max_bytes;     /* 0: default */
+    int is_file;          /* a file:// URL the config named */
+    int has_fetch;        /* a Lua fetch function instead of the URL */
+    size_t index;         /* its place in the config, from 0 */
 };
 
 /* What the config registered, read out of Lua after it ran. */
@@ -32,6 +36,7 @@ struct config {
     int has_notify;    /* pw.notify was called */
     double notify_min; /* its min_score */
     char *contact;     /* owned: for the User-Agent, or NULL */
+    int concurrency;   /* transfers at once, 0: default */
 };
 
 void config_fini(struct config *c);
@@ -67,5 +72,19 @@ void host_begin_paper(struct host *h, const struct paper *p,
 int host_call_rule(struct host *h, size_t i, double *score, struct buf *reason,
                    struct pw_err *e);
 void host_end_paper(struct host *h);
+
+/* Fetch functions (sources with `fetch`) run as coroutines on the cycle's
+ * main loop: their http.get yields to it and is resumed when the transfer
+ * ends. The host hands every entry the function returns to entry (the
+ * paper borrowed for the call), then calls done exactly once: error NULL on
+ * success, else why (with the traceback when it raised). */
+struct http;
+typedef int (*host_entry_fn)(void *ud, const struct paper *p, struct pw_err *e);
+typedef void (*host_done_fn)(void *ud, const char *error);
+
+/* The loop fetch functions' requests join; NULL: they run their own. */
+void host_set_http(struct host *h, struct http *http, const char *user_agent);
+int host_fetch(struct host *h, const struct source_def *d, host_entry_fn entry,
+               host_done_fn done, void *ud);
 
 #endif

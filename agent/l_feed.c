@@ -1,10 +1,15 @@
 /* l_feed.c: paperwatch.feed — the C feed parser for Lua, and the one way
  * a paper record becomes a Lua table. */
+#include <stddef.h>
+#include <string.h>
+
 #include <lauxlib.h>
 #include <lua.h>
 
 #include "feed.h"
+#include "json.h"
 #include "lbind.h"
+#include "text.h"
 
 #define LFEED_MT "paperwatch.feed.parser"
 
@@ -87,6 +92,158 @@ lbind_push_paper(lua_State *L, const struct paper *p,
         set_str(L, "source", sources->n ? sources->v[0] : NULL);
     }
     set_extras(L, p->extras);
+}
+
+/* Lua table -> paper. It must not raise (the paper's fields are malloc'd):
+ * it walks the table with lua_next and reads strings only where they are
+ * strings, so nothing allocates inside Lua. Keys it does not know with a
+ * string, number or boolean value go into extras (upvotes, ...). */
+
+static const char *
+tab_str(lua_State *L, int i, size_t *n)
+{
+    return lua_type(L, i) == LUA_TSTRING ? lua_tolstring(L, i, n) : NULL;
+}
+
+static void
+str_list(lua_State *L, int t, struct strv *sv)
+{
+    lua_Integer n = (lua_Integer)lua_rawlen(L, t);
+
+    for (lua_Integer i = 1; i <= n && lua_checkstack(L, 2); i++) {
+        size_t len;
+        const char *s;
+        if (lua_rawgeti(L, t, i) == LUA_TTABLE) { /* { name = ... } */
+            lua_pushnil(L);
+            while (lua_next(L, -2)) {
+                const char *k = tab_str(L, -2, NULL);
+                if (k && strcmp(k, "name") == 0 && (s = tab_str(L, -1, &len)))
+                    strv_addn(sv, s, len);
+                lua_pop(L, 1);
+            }
+        } else if ((s = tab_str(L, -1, &len)) != NULL) {
+            strv_addn(sv, s, len);
+        }
+        lua_pop(L, 1);
+    }
+}
+
+static void
+set_date(lua_State *L, int i, int64_t *t)
+{
+    const char *s = tab_str(L, i, NULL);
+
+    if (lua_type(L, i) == LUA_TNUMBER)
+        *t = (int64_t)lua_tonumber(L, i);
+    else if (s && time_parse(s, t) < 0)
+        *t = 0;
+}
+
+static const struct {
+    const char *name;
+    size_t off;
+} text_fields[] = {
+    { "id", offsetof(struct paper, entry_id) },
+    { "entry_id", offsetof(struct paper, entry_id) },
+    { "title", offsetof(struct paper, title) },
+    { "abstract", offsetof(struct paper, abstract) },
+    { "summary", offsetof(struct paper, abstract) },
+    { "url", offsetof(struct paper, url) },
+    { "link", offsetof(struct paper, url) },
+    { "pdf_url", offsetof(struct paper, pdf_url) },
+    { "doi", offsetof(struct paper, doi) },
+    { "arxiv_id", offsetof(struct paper, arxiv_id) },
+    { "announce", offsetof(struct paper, announce) },
+    { "comment", offsetof(struct paper, comment) },
+    { "journal_ref", offsetof(struct paper, journal_ref) },
+};
+
+/* Fields that describe the stored paper, not the entry: never extras. */
+static int
+derived(const char *k)
+{
+    static const char *const names[] = { "key",     "sources", "source",
+                                         "version", "score",   "extras" };
+
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+        if (strcmp(k, names[i]) == 0)
+            return 1;
+    return 0;
+}
+
+static int
+known_field(lua_State *L, const char *k, struct paper *p)
+{
+    size_t len;
+    const char *s = tab_str(L, -1, &len);
+
+    for (size_t i = 0; i < sizeof(text_fields) / sizeof(text_fields[0]); i++)
+        if (strcmp(k, text_fields[i].name) == 0) {
+            char **dst = (char **)((char *)p + text_fields[i].off);
+            if (s && *dst == NULL) {
+                struct buf b;
+                buf_init(&b);
+                text_plain(&b, s, len, 0);
+                *dst = buf_steal(&b);
+            }
+            return 1;
+        }
+    if (strcmp(k, "authors") == 0 || strcmp(k, "categories") == 0) {
+        if (lua_type(L, -1) == LUA_TTABLE)
+            str_list(L, lua_gettop(L),
+                     k[0] == 'a' ? &p->authors : &p->categories);
+        return 1;
+    }
+    if (strcmp(k, "published") == 0 || strcmp(k, "updated") == 0) {
+        set_date(L, -1, k[0] == 'p' ? &p->published : &p->updated);
+        return 1;
+    }
+    if (strcmp(k, "version") == 0 && lua_type(L, -1) == LUA_TNUMBER)
+        p->version = (int)lua_tointeger(L, -1);
+    return derived(k);
+}
+
+static void
+extra_field(lua_State *L, const char *k, struct buf *x)
+{
+    size_t len;
+    const char *s = tab_str(L, -1, &len);
+
+    if (s == NULL && lua_type(L, -1) != LUA_TNUMBER &&
+        lua_type(L, -1) != LUA_TBOOLEAN)
+        return; /* tables, functions: not kept */
+    json_add_key(x, k, x->len == 1);
+    if (s)
+        json_add_stringn(x, s, len);
+    else if (lua_type(L, -1) == LUA_TBOOLEAN)
+        buf_adds(x, lua_toboolean(L, -1) ? "true" : "false");
+    else
+        json_add_number(x, lua_tonumber(L, -1));
+}
+
+int
+lbind_to_paper(lua_State *L, int idx, struct paper *p)
+{
+    struct buf x;
+
+    idx = lua_absindex(L, idx);
+    if (lua_type(L, idx) != LUA_TTABLE || !lua_checkstack(L, 6))
+        return -1;
+    buf_init(&x);
+    buf_addc(&x, '{');
+    lua_pushnil(L);
+    while (lua_next(L, idx)) {
+        const char *k = tab_str(L, -2, NULL);
+        if (k && !known_field(L, k, p))
+            extra_field(L, k, &x);
+        lua_pop(L, 1);
+    }
+    buf_addc(&x, '}');
+    if (x.len > 2)
+        p->extras = buf_steal(&x);
+    buf_fini(&x);
+    paper_identify(p);
+    return p->key ? 0 : -1;
 }
 
 struct lfeed {

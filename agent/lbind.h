@@ -12,6 +12,7 @@ int luaopen_paperwatch_json(lua_State *L);
 int luaopen_paperwatch_log(lua_State *L);
 int luaopen_paperwatch_time(lua_State *L);
 int luaopen_paperwatch_feed(lua_State *L);
+int luaopen_paperwatch_http(lua_State *L);
 
 /* Push the Lua value of a JSON text; 0 (nothing pushed) when it does not
  * parse. */
@@ -21,6 +22,21 @@ int lbind_push_json(lua_State *L, const char *json);
  * `sources` and `source`); source extras become fields too. */
 void lbind_push_paper(lua_State *L, const struct paper *p,
                       const struct strv *sources);
+
+/* Fill an initialized paper from the entry table at idx (the fields of
+ * lbind_push_paper, plus id/summary/link aliases; other plain fields become
+ * extras), then identify it. Never raises. -1 when it is not a table or
+ * yields no key (no id, link, DOI or title). */
+int lbind_to_paper(lua_State *L, int idx, struct paper *p);
+
+/* Fetch coroutines (host.c): the cycle's loop and User-Agent (NULL when
+ * there is none: bindings then run their own loop and wait); whether L is a
+ * fetch coroutine that may yield to the loop; resuming one with nargs
+ * values pushed on it when its transfer ended. */
+struct http;
+struct http *lbind_http(lua_State *L, const char **user_agent);
+int lbind_in_fetch(lua_State *L);
+void lbind_fetch_resume(lua_State *co, int nargs);
 
 /* The host's log, for bindings that print (set by host.c). */
 const struct log *lbind_log(lua_State *L);

@@ -49,6 +49,7 @@ struct job {
     int spool_failed;
     struct source_state st;
     long nnew, nupdated, items;
+    long entries; /* handed over by the parser or fetch function */
 };
 
 /* The answer's URL (after redirects) and HTTP charset, for the parser:
@@ -92,6 +93,7 @@ job_entry(void *ud, const struct paper *p, struct pw_err *e)
 
     if (p->key == NULL)
         return 0; /* NOTE: an entry with no id, link or title is noise */
+    j->entries++;
     if (paper_write(j->spool, p) < 0) {
         j->spool_failed = 1;
         return pw_errf(e, "cannot write the spool file: %s", strerror(errno));
@@ -154,8 +156,10 @@ job_report(struct job *j, const char *status, const char *error)
     struct buf b;
 
     buf_init(&b);
-    if (error)
+    if (error && j->def->url)
         log_warn(lg, "%s: %s (%s)", j->def->name, error, j->def->url);
+    else if (error)
+        log_warn(lg, "%s: %s", j->def->name, error);
     else
         log_info(lg, "%s: %s, %ld items, %ld new, %ld updated", j->def->name,
                  status, j->items, j->nnew, j->nupdated);
@@ -190,7 +194,7 @@ job_outcome(struct job *j, const struct http_result *r, const char **status,
     } else if (!r->ok) {
         pw_errf(why, "%s", r->error ? r->error : "fetch failed");
     } else if (feed_parser_finish(j->fp, why) == 0) {
-        *status = feed_parser_info(j->fp)->entries ? "ok" : "empty";
+        *status = j->entries ? "ok" : "empty";
     }
 }
 
@@ -248,29 +252,51 @@ job_state(struct job *j, const struct http_result *r, const char *status,
         str_set(&st->moved_to, r->moved_to);
     }
     st->next_due = next_due(j, r, status != NULL);
-    st->items_last = feed_parser_info(j->fp)->entries;
+    st->items_last = j->entries;
 }
 
-/* A source ended: decide its outcome, store what it brought (even the
- * complete entries of a feed that broke off), remember its state. */
+/* A source ended: remember its state, store what it brought (even the
+ * complete entries of a feed that broke off), report. */
 static void
-job_done(void *ud, const struct http_result *r)
+job_finish(struct job *j, const struct http_result *r, const char *status,
+           struct pw_err *why)
 {
-    struct job *j = ud;
-    const char *status;
-    struct pw_err why, e;
+    struct pw_err e;
 
-    job_outcome(j, r, &status, &why);
-    job_state(j, r, status, status ? NULL : why.msg);
+    job_state(j, r, status, status ? NULL : why->msg);
     if (status == NULL)
         j->c->failed++;
     if (job_store(j, &e) < 0) {
         if (status)
             j->c->failed++;
         status = NULL;
-        pw_errf(&why, "storing: %s", e.msg);
+        pw_errf(why, "storing: %s", e.msg);
     }
-    job_report(j, status ? status : "error", status ? NULL : why.msg);
+    job_report(j, status ? status : "error", status ? NULL : why->msg);
+}
+
+static void
+job_done(void *ud, const struct http_result *r)
+{
+    struct job *j = ud;
+    const char *status;
+    struct pw_err why;
+
+    job_outcome(j, r, &status, &why);
+    job_finish(j, r, status, &why);
+}
+
+/* A fetch function ended (error NULL: it returned its entries). */
+static void
+job_fetched(void *ud, const char *error)
+{
+    struct job *j = ud;
+    struct http_result r = { .retry_after = -1, .ok = error == NULL };
+    struct pw_err why;
+
+    if (error)
+        pw_errf(&why, "%s", error);
+    job_finish(j, &r, error ? NULL : j->entries ? "ok" : "empty", &why);
 }
 
 /* Due: never fetched, or its next-due time has come; --all and --source
@@ -323,6 +349,8 @@ start_job(struct cycle *c, struct job *j, struct pw_err *e)
         .user_agent = c->user_agent,
         .allow_file = d->is_file,
         .timeout = d->timeout,
+        .connect_timeout = d->connect_timeout,
+        .low_speed_time = d->stall_timeout,
         .max_bytes = d->max_bytes,
         .min_delay = d->min_delay,
         .head = job_head,
@@ -330,9 +358,11 @@ start_job(struct cycle *c, struct job *j, struct pw_err *e)
 
     if (!same)
         str_set(&j->st.moved_to, NULL);
-    j->fp = feed_parser_new(d->name, job_entry, j);
     if ((j->spool = tmpfile()) == NULL)
         return pw_errf(e, "cannot create a spool file: %s", strerror(errno));
+    if (d->has_fetch) /* the host reports failures through job_fetched */
+        return host_fetch(c->host, d, job_entry, job_fetched, j), 0;
+    j->fp = feed_parser_new(d->name, job_entry, j);
     return http_add(c->http, &req, job_data, job_done, j, e);
 }
 
@@ -546,9 +576,13 @@ fetch_all(struct cycle *c, struct pw_err *e)
     if (!str_empty(c->cfg.contact))
         buf_addf(&ua, " (mailto:%s)", c->cfg.contact);
     c->user_agent = buf_steal(&ua);
-    if ((c->http = http_new(8, e)) == NULL || start_jobs(c, e) < 0)
+    if ((c->http = http_new(c->cfg.concurrency, e)) == NULL)
+        return -1;
+    host_set_http(c->host, c->http, c->user_agent);
+    if (start_jobs(c, e) < 0)
         return -1;
     http_run(c->http);
+    host_set_http(c->host, NULL, NULL);
     return 0;
 }
 

@@ -12,12 +12,14 @@ M.re = require "paperwatch.re"
 M.json = require "paperwatch.json"
 M.log = require "paperwatch.log"
 M.time = require "paperwatch.time"
+M.http = require "paperwatch.http"
 M.arxiv = require "paperwatch.sources.arxiv"
 M.hf = require "paperwatch.sources.hf"
 
 local SOURCE_FIELDS = {
   name = "string", url = "string", format = "string", interval = "number",
   min_delay = "number", timeout = "number", max_bytes = "number",
+  connect_timeout = "number", stall_timeout = "number", fetch = "function",
 }
 local FORMATS = { auto = true, atom = true, rss = true, rdf = true, json = true }
 
@@ -37,7 +39,16 @@ local function feed_source(t, level)
     error("pw.feed: expected a table { name = ..., url = ... }", level)
   end
   check.fields("pw.feed", t, SOURCE_FIELDS, level)
-  if not t.url then error("pw.feed: a source needs a url", level) end
+  if t.fetch then
+    if not t.name then
+      error("pw.source: a source with a fetch function needs a name", level)
+    end
+    local src = {}
+    for k, v in pairs(t) do src[k] = v end
+    src.format = t.format or "auto"
+    return src
+  end
+  if not t.url then error("pw.feed: a source needs a url (or a fetch function)", level) end
   if not t.url:match("^https?://") and not t.url:match("^file:")
       and t.url:match("^%a[%w+.-]*://") then
     error(("pw.feed: unsupported URL scheme in '%s' (http, https or file)")
@@ -70,7 +81,7 @@ function M.source(src)
   if registry.source_names[src.name] then
     error(("pw.source: a source named '%s' is already registered"):format(src.name), 2)
   end
-  src.url = resolve(src.url)
+  if src.url then src.url = resolve(src.url) end
   registry.source_names[src.name] = true
   registry.sources[#registry.sources + 1] = src
   return src
@@ -113,6 +124,18 @@ function M.notify(t)
   if type(t) ~= "table" then error("pw.notify: expected a table { min_score = n }", 2) end
   check.fields("pw.notify", t, { min_score = "number" }, 2)
   registry.notify = { min_score = t.min_score or 1 }
+end
+
+--- pw.options { contact = "you@example.org", concurrency = 8 }: the
+--- contact address sent in the User-Agent (arXiv asks for one) and how
+--- many transfers run at once.
+function M.options(t)
+  if type(t) ~= "table" then error("pw.options: expected a table", 2) end
+  check.fields("pw.options", t, { contact = "string", concurrency = "number" }, 2)
+  if t.concurrency and (t.concurrency < 1 or t.concurrency % 1 ~= 0) then
+    error("pw.options: concurrency must be a whole number of at least 1", 2)
+  end
+  registry.options = t
 end
 
 local DIGEST_FIELDS = {

@@ -6,6 +6,7 @@ return {
   rules = {},         -- { name, fn, where, sig }
   rule_names = {},
   notify = nil,       -- { min_score = n }
+  options = nil,      -- { contact = ..., concurrency = n }
   digest = nil,
   config_dir = ".",
   config_path = nil,
