@@ -10,7 +10,11 @@ BIN ?= paperwatch
 
 PKGS = lua5.4 libcurl sqlite3 libnotify expat libpcre2-8 libcjson
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+# libcurl and libnotify (with GIO, GObject, GDK-Pixbuf) are not linked:
+# http.c and notify.c dlopen them at first use (agent/dl.h), so a command
+# that neither fetches nor notifies never maps them. Their headers above.
+LINK_PKGS = lua5.4 sqlite3 glib-2.0 expat libpcre2-8 libcjson
+PKG_LIBS := $(shell pkg-config --libs $(LINK_PKGS) 2>/dev/null) -ldl
 
 WARN = -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
        -Wmissing-prototypes -Wwrite-strings -Wformat=2
@@ -19,7 +23,7 @@ DEFS = -D_GNU_SOURCE -DPW_VERSION='"$(VERSION)"' \
 ALL_CFLAGS = $(WARN) $(DEFS) $(PKG_CFLAGS) $(CFLAGS)
 
 # Core modules never include lua.h; bindings (l_*.c) and host.c do.
-CORE = util log text ident paper json feed http store notify
+CORE = util log text ident paper json feed dl http store notify
 LUAHOST = host score l_re l_json l_log l_time l_feed l_http
 PIPE = pipeline cli
 COREOBJS = $(addprefix $(BUILD)/,$(addsuffix .o,$(CORE)))

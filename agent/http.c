@@ -12,7 +12,11 @@
  * (CURLMOPT_MAX_HOST_CONNECTIONS, kept as a safety belt), but libcurl 7.88
  * counts the time a transfer waits there against its CONNECTTIMEOUT and
  * TIMEOUT, so the tenth request to a slow host would fail "timed out"
- * without ever being sent. */
+ * without ever being sent.
+ *
+ * libcurl is not linked but loaded at the first http_new() (dl.h): linked,
+ * it and the 30 libraries it needs (TLS, Kerberos, LDAP, SSH, HTTP/2, IDN)
+ * would cost every command 6.5 MiB and 5 ms, fetching or not. */
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,8 +28,13 @@
 #include <glib-unix.h>
 #include <glib.h>
 
+#include "dl.h"
 #include "http.h"
 #include "util.h"
+
+#ifndef PW_CURL_SONAME
+#define PW_CURL_SONAME "libcurl.so.4" /* Debian's libcurl4 (OpenSSL) */
+#endif
 
 #ifndef PW_VERSION
 #define PW_VERSION "0"
@@ -40,6 +49,39 @@
 #define ARXIV_GAP 3.0 /* seconds: arXiv asks for one request every 3 s */
 #define LOW_SPEED_LIMIT 10L
 #define MAX_REDIRS 5L
+
+/* Every libcurl function this file calls, without its "curl_" prefix:
+ * curl.easy_init() is curl_easy_init(), by a pointer of its own type. */
+#define CURL_FNS(X)                                                            \
+    X(global_init)                                                             \
+    X(global_cleanup)                                                          \
+    X(easy_init)                                                               \
+    X(easy_setopt)                                                             \
+    X(easy_getinfo)                                                            \
+    X(easy_strerror)                                                           \
+    X(easy_cleanup)                                                            \
+    X(multi_init)                                                              \
+    X(multi_setopt)                                                            \
+    X(multi_add_handle)                                                        \
+    X(multi_remove_handle)                                                     \
+    X(multi_assign)                                                            \
+    X(multi_socket_action)                                                     \
+    X(multi_info_read)                                                         \
+    X(multi_cleanup)                                                           \
+    X(slist_append)                                                            \
+    X(slist_free_all)                                                          \
+    X(url)                                                                     \
+    X(url_set)                                                                 \
+    X(url_get)                                                                 \
+    X(url_cleanup)                                                             \
+    X(free)                                                                    \
+    X(getdate)
+
+static struct curl_fns {
+#define PTR(f) __typeof__(curl_##f) *f;
+    CURL_FNS(PTR)
+#undef PTR
+} curl;
 
 /* One socket curl asked us to watch. */
 struct sock {
@@ -118,12 +160,12 @@ collect_done(struct http *h)
     CURLMsg *msg;
     int left;
 
-    while ((msg = curl_multi_info_read(h->multi, &left)) != NULL) {
+    while ((msg = curl.multi_info_read(h->multi, &left)) != NULL) {
         struct xfer *x = NULL;
 
         if (msg->msg != CURLMSG_DONE)
             continue;
-        curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&x);
+        curl.easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&x);
         finish(x, msg->data.result, NULL);
     }
 }
@@ -140,7 +182,7 @@ on_fd(gint fd, GIOCondition cond, gpointer ud)
         flags |= CURL_CSELECT_OUT;
     if (cond & G_IO_ERR)
         flags |= CURL_CSELECT_ERR;
-    curl_multi_socket_action(h->multi, fd, flags, &running);
+    curl.multi_socket_action(h->multi, fd, flags, &running);
     collect_done(h);
     /* curl may have removed this very source meanwhile; GLib allows it. */
     return G_SOURCE_CONTINUE;
@@ -153,7 +195,7 @@ on_timer(gpointer ud)
     int running;
 
     h->timer = 0; /* spent: on_curl_timer may set a new one */
-    curl_multi_socket_action(h->multi, CURL_SOCKET_TIMEOUT, 0, &running);
+    curl.multi_socket_action(h->multi, CURL_SOCKET_TIMEOUT, 0, &running);
     collect_done(h);
     return G_SOURCE_REMOVE;
 }
@@ -198,7 +240,7 @@ on_curl_socket(CURL *easy, curl_socket_t fd, int what, void *ud, void *sockp)
     if (what == CURL_POLL_REMOVE) {
         if (s != NULL)
             sock_free(s);
-        curl_multi_assign(h->multi, fd, NULL);
+        curl.multi_assign(h->multi, fd, NULL);
         return 0;
     }
     if (s == NULL) {
@@ -209,7 +251,7 @@ on_curl_socket(CURL *easy, curl_socket_t fd, int what, void *ud, void *sockp)
         if (h->socks)
             h->socks->prev = s;
         h->socks = s;
-        curl_multi_assign(h->multi, fd, s);
+        curl.multi_assign(h->multi, fd, s);
     }
     if (s->source != 0)
         g_source_remove(s->source);
@@ -261,7 +303,7 @@ parse_retry_after(const char *v)
 
     if (end != v && *end == '\0' && secs >= 0)
         return secs;
-    t = curl_getdate(v, NULL);
+    t = curl.getdate(v, NULL);
     if (t == -1)
         return -1;
     t -= time(NULL);
@@ -335,7 +377,7 @@ on_body(char *p, size_t size, size_t nmemb, void *ud)
         return n; /* an error page or such: read and drop */
     if (x->bytes == 0 && x->head != NULL) {
         char *eff = NULL;
-        curl_easy_getinfo(x->easy, CURLINFO_EFFECTIVE_URL, &eff);
+        curl.easy_getinfo(x->easy, CURLINFO_EFFECTIVE_URL, &eff);
         x->head(x->ud, eff ? eff : x->url, x->content_type);
         x->head = NULL;
     }
@@ -440,7 +482,7 @@ on_gap_timer(gpointer ud)
 static int
 start(struct http *h, struct xfer *x)
 {
-    if (curl_multi_add_handle(h->multi, x->easy) != CURLM_OK)
+    if (curl.multi_add_handle(h->multi, x->easy) != CURLM_OK)
         return -1;
     x->started = 1;
     xlist_push(&h->running, x);
@@ -530,17 +572,17 @@ status_error(const struct xfer *x, long status, struct buf *b)
 static void
 url_part(const char *url, CURLUPart what, struct buf *b)
 {
-    CURLU *u = curl_url();
+    CURLU *u = curl.url();
     char *part = NULL;
 
     if (u != NULL && url != NULL &&
-        curl_url_set(u, CURLUPART_URL, url, CURLU_NON_SUPPORT_SCHEME) == 0 &&
-        curl_url_get(u, what, &part, CURLU_DEFAULT_PORT) == 0)
+        curl.url_set(u, CURLUPART_URL, url, CURLU_NON_SUPPORT_SCHEME) == 0 &&
+        curl.url_get(u, what, &part, CURLU_DEFAULT_PORT) == 0)
         buf_adds(b, part);
     else
         buf_adds(b, url ? url : "?");
-    curl_free(part);
-    curl_url_cleanup(u);
+    curl.free(part);
+    curl.url_cleanup(u);
 }
 
 static void
@@ -548,7 +590,7 @@ timeout_error(const struct xfer *x, struct buf *b)
 {
     curl_off_t connected = 0;
 
-    curl_easy_getinfo(x->easy, CURLINFO_CONNECT_TIME_T, &connected);
+    curl.easy_getinfo(x->easy, CURLINFO_CONNECT_TIME_T, &connected);
     if (strncmp(x->errbuf, "Operation too slow", 18) == 0)
         buf_addf(b, "transfer stalled: under %ld B/s for %ld s",
                  LOW_SPEED_LIMIT, x->low_speed_time);
@@ -566,7 +608,7 @@ connect_error(const struct xfer *x, const char *eff, struct buf *b)
 {
     long oserr = 0;
 
-    curl_easy_getinfo(x->easy, CURLINFO_OS_ERRNO, &oserr);
+    curl.easy_getinfo(x->easy, CURLINFO_OS_ERRNO, &oserr);
     buf_adds(b, "could not connect to ");
     url_part(eff ? eff : x->url, CURLUPART_HOST, b);
     buf_adds(b, " port ");
@@ -581,7 +623,7 @@ scheme_error(const struct xfer *x, const char *eff, struct buf *b)
     const char *colon = eff ? strchr(eff, ':') : NULL;
     int n = colon ? (int)(colon - eff) : 0;
 
-    curl_easy_getinfo(x->easy, CURLINFO_REDIRECT_COUNT, &redirects);
+    curl.easy_getinfo(x->easy, CURLINFO_REDIRECT_COUNT, &redirects);
     if (redirects > 0 || (eff && strcmp(eff, x->url) != 0))
         buf_addf(b, "redirect to %.*s: refused (to %s)", n, eff, eff);
     else if (n > 0)
@@ -594,7 +636,7 @@ scheme_error(const struct xfer *x, const char *eff, struct buf *b)
 static void
 curl_error(const struct xfer *x, CURLcode rc, const char *eff, struct buf *b)
 {
-    const char *detail = x->errbuf[0] ? x->errbuf : curl_easy_strerror(rc);
+    const char *detail = x->errbuf[0] ? x->errbuf : curl.easy_strerror(rc);
     unsigned long left;
 
     switch (rc) {
@@ -670,8 +712,8 @@ finish(struct xfer *x, CURLcode rc, const char *why)
     char *eff = NULL;
 
     buf_init(&err);
-    curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &r.status);
-    curl_easy_getinfo(x->easy, CURLINFO_EFFECTIVE_URL, &eff);
+    curl.easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &r.status);
+    curl.easy_getinfo(x->easy, CURLINFO_EFFECTIVE_URL, &eff);
     r.url = x->url;
     r.effective_url = eff ? eff : x->url;
     /* moved for good only when every hop said so */
@@ -687,7 +729,7 @@ finish(struct xfer *x, CURLcode rc, const char *why)
         host_get(h, x->host)->free_at =
             g_get_monotonic_time() + (gint64)(gap_for(x) * 1e6);
     if (x->started) {
-        curl_multi_remove_handle(h->multi, x->easy);
+        curl.multi_remove_handle(h->multi, x->easy);
         xlist_unlink(&h->running, x);
         h->nrunning--;
     } else {
@@ -712,7 +754,7 @@ add_header(struct xfer *x, const char *name, const char *value)
         return;
     buf_init(&b);
     buf_addf(&b, "%s: %s", name, value);
-    x->headers = curl_slist_append(x->headers, b.p);
+    x->headers = curl.slist_append(x->headers, b.p);
     buf_fini(&b);
     if (x->headers == NULL) {
         fprintf(stderr, "paperwatch: out of memory\n");
@@ -766,8 +808,8 @@ xfer_free(struct xfer *x)
 {
     if (x == NULL)
         return;
-    curl_easy_cleanup(x->easy);
-    curl_slist_free_all(x->headers);
+    curl.easy_cleanup(x->easy);
+    curl.slist_free_all(x->headers);
     free(x->url);
     free(x->host);
     free(x->reason);
@@ -786,27 +828,27 @@ setup_easy(struct xfer *x, const struct http_request *req)
     int https = strncasecmp(x->url, "https:", 6) == 0;
     int bad = 0;
 
-    bad |= curl_easy_setopt(c, CURLOPT_URL, x->url);
-    bad |= curl_easy_setopt(c, CURLOPT_PRIVATE, x);
-    bad |= curl_easy_setopt(c, CURLOPT_ERRORBUFFER, x->errbuf);
-    bad |= curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-    bad |= curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR,
+    bad |= curl.easy_setopt(c, CURLOPT_URL, x->url);
+    bad |= curl.easy_setopt(c, CURLOPT_PRIVATE, x);
+    bad |= curl.easy_setopt(c, CURLOPT_ERRORBUFFER, x->errbuf);
+    bad |= curl.easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+    bad |= curl.easy_setopt(c, CURLOPT_PROTOCOLS_STR,
                             req->allow_file ? "http,https,file" : "http,https");
-    bad |= curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR,
+    bad |= curl.easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR,
                             https ? "https" : "http,https");
-    bad |= curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
-    bad |= curl_easy_setopt(c, CURLOPT_MAXREDIRS, MAX_REDIRS);
-    bad |= curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, x->connect_timeout);
-    bad |= curl_easy_setopt(c, CURLOPT_TIMEOUT, x->timeout);
-    bad |= curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, LOW_SPEED_LIMIT);
-    bad |= curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, x->low_speed_time);
-    bad |= curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
-    bad |= curl_easy_setopt(c, CURLOPT_USERAGENT, ua);
-    bad |= curl_easy_setopt(c, CURLOPT_HTTPHEADER, x->headers);
-    bad |= curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
-    bad |= curl_easy_setopt(c, CURLOPT_HEADERDATA, x);
-    bad |= curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
-    bad |= curl_easy_setopt(c, CURLOPT_WRITEDATA, x);
+    bad |= curl.easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
+    bad |= curl.easy_setopt(c, CURLOPT_MAXREDIRS, MAX_REDIRS);
+    bad |= curl.easy_setopt(c, CURLOPT_CONNECTTIMEOUT, x->connect_timeout);
+    bad |= curl.easy_setopt(c, CURLOPT_TIMEOUT, x->timeout);
+    bad |= curl.easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, LOW_SPEED_LIMIT);
+    bad |= curl.easy_setopt(c, CURLOPT_LOW_SPEED_TIME, x->low_speed_time);
+    bad |= curl.easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
+    bad |= curl.easy_setopt(c, CURLOPT_USERAGENT, ua);
+    bad |= curl.easy_setopt(c, CURLOPT_HTTPHEADER, x->headers);
+    bad |= curl.easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+    bad |= curl.easy_setopt(c, CURLOPT_HEADERDATA, x);
+    bad |= curl.easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+    bad |= curl.easy_setopt(c, CURLOPT_WRITEDATA, x);
     return bad ? -1 : 0;
 }
 
@@ -826,7 +868,7 @@ http_add(struct http *h, const struct http_request *req, http_data_fn data,
     x->head = req->head;
     x->done = done;
     x->ud = ud;
-    x->easy = curl_easy_init();
+    x->easy = curl.easy_init();
     if (x->easy == NULL) {
         pw_errf(e, "%s: curl_easy_init failed", req->url);
         goto fail;
@@ -856,31 +898,49 @@ fail:
 
 /* ---- the handle --------------------------------------------------------- */
 
+/* Resolve CURL_FNS once, at the first http_new(). */
+static int
+load_curl(struct pw_err *e)
+{
+    static const struct dl_sym syms[] = {
+#define SYM(f) { "curl_" #f, offsetof(struct curl_fns, f) },
+        CURL_FNS(SYM)
+#undef SYM
+    };
+    static int loaded;
+
+    if (!loaded && dl_load(PW_CURL_SONAME, syms, DL_COUNT(syms), &curl, e) == 0)
+        loaded = 1;
+    return loaded ? 0 : -1;
+}
+
 struct http *
 http_new(int max_total, struct pw_err *e)
 {
     struct http *h;
     long total = max_total > 0 ? max_total : DEFAULT_MAX_TOTAL;
 
-    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+    if (load_curl(e) < 0)
+        return NULL;
+    if (curl.global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
         pw_errf(e, "http: curl_global_init failed");
         return NULL;
     }
     h = xcalloc(1, sizeof(*h));
     h->max_total = (int)total;
-    h->multi = curl_multi_init();
+    h->multi = curl.multi_init();
     if (h->multi == NULL) {
         pw_errf(e, "http: curl_multi_init failed");
         free(h);
-        curl_global_cleanup();
+        curl.global_cleanup();
         return NULL;
     }
-    curl_multi_setopt(h->multi, CURLMOPT_SOCKETFUNCTION, on_curl_socket);
-    curl_multi_setopt(h->multi, CURLMOPT_SOCKETDATA, h);
-    curl_multi_setopt(h->multi, CURLMOPT_TIMERFUNCTION, on_curl_timer);
-    curl_multi_setopt(h->multi, CURLMOPT_TIMERDATA, h);
-    curl_multi_setopt(h->multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, total);
-    curl_multi_setopt(h->multi, CURLMOPT_MAX_HOST_CONNECTIONS, 1L);
+    curl.multi_setopt(h->multi, CURLMOPT_SOCKETFUNCTION, on_curl_socket);
+    curl.multi_setopt(h->multi, CURLMOPT_SOCKETDATA, h);
+    curl.multi_setopt(h->multi, CURLMOPT_TIMERFUNCTION, on_curl_timer);
+    curl.multi_setopt(h->multi, CURLMOPT_TIMERDATA, h);
+    curl.multi_setopt(h->multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, total);
+    curl.multi_setopt(h->multi, CURLMOPT_MAX_HOST_CONNECTIONS, 1L);
     return h;
 }
 
@@ -896,7 +956,7 @@ http_free(struct http *h)
         finish(h->running.head, CURLE_OK, "cancelled");
     while (h->queue.head != NULL)
         finish(h->queue.head, CURLE_OK, "cancelled");
-    curl_multi_cleanup(h->multi);
+    curl.multi_cleanup(h->multi);
     while (h->socks != NULL)
         sock_free(h->socks);
     if (h->timer != 0)
@@ -910,7 +970,7 @@ http_free(struct http *h)
         free(o);
     }
     free(h);
-    curl_global_cleanup();
+    curl.global_cleanup();
 }
 
 void

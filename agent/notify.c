@@ -9,8 +9,16 @@
  * as connect() does; a daemon that does not answer gives up after
  * PROBE_MS. Only then is libnotify initialised.
  *
+ * libnotify is not linked but loaded by the first notify_open() that finds
+ * a session bus (dl.h), and GIO and GObject with it: the functions of
+ * theirs used here are resolved through libnotify's handle. Linked, they
+ * and what they need (GDK-Pixbuf, libpng, libjpeg, libmount, SELinux: 12
+ * libraries) would cost every command 2 MiB and 1 ms, notifying or not.
+ * GLib itself stays linked: http.c's main loop is GLib's.
+ *
  * NOTE: one notifier at a time: notify_close() uninitialises libnotify for
  * the whole process. */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -18,8 +26,13 @@
 #include <gio/gio.h>
 #include <libnotify/notify.h>
 
+#include "dl.h"
 #include "notify.h"
 #include "text.h"
+
+#ifndef PW_NOTIFY_SONAME
+#define PW_NOTIFY_SONAME "libnotify.so.4" /* Debian's libnotify4 */
+#endif
 
 #define SERVICE "org.freedesktop.Notifications"
 #define SERVICE_PATH "/org/freedesktop/Notifications"
@@ -33,6 +46,41 @@
 #define DESKTOP_ENTRY "paperwatch"
 #define ICON "paperwatch"
 #define ICON_FALLBACK "dialog-information"
+
+/* The libnotify functions this file calls, without their "notify_" prefix:
+ * notify.init() is notify_init(), by a pointer of its own type. */
+#define NOTIFY_FNS(X)                                                          \
+    X(init)                                                                    \
+    X(uninit)                                                                  \
+    X(get_server_caps)                                                         \
+    X(notification_new)                                                        \
+    X(notification_set_app_name)                                               \
+    X(notification_set_urgency)                                                \
+    X(notification_set_category)                                               \
+    X(notification_set_hint)                                                   \
+    X(notification_set_timeout)                                                \
+    X(notification_show)
+
+/* And those of GIO and GObject, which libnotify brings: gio.object_unref()
+ * is g_object_unref(). */
+#define GIO_FNS(X)                                                             \
+    X(bus_get_sync)                                                            \
+    X(dbus_connection_set_exit_on_close)                                       \
+    X(dbus_connection_call_sync)                                               \
+    X(dbus_error_strip_remote_error)                                           \
+    X(object_unref)
+
+static struct notify_fns {
+#define PTR(f) __typeof__(notify_##f) *f;
+    NOTIFY_FNS(PTR)
+#undef PTR
+} notify;
+
+static struct gio_fns {
+#define PTR(f) __typeof__(g_##f) *f;
+    GIO_FNS(PTR)
+#undef PTR
+} gio;
 
 struct notifier {
     GDBusConnection *bus; /* owned: the shared session bus libnotify uses */
@@ -112,7 +160,7 @@ gerr_msg(GError *err)
 {
     if (err == NULL)
         return "unknown error";
-    g_dbus_error_strip_remote_error(err);
+    gio.dbus_error_strip_remote_error(err);
     return err->message;
 }
 
@@ -124,7 +172,7 @@ probe(GDBusConnection *bus, struct pw_err *e)
     GError *err = NULL;
     GVariant *res;
 
-    res = g_dbus_connection_call_sync(
+    res = gio.dbus_connection_call_sync(
         bus, SERVICE, SERVICE_PATH, SERVICE, "GetServerInformation", NULL,
         G_VARIANT_TYPE("(ssss)"), G_DBUS_CALL_FLAGS_NONE, PROBE_MS, NULL, &err);
     if (res == NULL) {
@@ -136,10 +184,37 @@ probe(GDBusConnection *bus, struct pw_err *e)
     return 0;
 }
 
+/* Resolve NOTIFY_FNS and GIO_FNS once, at the first use. */
+static int
+load_libnotify(struct pw_err *e)
+{
+    static const struct dl_sym notify_syms[] = {
+#define SYM(f) { "notify_" #f, offsetof(struct notify_fns, f) },
+        NOTIFY_FNS(SYM)
+#undef SYM
+    };
+    static const struct dl_sym gio_syms[] = {
+#define SYM(f) { "g_" #f, offsetof(struct gio_fns, f) },
+        GIO_FNS(SYM)
+#undef SYM
+    };
+    static int loaded;
+    struct pw_err le;
+
+    if (!loaded &&
+        dl_load(PW_NOTIFY_SONAME, notify_syms, DL_COUNT(notify_syms), &notify,
+                &le) == 0 &&
+        dl_load(PW_NOTIFY_SONAME, gio_syms, DL_COUNT(gio_syms), &gio, &le) == 0)
+        loaded = 1;
+    if (!loaded)
+        return pw_errf(e, "%s: notifications skipped", le.msg);
+    return 0;
+}
+
 static void
 load_caps(struct notifier *n)
 {
-    GList *caps = notify_get_server_caps(), *l;
+    GList *caps = notify.get_server_caps(), *l;
 
     for (l = caps; l != NULL; l = l->next)
         strv_add(&n->caps, l->data);
@@ -164,7 +239,9 @@ notify_open(const char *app_name, struct pw_err *e)
                 "no DISPLAY");
         goto out;
     }
-    bus = g_bus_get_sync(G_BUS_TYPE_SESSION, NULL, &err);
+    if (load_libnotify(e) < 0)
+        goto out;
+    bus = gio.bus_get_sync(G_BUS_TYPE_SESSION, NULL, &err);
     if (bus == NULL) {
         pw_errf(e, SKIPPED, "no D-Bus session bus", gerr_msg(err));
         goto out;
@@ -172,10 +249,10 @@ notify_open(const char *app_name, struct pw_err *e)
     /* GIO's shared bus connection raises SIGTERM in the process when the
      * bus goes away (the desktop session ends); paperwatch daemon should
      * rather go on headless and see notify_show() fail. */
-    g_dbus_connection_set_exit_on_close(bus, FALSE);
+    gio.dbus_connection_set_exit_on_close(bus, FALSE);
     if (probe(bus, e) < 0)
         goto out;
-    if (!notify_init(app_name)) {
+    if (!notify.init(app_name)) {
         pw_errf(e, "notifications: libnotify would not initialise");
         goto out;
     }
@@ -188,7 +265,8 @@ notify_open(const char *app_name, struct pw_err *e)
     n->icon = find_icon();
 out:
     g_clear_error(&err);
-    g_clear_object(&bus);
+    if (bus != NULL)
+        gio.object_unref(bus);
     return n;
 }
 
@@ -197,8 +275,8 @@ notify_close(struct notifier *n)
 {
     if (n == NULL)
         return;
-    notify_uninit();
-    g_clear_object(&n->bus);
+    notify.uninit();
+    gio.object_unref(n->bus);
     strv_fini(&n->caps);
     free(n->app_name);
     free(n);
@@ -251,23 +329,24 @@ notify_show(struct notifier *n, const struct notice *nt, struct pw_err *e)
         text_markup_escape(&body, text);
     else
         buf_adds(&body, text);
-    nn = notify_notification_new(summary, body.p ? body.p : "", n->icon);
-    notify_notification_set_app_name(nn, n->app_name);
-    notify_notification_set_urgency(nn, urgency(nt->urgency));
-    notify_notification_set_category(nn, CATEGORY);
-    notify_notification_set_hint(nn, "desktop-entry",
+    nn = notify.notification_new(summary, body.p ? body.p : "", n->icon);
+    notify.notification_set_app_name(nn, n->app_name);
+    notify.notification_set_urgency(nn, urgency(nt->urgency));
+    notify.notification_set_category(nn, CATEGORY);
+    notify.notification_set_hint(nn, "desktop-entry",
                                  g_variant_new_string(DESKTOP_ENTRY));
-    notify_notification_set_timeout(nn, NOTIFY_EXPIRES_DEFAULT);
+    notify.notification_set_timeout(nn, NOTIFY_EXPIRES_DEFAULT);
     /* NOTE: nt->url waits for actions ("default" opens the paper), which
      * need the main loop to hear ActionInvoked. */
-    if (!notify_notification_show(nn, &err)) {
+    if (!notify.notification_show(nn, &err)) {
         pw_errf(e, "notification \"%s\": %s", summary, gerr_msg(err));
         goto out;
     }
     rc = 0;
 out:
     g_clear_error(&err);
-    g_clear_object(&nn);
+    if (nn != NULL)
+        gio.object_unref(nn);
     g_free(summary);
     g_free(text);
     buf_fini(&body);

@@ -585,6 +585,11 @@ test_cancel(const struct server *s)
     struct http_request req = { .url = u };
     struct got g;
 
+    T_OK(h != NULL, "http_new again: %s", e.msg);
+    if (h == NULL) {
+        free(u);
+        return;
+    }
     got_init(&g);
     http_add(h, &req, on_data, on_done, &g, &e);
     http_free(h);
