@@ -753,7 +753,10 @@ add_header(struct xfer *x, const char *name, const char *value)
     if (str_empty(value))
         return;
     buf_init(&b);
-    buf_addf(&b, "%s: %s", name, value);
+    if (name)
+        buf_addf(&b, "%s: %s", name, value);
+    else
+        buf_adds(&b, value); /* a whole "Name: value" line */
     x->headers = curl.slist_append(x->headers, b.p);
     buf_fini(&b);
     if (x->headers == NULL) {
@@ -800,6 +803,8 @@ xfer_new(struct http *h, const struct http_request *req)
     x->retry_after = -1;
     add_header(x, "If-None-Match", req->etag);
     add_header(x, "If-Modified-Since", req->last_modified);
+    for (const char *const *hl = req->headers; hl && *hl; hl++)
+        add_header(x, NULL, *hl);
     return x;
 }
 
@@ -849,6 +854,11 @@ setup_easy(struct xfer *x, const struct http_request *req)
     bad |= curl.easy_setopt(c, CURLOPT_HEADERDATA, x);
     bad |= curl.easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
     bad |= curl.easy_setopt(c, CURLOPT_WRITEDATA, x);
+    if (req->post != NULL) {
+        bad |= curl.easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE,
+                                (curl_off_t)req->post_len);
+        bad |= curl.easy_setopt(c, CURLOPT_COPYPOSTFIELDS, req->post);
+    }
     return bad ? -1 : 0;
 }
 

@@ -16,19 +16,23 @@ typedef void (*http_head_fn)(void *ud, const char *url,
                              const char *content_type);
 
 struct http_request {
-    const char *url;           /* borrowed, copied by http_add */
-    const char *etag;          /* sent as If-None-Match, or NULL */
-    const char *last_modified; /* sent as If-Modified-Since, or NULL */
-    const char *user_agent;    /* NULL: the default */
-    int allow_file;            /* permit file:// (sources the config names) */
-    long connect_timeout;      /* seconds; 0: default 20 */
-    long timeout;              /* seconds for the whole transfer; 0: 300 */
-    long low_speed_time;       /* abort below 10 B/s for this long; 0: 60 */
-    size_t max_bytes;          /* cap on decompressed body bytes; 0: 64 MiB */
-    http_head_fn head;         /* or NULL */
-    double min_delay;          /* seconds between the end of one request to
-                                  its host and the start of the next; never
-                                  under 3 on arxiv.org hosts */
+    const char *url;            /* borrowed, copied by http_add */
+    const char *etag;           /* sent as If-None-Match, or NULL */
+    const char *last_modified;  /* sent as If-Modified-Since, or NULL */
+    const char *user_agent;     /* NULL: the default */
+    int allow_file;             /* permit file:// (sources the config names) */
+    long connect_timeout;       /* seconds; 0: default 20 */
+    long timeout;               /* seconds for the whole transfer; 0: 300 */
+    long low_speed_time;        /* abort below 10 B/s for this long; 0: 60 */
+    size_t max_bytes;           /* cap on decompressed body bytes; 0: 64 MiB */
+    http_head_fn head;          /* or NULL */
+    const char *const *headers; /* more "Name: value" lines, NULL-ended, or
+                                   NULL */
+    const char *post;           /* a body to POST (copied), or NULL: GET */
+    size_t post_len;
+    double min_delay; /* seconds between the end of one request to
+                         its host and the start of the next; never
+                         under 3 on arxiv.org hosts */
 };
 
 struct http_result {

@@ -107,10 +107,18 @@ get_k(lua_State *L, int status, lua_KContext ctx)
     return results(L, luaL_checkudata(L, (int)ctx, LHTTP_MT));
 }
 
-/* Options: { timeout = s, max_bytes = n, min_delay = s }  (misuse raises) */
+#define MAX_HEADERS 32
+
+/* Options: { timeout = s, max_bytes = n, min_delay = s, headers = { Name =
+ * "value" } }  (misuse raises). Header lines are pushed on the stack as
+ * Lua strings, so lines[] stays valid for the call; http_add copies. */
 static void
-options(lua_State *L, int i, struct http_request *req)
+options(lua_State *L, int i, struct http_request *req,
+        const char *lines[MAX_HEADERS + 1])
 {
+    int n = 0;
+
+    lines[0] = NULL;
     if (lua_isnoneornil(L, i))
         return;
     luaL_checktype(L, i, LUA_TTABLE);
@@ -121,6 +129,26 @@ options(lua_State *L, int i, struct http_request *req)
     if (lua_getfield(L, i, "min_delay") != LUA_TNIL)
         req->min_delay = luaL_checknumber(L, -1);
     lua_pop(L, 3);
+    if (lua_getfield(L, i, "headers") == LUA_TNIL) {
+        lua_pop(L, 1);
+        return;
+    }
+    luaL_checktype(L, -1, LUA_TTABLE);
+    int t = lua_gettop(L);
+    lua_pushnil(L);
+    while (lua_next(L, t)) {
+        const char *k = luaL_checkstring(L, -2), *v = luaL_checkstring(L, -1);
+        if (strpbrk(k, "\r\n:") || strpbrk(v, "\r\n"))
+            luaL_error(L, "http: header '%s' has a line break or colon", k);
+        if (n == MAX_HEADERS)
+            luaL_error(L, "http: more than %d headers", MAX_HEADERS);
+        lines[n++] = lua_pushfstring(L, "%s: %s", k, v); /* k v line */
+        lua_insert(L, t); /* keep the line below the table */
+        t++;
+        lua_pop(L, 1); /* k */
+    }
+    lines[n] = NULL;
+    req->headers = lines;
 }
 
 /* Wait without a cycle: a private loop for this one request. */
@@ -141,20 +169,21 @@ get_sync(lua_State *L, struct lreq *r, const struct http_request *req)
     return results(L, r);
 }
 
-/* http.get(url [, options]) -> body, info | nil, message, info
- * A failed transfer or a non-2xx answer is the world failing: nil and the
- * message. Yields inside a fetch function; blocks elsewhere. */
+/* One request (GET, or POST when post is set), yielding inside a fetch
+ * function, blocking elsewhere. */
 static int
-lhttp_get(lua_State *L)
+request(lua_State *L, const char *url, const char *post, size_t post_len,
+        int opts)
 {
-    const char *url = luaL_checkstring(L, 1);
-    const char *ua = NULL;
+    const char *ua = NULL, *lines[MAX_HEADERS + 1];
     struct http *loop = lbind_http(L, &ua);
-    struct http_request req = { .url = url };
+    struct http_request req = { .url = url,
+                                .post = post,
+                                .post_len = post_len };
     struct lreq *r;
     struct pw_err e;
 
-    options(L, 2, &req);
+    options(L, opts, &req, lines);
     req.user_agent = ua;
     r = lua_newuserdatauv(L, sizeof(*r), 0); /* ... req */
     memset(r, 0, sizeof(*r));
@@ -173,8 +202,29 @@ lhttp_get(lua_State *L)
     return lua_yieldk(L, 0, (lua_KContext)lua_gettop(L), get_k);
 }
 
+/* http.get(url [, options]) -> body, info | nil, message, info
+ * A failed transfer or a non-2xx answer is the world failing: nil and the
+ * message. Yields inside a fetch function; blocks elsewhere. */
+static int
+lhttp_get(lua_State *L)
+{
+    return request(L, luaL_checkstring(L, 1), NULL, 0, 2);
+}
+
+/* http.post(url, body [, options]) -> as http.get */
+static int
+lhttp_post(lua_State *L)
+{
+    size_t len;
+    const char *url = luaL_checkstring(L, 1);
+    const char *body = luaL_checklstring(L, 2, &len);
+
+    return request(L, url, body, len, 3);
+}
+
 static const luaL_Reg lhttp_funcs[] = {
     { "get", lhttp_get },
+    { "post", lhttp_post },
     { NULL, NULL },
 };
 

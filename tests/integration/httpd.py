@@ -42,7 +42,8 @@ request and are kept across redirects.
                             that inflates to ?size=BYTES zeros (default
                             256 MiB; the compressed body is ~1/1000 of that).
     /echo                   200, application/json: the request's method,
-                            path and headers (to check what a client sends).
+                            path, headers and (for POST) body, to check
+                            what a client sends.
     /_log                   200, application/json: the request log so far
                             (for clients in other processes; not logged).
 
@@ -144,6 +145,11 @@ class Handler(BaseHTTPRequestHandler):
     def do_HEAD(self):
         self.dispatch()
 
+    def do_POST(self):
+        n = int(self.headers.get("Content-Length") or 0)
+        self.post_body = self.rfile.read(min(n, 16 << 20))
+        self.dispatch()
+
     def dispatch(self):
         u = urllib.parse.urlsplit(self.path)
         self.query = dict(urllib.parse.parse_qsl(u.query))
@@ -230,7 +236,9 @@ class Handler(BaseHTTPRequestHandler):
 
     def t_echo(self, segs, mods):
         body = json.dumps({"method": self.command, "path": self.path,
-                           "headers": dict(self.headers)}).encode()
+                           "headers": dict(self.headers),
+                           "body": getattr(self, "post_body", b"").decode(
+                               "utf-8", "replace")}).encode()
         return self.send(200, body, {}, mods, "application/json")
 
     def t_log(self, segs, mods):

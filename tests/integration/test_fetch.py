@@ -317,6 +317,37 @@ class FetchFunctions(Case):
         papers = json_lines(self.run_pw("list", "--format", "json").stdout)
         self.assertEqual(len(papers), 30, "three days of the same list: one each")
 
+    def test_post_and_headers_from_a_fetch_function(self):
+        s = self.server()
+        self.config("""
+            pw.source { name = "api", fetch = function(src)
+              local body, info = pw.http.post("%s", '{"q":"diffusion"}',
+                { headers = { ["Content-Type"] = "application/json",
+                              ["X-Token"] = "t0k" } })
+              if not body then return nil, info end
+              local echo = pw.json.decode(body)
+              return { { title = echo.method .. " " .. echo.body,
+                         link = "http://example.org/echo",
+                         comment = echo.headers["X-Token"] } }
+            end }
+        """ % s.url("/echo"))
+        self.run_pw("run", "--no-notify")
+        p = json_lines(self.run_pw("show", "--format", "json",
+                                   "http://example.org/echo").stdout)[0]
+        self.assertEqual(p["title"], 'POST {"q":"diffusion"}')
+        self.assertEqual(p["comment"], "t0k")
+
+    def test_header_injection_refused(self):
+        script = self.home.write_config("""
+            local ok, err = pcall(pw.http.get, "http://127.0.0.1:9/",
+              { headers = { ["X-A"] = "1\\r\\nX-Evil: 2" } })
+            print(ok, err)
+        """, name="s.lua")
+        r = subprocess.run([lib.PW, "eval", script], capture_output=True,
+                           text=True, timeout=60)
+        self.assertIn("false", r.stdout, r.stderr)
+        self.assertIn("line break", r.stdout)
+
     def test_http_get_in_a_script_waits_for_the_answer(self):
         s = self.server()
         script = self.home.write_config("""
