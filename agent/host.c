@@ -412,6 +412,7 @@ read_sources(lua_State *L, int reg, struct config *c)
         s->max_bytes = (size_t)opt_number(L, t, "max_bytes", 0);
         s->connect_timeout = (long)opt_number(L, t, "connect_timeout", 0);
         s->stall_timeout = (long)opt_number(L, t, "stall_timeout", 0);
+        s->ca_file = opt_string(L, t, "ca_file");
         s->is_file = s->url && strncmp(s->url, "file:", 5) == 0;
         s->has_fetch = lua_getfield(L, t, "fetch") == LUA_TFUNCTION;
         lua_pop(L, 1);
@@ -598,6 +599,7 @@ config_fini(struct config *c)
         free(c->sources[i].name);
         free(c->sources[i].url);
         free(c->sources[i].format);
+        free(c->sources[i].ca_file);
     }
     free(c->sources);
     free(c->path);

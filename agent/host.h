@@ -25,6 +25,7 @@ struct source_def {
     size_t max_bytes;     /* 0: default */
     int is_file;          /* a file:// URL the config named */
     int has_fetch;        /* a Lua fetch function instead of the URL */
+    char *ca_file;        /* owned: CAs to trust for it, or NULL */
     size_t index;         /* its place in the config, from 0 */
 };
 

@@ -854,6 +854,8 @@ setup_easy(struct xfer *x, const struct http_request *req)
     bad |= curl.easy_setopt(c, CURLOPT_HEADERDATA, x);
     bad |= curl.easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
     bad |= curl.easy_setopt(c, CURLOPT_WRITEDATA, x);
+    if (!str_empty(req->ca_file))
+        bad |= curl.easy_setopt(c, CURLOPT_CAINFO, req->ca_file);
     if (req->post != NULL) {
         bad |= curl.easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE,
                                 (curl_off_t)req->post_len);

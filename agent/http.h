@@ -29,6 +29,8 @@ struct http_request {
     const char *const *headers; /* more "Name: value" lines, NULL-ended, or
                                    NULL */
     const char *post;           /* a body to POST (copied), or NULL: GET */
+    const char *ca_file;        /* trust these CAs (PEM) instead of the
+                                   system's; verification stays on */
     size_t post_len;
     double min_delay; /* seconds between the end of one request to
                          its host and the start of the next; never

@@ -351,6 +351,7 @@ start_job(struct cycle *c, struct job *j, struct pw_err *e)
         .timeout = d->timeout,
         .connect_timeout = d->connect_timeout,
         .low_speed_time = d->stall_timeout,
+        .ca_file = d->ca_file,
         .max_bytes = d->max_bytes,
         .min_delay = d->min_delay,
         .head = job_head,

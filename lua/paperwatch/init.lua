@@ -20,6 +20,7 @@ local SOURCE_FIELDS = {
   name = "string", url = "string", format = "string", interval = "number",
   min_delay = "number", timeout = "number", max_bytes = "number",
   connect_timeout = "number", stall_timeout = "number", fetch = "function",
+  ca_file = "string",
 }
 local FORMATS = { auto = true, atom = true, rss = true, rdf = true, json = true }
 

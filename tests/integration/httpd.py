@@ -79,6 +79,7 @@ Everything is bounded: stalls and delays end after 120 s at most, endless
 bodies at ?limit= or when the client goes away, and stop() ends them all.
 """
 import argparse
+import ssl
 import email.utils
 import gzip
 import hashlib
@@ -349,8 +350,15 @@ class Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, root=".", port=0, verbose=False):
+    def __init__(self, root=".", port=0, verbose=False, tls=None):
+        """tls: (certfile, keyfile) to serve https instead of http."""
         super().__init__(("127.0.0.1", port), Handler)
+        self.scheme = "http"
+        if tls:
+            ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            ctx.load_cert_chain(*tls)
+            self.socket = ctx.wrap_socket(self.socket, server_side=True)
+            self.scheme = "https"
         self.root = root
         self.verbose = verbose
         self.port = self.server_address[1]
@@ -373,7 +381,7 @@ class Server(ThreadingHTTPServer):
             return [dict(e) for e in self.log]
 
     def url(self, path="/"):
-        return "http://127.0.0.1:%d%s" % (self.port,
+        return "%s://127.0.0.1:%d%s" % (self.scheme, self.port,
                                           path if path.startswith("/")
                                           else "/" + path)
 

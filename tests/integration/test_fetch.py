@@ -3,6 +3,7 @@
 playing faults. Politeness and concurrency are asserted from the servers'
 own request logs, never from the test's wall clock."""
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -199,6 +200,52 @@ class Limits(Case):
         self.assertRegex(ua, r"^paperwatch/\d+\.\d+\.\d+ ")
         self.assertIn("reader@example.org", ua)
         self.assertIn("gzip", s.log_copy()[-1]["headers"].get("Accept-Encoding", ""))
+
+
+def make_ca(dirname):
+    """A CA and a certificate for 127.0.0.1 signed by it (openssl CLI)."""
+    def ossl(*args):
+        subprocess.run(["openssl", *args], cwd=dirname, check=True,
+                       capture_output=True)
+    ossl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+         "-subj", "/CN=paperwatch test CA", "-keyout", "ca.key",
+         "-out", "ca.pem")
+    ossl("req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=127.0.0.1",
+         "-keyout", "srv.key", "-out", "srv.csr")
+    with open(os.path.join(dirname, "ext.cnf"), "w") as f:
+        f.write("subjectAltName=IP:127.0.0.1\n")
+    ossl("x509", "-req", "-in", "srv.csr", "-CA", "ca.pem", "-CAkey",
+         "ca.key", "-CAcreateserial", "-days", "2", "-extfile", "ext.cnf",
+         "-out", "srv.pem")
+    return (os.path.join(dirname, "ca.pem"), os.path.join(dirname, "srv.pem"),
+            os.path.join(dirname, "srv.key"))
+
+
+class Tls(Case):
+    def setUp(self):
+        super().setUp()
+        if not shutil.which("openssl"):
+            self.skipTest("openssl is not installed")
+        self.ca, cert, key = make_ca(self.home.dir)
+        self.tls = httpd.Server(root=lib.FIXTURES, tls=(cert, key)).start()
+        self.servers.append(self.tls)
+
+    def test_verification_is_on_and_a_private_ca_can_be_trusted(self):
+        plain = self.server()
+        self.config("""
+            pw.source(pw.feed { name = "untrusted", url = "%s" })
+            pw.source(pw.feed { name = "trusted", url = "%s", ca_file = "%s" })
+            pw.source(pw.feed { name = "downgrade", url = "%s", ca_file = "%s" })
+        """ % (self.tls.url("/" + FEED + "?u"), self.tls.url("/" + FEED),
+               self.ca,
+               self.tls.url("/to?url=" + plain.url("/" + FEED)), self.ca))
+        got, _ = self.run_json(code=3)
+        self.assertEqual(got["trusted"]["status"], "ok")
+        self.assertEqual(got["untrusted"]["status"], "error")
+        self.assertRegex(got["untrusted"]["error"].lower(), "certificate|ssl|tls")
+        self.assertEqual(got["downgrade"]["status"], "error")
+        self.assertRegex(got["downgrade"]["error"], "http|redirect|refused")
+        self.assertEqual(plain.log_copy(), [], "nothing went out over http")
 
 
 class Concurrency(Case):
