@@ -55,6 +55,7 @@
 #define HEAD_MAX 16                /* bytes looked at to tell the format */
 #define LINE_MAX_JSONL (16u << 20) /* one JSON Lines record */
 #define BASE_MAX 64                /* nested xml:base attributes kept */
+#define ETAB_SIZE 256              /* hash slots for elems[], a power of 2 */
 #define XML_NS "http://www.w3.org/XML/1998/namespace\001"
 
 enum mode { M_DETECT, M_XML, M_JSON, M_JSONL };
@@ -179,7 +180,7 @@ static const struct {
 };
 #undef NS
 
-/* Sorted by group, then strcmp of the local name (bsearch). */
+/* Found through struct feed_parser.etab, a hash on (group, local name). */
 static const struct elem {
     enum group g;
     const char *local;
@@ -250,7 +251,7 @@ struct entry {
     int has_title, has_summary, has_content;
     char *primary;        /* owned: arxiv:primary_category term */
     struct strv creators; /* dc:creator texts, split at the end */
-    struct strv affil;    /* parallel to paper.authors, "" for none */
+    struct strv affil;    /* parallel to paper.authors, NULL for none */
     int has_affil;
     size_t author_base; /* authors.n when the open atom:author began */
     int arxiv;          /* an arXiv listing item (new style: plain text,
@@ -312,6 +313,12 @@ struct feed_parser {
     size_t jscan; /* bytes of fp->json already searched for a newline */
     struct entry e;
     struct paper p;
+    /* The plain text of an XML entry's title and abstract, kept from entry
+     * to entry: p.title and p.abstract point into them for the callback
+     * (which only borrows the paper) and are unhooked before p is cleared.
+     * No allocation per entry for most of a feed's bytes. */
+    struct buf title_text, abstract_text;
+    unsigned char etab[ETAB_SIZE]; /* index + 1 into elems[], 0 empty */
 };
 
 static void
@@ -423,11 +430,22 @@ is_base64(const char *s, size_t n)
     return 1;
 }
 
-/* Plain text of a field's raw text by how it is written; owned, NULL when
- * empty. */
+/* Plain text of s: into out (emptied first) and pointing into it, or, when
+ * out is NULL, owned. NULL when empty. */
 static char *
-field_plain(struct feed_parser *fp, const char *s, size_t n, enum markup mk,
-            int arxiv)
+plain_to(struct buf *out, const char *s, size_t n, int html)
+{
+    if (out == NULL)
+        return plain(s, n, html);
+    out->len = 0;
+    text_plain(out, s, n, html);
+    return out->len ? out->p : NULL;
+}
+
+/* Plain text of a field's raw text by how it is written, as plain_to(). */
+static char *
+field_plain(struct feed_parser *fp, struct buf *out, const char *s, size_t n,
+            enum markup mk, int arxiv)
 {
     /* what is not base64 of UTF-8 text ("application/json" content, a
      * made-up type on a title) is taken as written */
@@ -435,30 +453,49 @@ field_plain(struct feed_parser *fp, const char *s, size_t n, enum markup mk,
         fp->tmp.len = 0;
         text_base64(&fp->tmp, s, n);
         if (text_is_utf8(fp->tmp.p ? fp->tmp.p : "", fp->tmp.len))
-            return plain(fp->tmp.len ? fp->tmp.p : "", fp->tmp.len,
-                         mk == MK_B64_HTML);
+            return plain_to(out, fp->tmp.len ? fp->tmp.p : "", fp->tmp.len,
+                            mk == MK_B64_HTML);
     }
     if (mk == MK_B64 || mk == MK_B64_HTML)
         mk = mk == MK_B64 ? MK_TEXT : MK_HTML;
-    return plain(s, n, mk_html(mk, arxiv));
+    return plain_to(out, s, n, mk_html(mk, arxiv));
+}
+
+/* s as plain text into fp->tmp (emptied first). Text that is plain already
+ * (a piece of a dc:creator list, which went through text_plain whole) only
+ * loses the spaces around it: the same, without a second pass. */
+static void
+tmp_text(struct feed_parser *fp, const char *s, size_t n, int is_plain)
+{
+    fp->tmp.len = 0;
+    if (!is_plain) {
+        text_plain(&fp->tmp, s, n, 0);
+        return;
+    }
+    while (n && *s == ' ')
+        s++, n--;
+    while (n && s[n - 1] == ' ')
+        n--;
+    buf_add(&fp->tmp, s, n);
 }
 
 static void
 add_author(struct feed_parser *fp, const char *name, size_t n,
-           const char *affil, size_t an)
+           const char *affil, size_t an, int is_plain)
 {
     struct paper *p = &fp->p;
 
     if (p->authors.n >= LIST_MAX)
         return;
-    fp->tmp.len = 0;
-    text_plain(&fp->tmp, name, n, 0);
+    tmp_text(fp, name, n, is_plain);
     if (fp->tmp.len == 0)
         return;
     strv_addn(&p->authors, fp->tmp.p, fp->tmp.len);
     fp->tmp.len = 0;
-    text_plain(&fp->tmp, affil ? affil : "", affil ? an : 0, 0);
-    strv_addn(&fp->e.affil, fp->tmp.p, fp->tmp.len);
+    if (affil) /* most authors have none */
+        tmp_text(fp, affil, an, is_plain);
+    strv_push(&fp->e.affil,
+              fp->tmp.len ? xstrndup(fp->tmp.p, fp->tmp.len) : NULL);
     if (fp->tmp.len)
         fp->e.has_affil = 1;
 }
@@ -491,28 +528,28 @@ person(struct feed_parser *fp, const char *s, size_t n)
     c = n ? end - 1 : NULL;
     if (o && c && *c == ')' && c > o) {
         if (memchr(s, '@', (size_t)(o - s)))
-            add_author(fp, o + 1, (size_t)(c - o - 1), NULL, 0);
+            add_author(fp, o + 1, (size_t)(c - o - 1), NULL, 0, 1);
         else if (memchr(o, '@', (size_t)(c - o)))
-            add_author(fp, s, (size_t)(o - s), NULL, 0);
+            add_author(fp, s, (size_t)(o - s), NULL, 0, 1);
         else
-            add_author(fp, s, n, NULL, 0);
+            add_author(fp, s, n, NULL, 0, 1);
         return;
     }
     o = memchr(s, '<', n);
     if (o && c && *c == '>' && memchr(o, '@', (size_t)(c - o))) {
-        add_author(fp, s, (size_t)(o - s), NULL, 0);
+        add_author(fp, s, (size_t)(o - s), NULL, 0, 1);
         return;
     }
     if (memchr(s, '@', n) && !memchr(s, ' ', n))
         return; /* an address alone */
-    add_author(fp, s, n, NULL, 0);
+    add_author(fp, s, n, NULL, 0, 1);
 }
 
 /* arXiv listings write all authors in one dc:creator: "A, B, C and D",
  * each possibly followed by "(Affiliation, with, commas)". Split at commas
  * and " and " outside parentheses. */
 static void
-split_creators(struct feed_parser *fp, const char *s)
+split_creators(struct feed_parser *fp, const char *s, int is_plain)
 {
     const char *start = s, *paren = NULL, *paren_end = NULL;
     int depth = 0;
@@ -520,21 +557,24 @@ split_creators(struct feed_parser *fp, const char *s)
     for (const char *q = s;; q++) {
         size_t sep = 0;
 
+        if ((unsigned char)*q > ',')
+            continue; /* letters: none of "(), " nor the end */
         if (*q == '(' && depth++ == 0 && paren == NULL)
             paren = q;
         else if (*q == ')' && depth > 0 && --depth == 0 && paren_end == NULL)
             paren_end = q;
         if (depth == 0 && *q == ',')
             sep = 1;
-        else if (depth == 0 && *q == ' ' && strncmp(q, " and ", 5) == 0)
+        else if (depth == 0 && *q == ' ' && q[1] == 'a' && q[2] == 'n' &&
+                 q[3] == 'd' && q[4] == ' ') /* " and ", without a call */
             sep = 5;
         if (!sep && *q != '\0')
             continue;
         if (paren && paren_end)
             add_author(fp, start, (size_t)(paren - start), paren + 1,
-                       (size_t)(paren_end - paren - 1));
+                       (size_t)(paren_end - paren - 1), is_plain);
         else
-            add_author(fp, start, (size_t)(q - start), NULL, 0);
+            add_author(fp, start, (size_t)(q - start), NULL, 0, is_plain);
         if (*q == '\0')
             break;
         q += sep - 1;
@@ -561,7 +601,7 @@ put_affiliations(struct feed_parser *fp, struct buf *x, int *n)
     for (size_t i = 0; i < fp->e.affil.n; i++) {
         if (i)
             buf_addc(x, ',');
-        json_add_string(x, *fp->e.affil.v[i] ? fp->e.affil.v[i] : NULL);
+        json_add_string(x, fp->e.affil.v[i]);
     }
     buf_addc(x, ']');
 }
@@ -646,6 +686,17 @@ on_arxiv(const char *s)
                  strstr(s, "arxiv.org/abs/") != NULL);
 }
 
+/* Take back what p borrows from the parser's buffers, so that clearing p
+ * frees only its own. */
+static void
+unhook(struct feed_parser *fp)
+{
+    if (fp->p.title && fp->p.title == fp->title_text.p)
+        fp->p.title = NULL;
+    if (fp->p.abstract && fp->p.abstract == fp->abstract_text.p)
+        fp->p.abstract = NULL;
+}
+
 /* Hand the paper to the callback and make ready for the next. */
 static void
 deliver(struct feed_parser *fp)
@@ -662,7 +713,8 @@ deliver(struct feed_parser *fp)
     } else {
         fp->info.entries++;
     }
-    paper_fini(&fp->p);
+    unhook(fp);
+    paper_clear(&fp->p);
 }
 
 static void
@@ -689,17 +741,15 @@ emit_entry(struct feed_parser *fp)
         if (e->summary_mk == MK_AUTO)
             s = arxiv_description(fp, s, &n);
         e->arxiv |= p->announce != NULL;
-        free(p->abstract);
-        p->abstract = field_plain(fp, s, n, e->summary_mk, e->arxiv);
+        p->abstract =
+            field_plain(fp, &fp->abstract_text, s, n, e->summary_mk, e->arxiv);
     }
-    if (e->has_title) {
-        free(p->title);
-        p->title =
-            field_plain(fp, e->title.p, e->title.len, e->title_mk, e->arxiv);
-    }
+    if (e->has_title)
+        p->title = field_plain(fp, &fp->title_text, e->title.p, e->title.len,
+                               e->title_mk, e->arxiv);
     if (p->abstract == NULL && e->has_content)
         p->abstract =
-            field_plain(fp, e->content.p, e->content.len,
+            field_plain(fp, &fp->abstract_text, e->content.p, e->content.len,
                         e->content_mk == MK_AUTO ? MK_HTML : e->content_mk, 0);
     if (p->url == NULL && e->alt_url) {
         p->url = e->alt_url;
@@ -711,7 +761,7 @@ emit_entry(struct feed_parser *fp)
     }
     for (size_t i = 0; i < e->creators.n; i++) {
         if (e->arxiv || on_arxiv(p->url) || on_arxiv(p->entry_id))
-            split_creators(fp, e->creators.v[i]);
+            split_creators(fp, e->creators.v[i], 1);
         else
             person(fp, e->creators.v[i], strlen(e->creators.v[i]));
     }
@@ -722,55 +772,86 @@ emit_entry(struct feed_parser *fp)
     extras_end(p, &x, nx);
     deliver(fp);
 out:
-    paper_fini(p);
+    unhook(fp);
+    paper_clear(p);
     entry_reset(e);
 }
 
 /* ---- XML handlers ------------------------------------------------------ */
 
-static int
-elem_cmp(const void *key, const void *m)
+/* Every start tag is looked up: a hash of what tells the names apart
+ * cheaply (group, length, first and last letters), probed linearly. */
+static unsigned
+elem_hash(enum group g, const char *local, size_t n)
 {
-    const struct elem *k = key, *e = m;
+    return ((unsigned)g * 7 + (unsigned)n * 31 + (unsigned char)local[0] * 5 +
+            (unsigned char)local[n - 1]) &
+           (ETAB_SIZE - 1);
+}
 
-    if (k->g != e->g)
-        return k->g < e->g ? -1 : 1;
-    return strcmp(k->local, e->local);
+static void
+etab_init(unsigned char *tab)
+{
+    memset(tab, 0, ETAB_SIZE);
+    for (size_t i = 0; i < sizeof(elems) / sizeof(elems[0]); i++) {
+        unsigned h =
+            elem_hash(elems[i].g, elems[i].local, strlen(elems[i].local));
+
+        while (tab[h])
+            h = (h + 1) & (ETAB_SIZE - 1);
+        tab[h] = (unsigned char)(i + 1);
+    }
+}
+
+static enum group
+ns_group(const char *uri, size_t n)
+{
+    for (size_t i = 0; i < sizeof(namespaces) / sizeof(namespaces[0]); i++)
+        if (namespaces[i].len == n && memcmp(namespaces[i].uri, uri, n) == 0)
+            return namespaces[i].g;
+    return G_OTHER;
 }
 
 /* "URI\1local" -> token; *local points at the local name. */
 static enum tok
-lookup(const char *name, const char **local)
+lookup(const struct feed_parser *fp, const char *name, const char **local)
 {
     const char *sep = strchr(name, NS_SEP);
-    struct elem key = { G_RSS, name, T_OTHER };
-    const struct elem *hit;
+    enum group g = sep ? ns_group(name, (size_t)(sep - name)) : G_RSS;
+    const char *l = sep ? sep + 1 : name;
+    size_t n = strlen(l);
+    unsigned h, k;
 
-    if (sep) {
-        size_t n = (size_t)(sep - name);
-
-        key.g = G_OTHER;
-        for (size_t i = 0; i < sizeof(namespaces) / sizeof(namespaces[0]); i++)
-            if (namespaces[i].len == n &&
-                memcmp(namespaces[i].uri, name, n) == 0) {
-                key.g = namespaces[i].g;
-                break;
-            }
-        key.local = sep + 1;
-    }
-    *local = key.local;
-    if (key.g == G_OTHER)
+    *local = l;
+    if (g == G_OTHER || n == 0)
         return T_OTHER;
-    hit = bsearch(&key, elems, sizeof(elems) / sizeof(elems[0]),
-                  sizeof(elems[0]), elem_cmp);
-    return hit ? hit->t : T_OTHER;
+    for (h = elem_hash(g, l, n); (k = fp->etab[h]) != 0;
+         h = (h + 1) & (ETAB_SIZE - 1)) {
+        const struct elem *e = &elems[k - 1];
+
+        if (e->g == g && strcmp(e->local, l) == 0)
+            return e->t;
+    }
+    return T_OTHER;
 }
 
 static const char *
 attr(const char **atts, const char *name)
 {
-    for (; atts && atts[0]; atts += 2)
-        if (strcmp(atts[0], name) == 0)
+    for (; atts && atts[0]; atts += 2) /* the first letter spares a call */
+        if (atts[0][0] == name[0] && strcmp(atts[0], name) == 0)
+            return atts[1];
+    return NULL;
+}
+
+/* xml:base, looked for on every element with attributes: the common
+ * ones (href, term, rel ...) are told apart by their second letter. */
+static const char *
+xml_base(const char **atts)
+{
+    for (; atts[0]; atts += 2)
+        if (atts[0][0] == 'h' && atts[0][1] == 't' &&
+            strcmp(atts[0], XML_NS "base") == 0)
             return atts[1];
     return NULL;
 }
@@ -1016,7 +1097,8 @@ begin_entry(struct feed_parser *fp, const char **atts)
                                    "ns#\001about");
 
     fp->entry_depth = fp->depth;
-    paper_fini(&fp->p);
+    unhook(fp);
+    paper_clear(&fp->p);
     entry_reset(&fp->e);
     if (!str_empty(about))
         fp->p.entry_id = xstrdup(about);
@@ -1085,11 +1167,11 @@ on_start(void *ud, const XML_Char *name, const XML_Char **atts)
         fail_at(fp, "elements nested deeper than %d", DEPTH_MAX);
         return;
     }
-    if (atts[0] && (local = attr(atts, XML_NS "base")) != NULL)
+    if (atts[0] && (local = xml_base(atts)) != NULL)
         push_base(fp, local);
     if (fp->field != F_NONE) { /* markup inside a field */
         if (fp->field_mk == MK_XHTML) {
-            lookup(name, &local);
+            lookup(fp, name, &local);
             cap_add(fp, "<", 1);
             cap_add(fp, local, strlen(local));
             cap_add(fp, ">", 1);
@@ -1098,7 +1180,7 @@ on_start(void *ud, const XML_Char *name, const XML_Char **atts)
             fp->stack[fp->depth - 1] = T_OTHER;
         return;
     }
-    t = lookup(name, &local);
+    t = lookup(fp, name, &local);
     if (fp->depth <= STACK_MAX)
         fp->stack[fp->depth - 1] = (unsigned char)t;
     if (fp->depth == 1) {
@@ -1164,7 +1246,7 @@ set_affiliation(struct feed_parser *fp)
     a = plain(fp->cap.p, fp->cap.len, 0);
     if (a == NULL)
         return;
-    if (*e->affil.v[i - 1]) {
+    if (e->affil.v[i - 1]) {
         fp->tmp.len = 0;
         buf_adds(&fp->tmp, e->affil.v[i - 1]);
         buf_adds(&fp->tmp, "; ");
@@ -1204,7 +1286,7 @@ end_field(struct feed_parser *fp)
         keep_raw(&e->content, &e->has_content, &e->content_mk, c, fp->field_mk);
         break;
     case F_NAME:
-        add_author(fp, c->p, c->len, NULL, 0);
+        add_author(fp, c->p, c->len, NULL, 0, 0);
         break;
     case F_AFFIL:
         set_affiliation(fp);
@@ -1216,10 +1298,8 @@ end_field(struct feed_parser *fp)
         }
         break;
     case F_CREATOR:
-        if (e->creators.n < LIST_MAX && (s = plain(c->p, c->len, 1))) {
-            strv_add(&e->creators, s);
-            free(s);
-        }
+        if (e->creators.n < LIST_MAX && (s = plain(c->p, c->len, 1)))
+            strv_push(&e->creators, s);
         break;
     case F_LINK:
         if (p->url == NULL && (s = plain(c->p, c->len, 0)) != NULL) {
@@ -1267,7 +1347,8 @@ end_field(struct feed_parser *fp)
         break;
     case F_FEED_TITLE:
         if (fp->info.title == NULL)
-            fp->info.title = field_plain(fp, c->p, c->len, fp->field_mk, 0);
+            fp->info.title =
+                field_plain(fp, NULL, c->p, c->len, fp->field_mk, 0);
         break;
     case F_FEED_DESC:
         set_once(fp, &fp->feed_desc);
@@ -1293,7 +1374,7 @@ on_end(void *ud, const XML_Char *name)
         if (fp->depth == fp->field_depth) {
             end_field(fp);
         } else if (fp->field_mk == MK_XHTML) {
-            lookup(name, &local);
+            lookup(fp, name, &local);
             cap_add(fp, "</", 2);
             cap_add(fp, local, strlen(local));
             cap_add(fp, ">", 1);
@@ -1490,7 +1571,7 @@ jauthors(struct feed_parser *fp, const cJSON *a)
     cJSON_ArrayForEach(v, a)
     {
         if ((s = jstr(v, "name")) != NULL)
-            add_author(fp, s, strlen(s), NULL, 0);
+            add_author(fp, s, strlen(s), NULL, 0, 0);
     }
 }
 
@@ -1588,7 +1669,7 @@ jsonfeed_item(struct feed_parser *fp, const cJSON *item, int i)
     else if (cJSON_IsObject(
                  a = cJSON_GetObjectItemCaseSensitive(item, "author")) &&
              jstr(a, "name"))
-        add_author(fp, jstr(a, "name"), strlen(jstr(a, "name")), NULL, 0);
+        add_author(fp, jstr(a, "name"), strlen(jstr(a, "name")), NULL, 0, 0);
     cJSON_ArrayForEach(v, cJSON_GetObjectItemCaseSensitive(item, "tags"))
     {
         if (cJSON_IsString(v))
@@ -1704,7 +1785,7 @@ jsonl_authors(struct feed_parser *fp, const cJSON *a)
             buf_adds(&fp->url, w);
         }
         if (fp->url.len)
-            add_author(fp, fp->url.p, fp->url.len, NULL, 0);
+            add_author(fp, fp->url.p, fp->url.len, NULL, 0, 0);
     }
 }
 
@@ -1746,7 +1827,7 @@ jsonl_record(struct feed_parser *fp, const cJSON *o)
         fail_at(fp, "not an arXiv metadata record (no \"id\")");
         return -1;
     }
-    paper_fini(p);
+    paper_clear(p);
     p->entry_id = xstrdup(id);
     fp->tmp.len = 0;
     buf_addf(&fp->tmp, "https://arxiv.org/abs/%s", id);
@@ -1760,7 +1841,7 @@ jsonl_record(struct feed_parser *fp, const cJSON *o)
     if (cJSON_IsArray(a))
         jsonl_authors(fp, a);
     else if ((s = jstr(o, "authors")) != NULL)
-        split_creators(fp, s);
+        split_creators(fp, s, 0);
     if ((s = jstr(o, "categories")) != NULL) {
         for (const char *q = s; *q;) {
             size_t n = strcspn(q, " \t\n");
@@ -2168,6 +2249,9 @@ feed_parser_new(const char *name, feed_entry_fn fn, void *ud)
     strv_init(&fp->e.creators);
     strv_init(&fp->e.affil);
     paper_init(&fp->p);
+    buf_init(&fp->title_text);
+    buf_init(&fp->abstract_text);
+    etab_init(fp->etab);
     return fp;
 }
 
@@ -2200,7 +2284,10 @@ feed_parser_free(struct feed_parser *fp)
     free(fp->e.jname);
     strv_fini(&fp->e.creators);
     strv_fini(&fp->e.affil);
+    unhook(fp);
     paper_fini(&fp->p);
+    buf_fini(&fp->title_text);
+    buf_fini(&fp->abstract_text);
     free(fp);
 }
 

@@ -25,7 +25,8 @@ struct feed_info {
     long total_results; /* opensearch:totalResults, -1 when absent */
 };
 
-/* Called once per completed entry. The paper is borrowed for the call only.
+/* Called once per completed entry. The paper is borrowed for the call only
+ * (its strings may point into the parser's own buffers: copy what is kept).
  * Return 0 to go on, -1 to stop parsing (feed_parser_write then fails with
  * the message the callback put in e). */
 typedef int (*feed_entry_fn)(void *ud, const struct paper *p, struct pw_err *e);

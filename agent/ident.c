@@ -21,14 +21,22 @@ enum {
 };
 
 static int
+lower(int c)
+{
+    return c >= 'A' && c <= 'Z' ? c | 0x20 : c;
+}
+
+/* Length of p when s starts with it, ASCII case aside; else 0. Called for
+ * every identifier of every entry: no library calls. */
+static int
 prefix(const char *s, const char *p)
 {
-    size_t n;
+    int n = 0;
 
-    if (tolower((unsigned char)*s) != tolower((unsigned char)*p))
-        return 0; /* the usual case, without the call */
-    n = strlen(p);
-    return strncasecmp(s, p, n) == 0 ? (int)n : 0;
+    for (; p[n]; n++)
+        if (lower((unsigned char)s[n]) != lower((unsigned char)p[n]))
+            return 0;
+    return n;
 }
 
 static size_t

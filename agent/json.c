@@ -4,6 +4,9 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "json.h"
 
@@ -43,87 +46,117 @@ needs_escape(unsigned char c)
     return c < 0x20 || c == '"' || c == '\\';
 }
 
-/* Does any of eight bytes need a look: a control, '"', '\\', or non-ASCII
- * (validated as UTF-8)? Bit tricks on the word ("has a zero byte", "has a
- * byte below n"): never a false "no", and a false "yes" only costs the
- * byte loop. */
-static int
-word_special(uint64_t w)
+#ifdef __SSE2__
+/* The bytes of the sixteen at s that need a look (a control, '"', '\\',
+ * or non-ASCII, validated as UTF-8), as a bit mask. */
+static unsigned
+special16(const unsigned char *s)
 {
-    const uint64_t ones = 0x0101010101010101ULL, high = 0x8080808080808080ULL;
-    uint64_t q = w ^ (ones * '"'), bs = w ^ (ones * '\\');
+    __m128i x = _mm_loadu_si128((const __m128i *)s);
+    __m128i hit =
+        _mm_or_si128(_mm_cmplt_epi8(x, _mm_set1_epi8(0x20)), /* and >= 0x80 */
+                     _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('"')),
+                                  _mm_cmpeq_epi8(x, _mm_set1_epi8('\\'))));
 
-    uint64_t hit =
-        ((w - ones * 0x20) & ~w) | ((q - ones) & ~q) | ((bs - ones) & ~bs) | w;
-
-    return (hit & high) != 0; /* not a plain int conversion: bits 32-63 */
+    return (unsigned)_mm_movemask_epi8(hit);
 }
+#else
+static unsigned
+special16(const unsigned char *s)
+{
+    unsigned m = 0;
 
-static void
-escape_byte(struct buf *b, unsigned char c)
+    for (int k = 0; k < 16; k++)
+        if (s[k] >= 0x80 || needs_escape(s[k]))
+            m |= 1u << k;
+    return m;
+}
+#endif
+
+/* Write the escape of c at w (room for six bytes); returns its length. */
+static size_t
+escape_byte(char *w, unsigned char c)
 {
     static const char hex[] = "0123456789abcdef";
-    char u[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15] };
+    char e = c == '"'    ? '"'
+             : c == '\\' ? '\\'
+             : c == '\n' ? 'n'
+             : c == '\t' ? 't'
+             : c == '\r' ? 'r'
+                         : 0;
 
-    switch (c) {
-    case '"':
-        buf_add(b, "\\\"", 2);
-        break;
-    case '\\':
-        buf_add(b, "\\\\", 2);
-        break;
-    case '\n':
-        buf_add(b, "\\n", 2);
-        break;
-    case '\t':
-        buf_add(b, "\\t", 2);
-        break;
-    case '\r':
-        buf_add(b, "\\r", 2);
-        break;
-    default:
-        buf_add(b, u, 6);
-        break;
+    w[0] = '\\';
+    if (e) {
+        w[1] = e;
+        return 2;
     }
+    memcpy(w + 1, "u00", 3);
+    w[4] = hex[c >> 4];
+    w[5] = hex[c & 15];
+    return 6;
 }
 
+/* The byte (or UTF-8 sequence) at s[i] out at w, escaped or replaced;
+ * returns the bytes of s used, *w moved past what was written. */
+static size_t
+special_out(char **w, const unsigned char *s, size_t i, size_t n)
+{
+    size_t len;
+
+    if (s[i] < 0x80 && !needs_escape(s[i])) {
+        *(*w)++ = (char)s[i];
+        return 1;
+    }
+    if (s[i] < 0x80) {
+        *w += escape_byte(*w, s[i]);
+        return 1;
+    }
+    if ((len = utf8_len(s + i, n - i)) == 0) {
+        memcpy(*w, "\xEF\xBF\xBD", 3); /* U+FFFD */
+        *w += 3;
+        return 1;
+    }
+    memcpy(*w, s + i, len);
+    *w += len;
+    return len;
+}
+
+/* Abstracts are most of the output: sixteen bytes are looked at at once,
+ * copied up to the first that needs a look, which is written on its own.
+ * Short strings (and the end) go byte by byte. */
 void
 json_add_stringn(struct buf *b, const char *str, size_t n)
 {
     const unsigned char *s = (const unsigned char *)str;
-    size_t i = 0, run;
-    uint64_t w;
+    size_t i = 0;
+    char *w;
 
     buf_reserve(b, n + 2);
     b->p[b->len++] = '"';
     while (i < n) {
-        /* the longest run that needs nothing, copied at once */
-        for (run = i; run + 8 <= n; run += 8) {
-            memcpy(&w, s + run, 8);
-            if (word_special(w))
-                break;
+        unsigned m = 0;
+
+        buf_reserve(b, n - i + 16 + 2); /* escapes may have used the room */
+        w = b->p + b->len; /* a local: stores through it could alias b */
+        while (n - i >= 16 && (m = special16(s + i)) == 0) {
+            memcpy(w, s + i, 16);
+            w += 16;
+            i += 16;
         }
-        while (run < n && s[run] < 0x80 && !needs_escape(s[run]))
-            run++;
-        if (run > i) {
-            buf_add(b, str + i, run - i);
-            i = run;
-            continue;
+        if (m) { /* copy up to the byte that needs a look */
+            memcpy(w, s + i, 16);
+            w += __builtin_ctz(m);
+            i += (size_t)__builtin_ctz(m);
+        } else {
+            while (i < n && s[i] < 0x80 && !needs_escape(s[i]))
+                *w++ = (char)s[i++];
         }
-        if (s[i] >= 0x80) {
-            size_t len = utf8_len(s + i, n - i);
-            if (len == 0) {
-                buf_add(b, "\xEF\xBF\xBD", 3); /* U+FFFD */
-                i++;
-            } else {
-                buf_add(b, str + i, len);
-                i += len;
-            }
-            continue;
-        }
-        escape_byte(b, s[i++]);
+        if (i < n)
+            i += special_out(&w, s, i, n);
+        b->len = (size_t)(w - b->p);
     }
-    buf_addc(b, '"');
+    b->p[b->len++] = '"';
+    b->p[b->len] = '\0';
 }
 
 void
@@ -157,12 +190,27 @@ json_add_key(struct buf *b, const char *name, int first)
 }
 
 void
+json_add_int(struct buf *b, long long v)
+{
+    char d[24], *q = d + sizeof(d);
+    unsigned long long u =
+        v < 0 ? 0 - (unsigned long long)v : (unsigned long long)v;
+
+    do
+        *--q = (char)('0' + u % 10);
+    while ((u /= 10) != 0);
+    if (v < 0)
+        *--q = '-';
+    buf_add(b, q, (size_t)(d + sizeof(d) - q));
+}
+
+void
 json_add_number(struct buf *b, double v)
 {
     if (isnan(v) || isinf(v))
         buf_add(b, "null", 4);
     else if (v == (double)(long long)v && fabs(v) < 1e15)
-        buf_addf(b, "%lld", (long long)v);
+        json_add_int(b, (long long)v);
     else
         buf_addf(b, "%.15g", v);
 }
@@ -170,14 +218,14 @@ json_add_number(struct buf *b, double v)
 void
 json_add_time(struct buf *b, int64_t t)
 {
-    char s[21];
+    char s[22];
 
     if (t == 0) {
         buf_add(b, "null", 4);
         return;
     }
-    time_format(t, s);
-    buf_addc(b, '"');
-    buf_adds(b, s);
-    buf_addc(b, '"');
+    s[0] = '"';
+    time_format(t, s + 1); /* always 20 characters */
+    s[21] = '"';
+    buf_add(b, s, sizeof(s));
 }

@@ -15,6 +15,8 @@ void json_add_stringn(struct buf *b, const char *s, size_t n);
 void json_add_strv(struct buf *b, const struct strv *sv);
 /* "name": (with a leading comma unless first) */
 void json_add_key(struct buf *b, const char *name, int first);
+/* An integer, without printf. */
+void json_add_int(struct buf *b, long long v);
 /* A number: integers without a fraction, else %.17g trimmed; NaN -> null. */
 void json_add_number(struct buf *b, double v);
 /* RFC 3339 UTC string, or null for 0. */

@@ -14,8 +14,8 @@ paper_init(struct paper *p)
     strv_init(&p->categories);
 }
 
-void
-paper_fini(struct paper *p)
+static void
+free_strings(struct paper *p)
 {
     free(p->key);
     free(p->arxiv_id);
@@ -29,9 +29,28 @@ paper_fini(struct paper *p)
     free(p->comment);
     free(p->journal_ref);
     free(p->extras);
+}
+
+void
+paper_fini(struct paper *p)
+{
+    free_strings(p);
     strv_fini(&p->authors);
     strv_fini(&p->categories);
     paper_init(p);
+}
+
+void
+paper_clear(struct paper *p)
+{
+    struct strv a = p->authors, c = p->categories;
+
+    free_strings(p);
+    strv_clear(&a);
+    strv_clear(&c);
+    memset(p, 0, sizeof(*p));
+    p->authors = a;
+    p->categories = c;
 }
 
 /* The first arXiv id found among the record's identifiers; the highest
@@ -71,16 +90,20 @@ paper_identify(struct paper *p)
              ident_doi(p->url, doi, sizeof(doi)))
         str_set(&p->doi, doi);
     buf_init(&k);
-    if (p->arxiv_id)
-        buf_addf(&k, "arxiv:%s", p->arxiv_id);
-    else if (!str_empty(p->doi))
-        buf_addf(&k, "doi:%s", p->doi);
-    else if (!str_empty(p->entry_id))
+    if (p->arxiv_id) {
+        buf_add(&k, "arxiv:", 6);
+        buf_adds(&k, p->arxiv_id);
+    } else if (!str_empty(p->doi)) {
+        buf_add(&k, "doi:", 4);
+        buf_adds(&k, p->doi);
+    } else if (!str_empty(p->entry_id))
         buf_adds(&k, p->entry_id);
     else if (!str_empty(p->url))
         buf_adds(&k, p->url);
-    else if (!str_empty(p->title))
-        buf_addf(&k, "title:%s", p->title);
+    else if (!str_empty(p->title)) {
+        buf_add(&k, "title:", 6);
+        buf_adds(&k, p->title);
+    }
     free(p->key);
     p->key = k.len ? buf_steal(&k) : NULL;
     buf_fini(&k);
@@ -205,46 +228,49 @@ bad:
     return -1;
 }
 
+/* The keys are constants: written as literals, never escaped at run time
+ * (this runs once per entry of every feed `parse` prints). */
+#define KEY(out, lit) buf_add(out, "," lit ":", sizeof(lit) + 1)
+
 void
 paper_to_json(const struct paper *p, struct buf *out, int open)
 {
-    buf_addc(out, '{');
-    json_add_key(out, "key", 1);
+    buf_add(out, "{\"key\":", 7);
     json_add_string(out, p->key);
-    json_add_key(out, "entry_id", 0);
+    KEY(out, "\"entry_id\"");
     json_add_string(out, p->entry_id);
-    json_add_key(out, "title", 0);
+    KEY(out, "\"title\"");
     json_add_string(out, p->title);
-    json_add_key(out, "authors", 0);
+    KEY(out, "\"authors\"");
     json_add_strv(out, &p->authors);
-    json_add_key(out, "abstract", 0);
+    KEY(out, "\"abstract\"");
     json_add_string(out, p->abstract);
-    json_add_key(out, "url", 0);
+    KEY(out, "\"url\"");
     json_add_string(out, p->url);
-    json_add_key(out, "pdf_url", 0);
+    KEY(out, "\"pdf_url\"");
     json_add_string(out, p->pdf_url);
-    json_add_key(out, "categories", 0);
+    KEY(out, "\"categories\"");
     json_add_strv(out, &p->categories);
-    json_add_key(out, "published", 0);
+    KEY(out, "\"published\"");
     json_add_time(out, p->published);
-    json_add_key(out, "updated", 0);
+    KEY(out, "\"updated\"");
     json_add_time(out, p->updated);
-    json_add_key(out, "arxiv_id", 0);
+    KEY(out, "\"arxiv_id\"");
     json_add_string(out, p->arxiv_id);
-    json_add_key(out, "version", 0);
+    KEY(out, "\"version\"");
     if (p->version)
-        json_add_number(out, p->version);
+        json_add_int(out, p->version);
     else
-        buf_adds(out, "null");
-    json_add_key(out, "doi", 0);
+        buf_add(out, "null", 4);
+    KEY(out, "\"doi\"");
     json_add_string(out, p->doi);
-    json_add_key(out, "announce", 0);
+    KEY(out, "\"announce\"");
     json_add_string(out, p->announce);
-    json_add_key(out, "comment", 0);
+    KEY(out, "\"comment\"");
     json_add_string(out, p->comment);
-    json_add_key(out, "journal_ref", 0);
+    KEY(out, "\"journal_ref\"");
     json_add_string(out, p->journal_ref);
-    json_add_key(out, "extras", 0);
+    KEY(out, "\"extras\"");
     buf_adds(out, str_empty(p->extras) ? "{}" : p->extras);
     if (!open)
         buf_addc(out, '}');

@@ -30,6 +30,9 @@ struct paper {
 
 void paper_init(struct paper *p);
 void paper_fini(struct paper *p); /* frees fields, leaves p re-initialized */
+/* The same, but the author and category lists keep their room: for a
+ * parser that fills one record per entry. */
+void paper_clear(struct paper *p);
 
 /* Fill key, arxiv_id, version and doi from what the record has (entry_id,
  * url, pdf_url, doi), by the rules in ident.h. Call once every field the

@@ -5,6 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "text.h"
 
@@ -451,109 +454,147 @@ markup(struct emitter *em, const char *s, size_t n)
     return end;
 }
 
-/* Bytes that copy through unchanged: printable ASCII and the space (in
- * HTML, but for '<' and '&'). This loop sees every byte of every abstract,
- * so it goes eight bytes at a time where it can. */
-static const unsigned char plain_text[256] = {
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-    1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-};
-static const unsigned char plain_html[256] = {
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-    1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-};
-
-#define ONES 0x0101010101010101ull
-#define HIGH 0x8080808080808080ull
-
-/* High bit set in each byte of x equal to c (exact as "any": a false
- * positive can only sit above a true one). */
-static uint64_t
-bytes_eq(uint64_t x, unsigned c)
+/* ASCII that is text here: in HTML, all but '<' and '&'. */
+static int
+is_ascii_text(unsigned c, int html)
 {
-    x ^= ONES * c;
-    return (x - ONES) & ~x & HIGH;
+    return c < 0x80 && !(html && (c == '<' || c == '&'));
 }
 
-/* Length of the run at s of plain bytes; *dbl is set when the run may hold
- * two spaces in a row (then it needs folding). */
+#ifdef __SSE2__
+/* Sixteen bytes at a time: a block is stored at once with each white space
+ * byte as a space, up to the first byte that needs more (two white space
+ * bytes in a row, one that would lead, non-ASCII, markup). A run of white
+ * space is then skipped, and the blocks go on from after it; the rest is
+ * for the byte loop. Returns how much was taken. This sees every byte of
+ * every abstract, so the state lives in locals (stores through b->p could
+ * alias b and em). */
 static size_t
-plain_run(const unsigned char *s, size_t n, int html, int *dbl)
+fold_blocks(struct emitter *em, const unsigned char *s, size_t n, int html)
 {
-    const unsigned char *plain = html ? plain_html : plain_text;
-    uint64_t x, sp, prev = 0, d = 0;
-    size_t j = 0;
-    unsigned c, last = 0;
+    struct buf *b = em->out;
+    const __m128i sp = _mm_set1_epi8(' '), lim = _mm_set1_epi8(0x21);
+    const __m128i del = _mm_set1_epi8(0x7F), lt = _mm_set1_epi8('<');
+    const __m128i amp = _mm_set1_epi8('&');
+    size_t i = 0, len, start = em->start;
+    unsigned space = (unsigned)em->space;
+    char *p;
 
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-    for (; j + 8 <= n; j += 8) { /* byte k of s is byte k of x */
-        memcpy(&x, s + j, 8);
-        if ((((x - ONES * 0x20) & ~x) | ((x + ONES) | x)) & HIGH)
-            break; /* a byte below 0x20 or above 0x7E */
-        if (html && (bytes_eq(x, '<') | bytes_eq(x, '&')))
-            break;
-        sp = bytes_eq(x, ' ');
-        d |= (sp & (sp << 8)) | (sp & prev);
-        prev = (sp >> 56) & 0x80; /* the last byte, moved to the first */
-    }
-#endif
-    last = prev != 0;
-    for (; j < n && plain[c = s[j]]; j++) {
-        unsigned is_sp = c == ' ';
+    buf_reserve(b, n + 1); /* out: at most a space and the input */
+    p = b->p;
+    len = b->len;
+    while (i + 16 <= n) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(s + i)), ws;
+        unsigned m, k, bad, stop = (unsigned)_mm_movemask_epi8(x);
 
-        d |= is_sp & last;
-        last = is_sp;
+        ws = _mm_or_si128(_mm_cmplt_epi8(x, lim), _mm_cmpeq_epi8(x, del));
+        m = (unsigned)_mm_movemask_epi8(ws) & ~stop; /* not non-ASCII */
+        if (html)
+            stop |= (unsigned)_mm_movemask_epi8(
+                _mm_or_si128(_mm_cmpeq_epi8(x, lt), _mm_cmpeq_epi8(x, amp)));
+        bad = stop | (m & m >> 1) | (m & (space || len == start));
+        k = bad ? (unsigned)__builtin_ctz(bad) : 16;
+        if (k > 0) { /* s[i..i+k): words and single spaces */
+            unsigned last = m >> (k - 1) & 1; /* waits for what follows */
+
+            if (space && len > start)
+                p[len++] = ' ';
+            x = _mm_or_si128(_mm_and_si128(ws, sp), _mm_andnot_si128(ws, x));
+            _mm_storeu_si128((__m128i *)(p + len), x);
+            len += k - last;
+            space = last;
+            i += k;
+        }
+        if (k == 16)
+            continue;
+        if (stop >> k & 1)
+            break; /* for the caller */
+        while (i < n && (s[i] <= 0x20 || s[i] == 0x7F))
+            i++;
+        space = 1;
     }
-    *dbl = d != 0;
-    return j;
+    b->len = len;
+    em->space = (int)space;
+    return i;
 }
+#endif
 
-/* Put s[0..n) (plain bytes) folding its spaces. */
-static void
-put_run(struct emitter *em, const char *s, size_t n, int dbl)
+/* Byte classes for the byte loop: 0 ends the run (non-ASCII; in HTML '<'
+ * and '&'), 1 folds (white space, controls), 2 is text. */
+enum { C_STOP, C_FOLD, C_TEXT };
+static const unsigned char class_text[256] = {
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+    2, 2, 2, 2, 2, 2, 2, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+};
+static const unsigned char class_html[256] = {
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 0, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 0, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+    2, 2, 2, 2, 2, 2, 2, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+};
+
+/* The same a byte at a time, for up to n bytes: short strings (names,
+ * terms) and the blocks the loop above leaves. */
+static size_t
+fold_bytes(struct emitter *em, const unsigned char *s, size_t n, int html)
 {
-    size_t a = 0, b = n, k;
+    const unsigned char *cls = html ? class_html : class_text;
+    struct buf *b = em->out;
+    size_t i = 0, len, start = em->start;
+    int space = em->space;
+    char *p;
 
-    while (a < b && s[a] == ' ')
-        a++;
-    while (b > a && s[b - 1] == ' ')
-        b--;
-    if (a > 0)
-        em->space = 1;
-    if (!dbl) {
-        if (b > a)
-            put(em, s + a, b - a);
-    } else {
-        while (a < b) {
-            for (k = a; k < b && s[k] != ' '; k++)
-                ;
-            put(em, s + a, k - a);
-            while (k < b && s[k] == ' ')
-                k++;
-            em->space = k < b;
-            a = k;
+    buf_reserve(b, n + 1);
+    p = b->p;
+    len = b->len;
+    while (i < n) {
+        if (cls[s[i]] == C_TEXT) { /* a word, copied in a tight loop */
+            if (space && len > start)
+                p[len++] = ' ';
+            space = 0;
+            do
+                p[len++] = (char)s[i++];
+            while (i < n && cls[s[i]] == C_TEXT);
+        } else if (cls[s[i]] == C_FOLD) {
+            space = 1;
+            i++;
+        } else {
+            break;
         }
     }
-    if (b < n)
-        em->space = 1;
+    b->len = len;
+    em->space = space;
+    return i;
+}
+
+/* Put the ASCII text at s (up to n bytes) with its white space folded;
+ * returns how much was taken: up to markup or non-ASCII. */
+static size_t
+fold_ascii(struct emitter *em, const unsigned char *s, size_t n, int html)
+{
+    size_t i = 0;
+
+#ifdef __SSE2__
+    if (n >= 16)
+        i = fold_blocks(em, s, n, html);
+#endif
+    return i + fold_bytes(em, s + i, n - i, html); /* the rest, if any */
 }
 
 void
@@ -561,26 +602,17 @@ text_plain(struct buf *out, const char *s, size_t n, int html)
 {
     struct emitter em = { out, out->len, 0 };
     const unsigned char *u = (const unsigned char *)s;
-    const unsigned char *plain = html ? plain_html : plain_text;
     size_t i = 0, j;
-    int dbl;
 
     buf_reserve(out, n);
     while (i < n) {
-        if (plain[u[i]]) {
-            j = plain_run(u + i, n - i, html, &dbl);
-            put_run(&em, s + i, j, dbl);
-            i += j;
-        } else if (u[i] < 0x80) {
-            j = 0;
-            if (u[i] == '<')
-                j = markup(&em, s + i, n - i);
-            else if (u[i] == '&')
-                j = char_ref(&em, s + i, n - i);
-            if (j == 0 && (u[i] == '<' || u[i] == '&'))
+        if (is_ascii_text(u[i], html)) {
+            i += fold_ascii(&em, u + i, n - i, html);
+        } else if (u[i] < 0x80) { /* '<' or '&' in HTML */
+            j = u[i] == '<' ? markup(&em, s + i, n - i)
+                            : char_ref(&em, s + i, n - i);
+            if (j == 0)
                 put(&em, s + i, 1);
-            else if (j == 0)
-                em.space = 1; /* whitespace, controls */
             i += j ? j : 1;
         } else if ((j = utf8_len(u + i, n - i)) != 0) {
             if (j == 2 && u[i] == 0xC2 && u[i + 1] == 0xA0)

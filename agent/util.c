@@ -185,13 +185,19 @@ strv_fini(struct strv *sv)
 }
 
 void
-strv_addn(struct strv *sv, const char *s, size_t n)
+strv_push(struct strv *sv, char *s)
 {
     if (sv->n == sv->cap) {
         sv->cap = sv->cap ? sv->cap * 2 : 4;
         sv->v = xrealloc(sv->v, sv->cap * sizeof(*sv->v));
     }
-    sv->v[sv->n++] = xstrndup(s, n);
+    sv->v[sv->n++] = s;
+}
+
+void
+strv_addn(struct strv *sv, const char *s, size_t n)
+{
+    strv_push(sv, xstrndup(s, n));
 }
 
 void
@@ -281,6 +287,31 @@ digits(const char *s, int min, int max, int *v)
     return n >= min ? s + n : NULL;
 }
 
+/* Days since 1970-01-01 of a civil date, the inverse of civil(); a day
+ * past the month's end counts on into the next, as timegm() does. */
+static int64_t
+days_from_civil(int64_t y, int m, int d)
+{
+    int64_t era, yoe, doy, doe;
+
+    y -= m <= 2;
+    era = (y >= 0 ? y : y - 399) / 400;
+    yoe = y - era * 400;
+    doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+    doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+/* timegm() of a checked struct tm, without the library's normalizing. */
+static int64_t
+tm_seconds(const struct tm *tm)
+{
+    return days_from_civil((int64_t)tm->tm_year + 1900, tm->tm_mon + 1,
+                           tm->tm_mday) *
+               86400 +
+           tm->tm_hour * 3600 + tm->tm_min * 60 + tm->tm_sec;
+}
+
 static int
 valid_tm(const struct tm *tm)
 {
@@ -347,7 +378,7 @@ parse_iso(const char *s, int64_t *out)
         s++;
     if (*s != '\0' || !valid_tm(&tm))
         return -1;
-    *out = (int64_t)timegm(&tm) - off;
+    *out = tm_seconds(&tm) - off;
     return 0;
 }
 
@@ -442,7 +473,7 @@ parse_rfc822(const char *s, int64_t *out)
     }
     if (*s != '\0' || !valid_tm(&tm))
         return -1;
-    *out = (int64_t)timegm(&tm) - off;
+    *out = tm_seconds(&tm) - off;
     return 0;
 }
 

@@ -76,6 +76,8 @@ void strv_fini(struct strv *sv);
 void strv_clear(struct strv *sv);
 void strv_add(struct strv *sv, const char *s);
 void strv_addn(struct strv *sv, const char *s, size_t n);
+/* Append s itself (owned from now on; NULL allowed for "none"). */
+void strv_push(struct strv *sv, char *s);
 int strv_has(const struct strv *sv, const char *s);
 
 /* Allocation: out of memory aborts with a message (the agent cannot go on

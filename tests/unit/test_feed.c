@@ -1582,6 +1582,48 @@ test_more_shapes(void)
     got_fini(&g);
 }
 
+/* Dates are turned into seconds by arithmetic, not timegm(): they must
+ * agree, days past the end of a month and leap seconds included. */
+static void
+test_dates(void)
+{
+    static const int years[] = { 1900, 1969, 1970, 1999, 2000, 2024, 2100 };
+    static const int days[] = { 1, 28, 29, 30, 31 };
+    int bad = 0, cases = 0;
+
+    for (size_t y = 0; y < sizeof(years) / sizeof(years[0]); y++)
+        for (int m = 1; m <= 12; m++)
+            for (size_t d = 0; d < sizeof(days) / sizeof(days[0]); d++)
+                for (int h = 0; h <= 24; h += 12) {
+                    struct tm tm = { .tm_year = years[y] - 1900,
+                                     .tm_mon = m - 1,
+                                     .tm_mday = days[d],
+                                     .tm_hour = h,
+                                     .tm_min = 7,
+                                     .tm_sec = h == 24 ? 60 : 5 };
+                    char iso[64], rfc[64];
+                    struct tm norm = tm; /* timegm() normalizes it */
+                    int64_t a = -1, b = -1, want = (int64_t)timegm(&norm);
+                    static const char mon[] = "JanFebMarAprMayJunJulAugSep"
+                                              "OctNovDec";
+
+                    snprintf(iso, sizeof(iso), "%04d-%02d-%02dT%02d:07:%02dZ",
+                             years[y], m, days[d], h, tm.tm_sec);
+                    snprintf(rfc, sizeof(rfc),
+                             "Mon, %d %.3s %d %02d:07:%02d GMT", days[d],
+                             mon + 3 * (m - 1), years[y], h, tm.tm_sec);
+                    cases++;
+                    if (time_parse(iso, &a) != 0 || time_parse(rfc, &b) != 0 ||
+                        a != want || b != want) {
+                        if (bad++ < 3)
+                            T_OK(0, "date %s / %s: %lld %lld, want %lld", iso,
+                                 rfc, (long long)a, (long long)b,
+                                 (long long)want);
+                    }
+                }
+    T_OK(bad == 0, "dates agree with timegm (%d cases, %d bad)", cases, bad);
+}
+
 int
 main(void)
 {
@@ -1606,5 +1648,6 @@ main(void)
     test_positions();
     test_bases();
     test_more_shapes();
+    test_dates();
     return t_done();
 }

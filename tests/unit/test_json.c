@@ -1,5 +1,5 @@
 /* test_json.c: JSON text out, checked against a byte-at-a-time reference
- * with every special byte at every offset of the 8-byte fast path. */
+ * with every special byte at every offset of the 16-byte fast path. */
 #include <stdio.h>
 #include <string.h>
 
@@ -35,7 +35,7 @@ static void
 test_every_offset(void)
 {
     static const char specials[] = { '"', '\\', '\n', '\t', '\r', 1, 31, 0x7f };
-    char s[40];
+    char s[72];
     struct buf got, want;
     int bad = 0, cases = 0;
 
@@ -58,6 +58,66 @@ test_every_offset(void)
             }
     T_OK(bad == 0, "every special byte at every offset (%d cases, %d bad)",
          cases, bad);
+    buf_fini(&got);
+    buf_fini(&want);
+}
+
+/* Two special bytes or UTF-8 sequences (valid and not) anywhere in ASCII
+ * text of up to 70 bytes: the block copy and the byte loop must meet. */
+static void
+test_pairs(void)
+{
+    static const struct {
+        const char *in, *out;
+    } sp[] = {
+        { "\"", "\\\"" },
+        { "\\", "\\\\" },
+        { "\n", "\\n" },
+        { "\x01", "\\u0001" },
+        { "\xC3\xA9", "\xC3\xA9" },
+        { "\xE2\x82\xAC", "\xE2\x82\xAC" },
+        { "\xF0\x9F\x93\x84", "\xF0\x9F\x93\x84" },
+        { "\xFF", "\xEF\xBF\xBD" },
+        { "\xC3", "\xEF\xBF\xBD" }, /* cut short */
+    };
+    const size_t nsp = sizeof(sp) / sizeof(sp[0]);
+    struct buf in, got, want;
+    int bad = 0, cases = 0;
+
+    buf_init(&in);
+    buf_init(&got);
+    buf_init(&want);
+    for (size_t len = 0; len <= 70; len += 3)
+        for (size_t a = 0; a <= len; a++)
+            for (size_t k = 0; k < nsp * nsp; k++) {
+                size_t b = (a * 7 + k) % (len + 1); /* a second place */
+
+                in.len = got.len = want.len = 0;
+                buf_add(&want, "\"", 1);
+                for (size_t i = 0; i <= len; i++) {
+                    if (i == a) {
+                        buf_adds(&in, sp[k % nsp].in);
+                        buf_adds(&want, sp[k % nsp].out);
+                    }
+                    if (i == b) {
+                        buf_adds(&in, sp[k / nsp].in);
+                        buf_adds(&want, sp[k / nsp].out);
+                    }
+                    if (i < len) {
+                        buf_addc(&in, (char)('a' + i % 26));
+                        buf_addc(&want, (char)('a' + i % 26));
+                    }
+                }
+                buf_add(&want, "\"", 1);
+                json_add_stringn(&got, in.p, in.len);
+                cases++;
+                if ((got.len != want.len || memcmp(got.p, want.p, got.len)) &&
+                    bad++ < 3)
+                    T_STR(got.p, want.p, "pair %zu at %zu and %zu of %zu", k, a,
+                          b, len);
+            }
+    T_OK(bad == 0, "two specials anywhere (%d cases, %d bad)", cases, bad);
+    buf_fini(&in);
     buf_fini(&got);
     buf_fini(&want);
 }
@@ -107,6 +167,20 @@ test_numbers_and_times(void)
     json_add_time(&b, 0);
     T_STR(b.p, "3 -0.5 null \"2024-01-02T03:04:05Z\" null",
           "numbers, NaN, times");
+    b.len = 0;
+    json_add_int(&b, 0);
+    buf_addc(&b, ' ');
+    json_add_int(&b, -42);
+    buf_addc(&b, ' ');
+    json_add_int(&b, 1234567890123LL);
+    buf_addc(&b, ' ');
+    json_add_int(&b, -9223372036854775807LL - 1);
+    buf_addc(&b, ' ');
+    json_add_number(&b, -7);
+    buf_addc(&b, ' ');
+    json_add_number(&b, 1e15);
+    T_STR(b.p, "0 -42 1234567890123 -9223372036854775808 -7 1e+15",
+          "integers without printf");
     buf_fini(&b);
 }
 
@@ -114,6 +188,7 @@ int
 main(void)
 {
     test_every_offset();
+    test_pairs();
     test_utf8();
     test_numbers_and_times();
     return t_done();

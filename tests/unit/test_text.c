@@ -116,6 +116,11 @@ fold_slowly(struct buf *out, const char *s, size_t n)
             space = 1;
             continue;
         }
+        if (c == 0xC2 && i + 1 < n && (unsigned char)s[i + 1] == 0xA0) {
+            space = 1; /* a no-break space */
+            i++;
+            continue;
+        }
         if (space && out->len)
             buf_addc(out, ' ');
         space = 0;
@@ -124,16 +129,22 @@ fold_slowly(struct buf *out, const char *s, size_t n)
     buf_add(out, "", 0);
 }
 
+/* Random strings of words, white space, controls and UTF-8, long enough
+ * for the sixteen-byte blocks: text mode, HTML mode (when there is no
+ * markup in them, the same), and appended after other text. */
 static void
 random_folding(void)
 {
     static const char *const pieces[] = {
-        "a",  "bc",       "defghijk", " ", "  ", "\n",
-        "\t", "\xCE\xBC", "$",        "<", "&",  "0123456789abcdef",
+        "a",    "bc",   "defghijk", " ",
+        "  ",   "\n",   "\t",       "\xCE\xBC",
+        "$",    "<",    "&",        "0123456789abcdef",
+        "\x7F", "\x01", "\xC2\xA0", "word\nwrapped line ",
     };
+    const size_t npieces = sizeof(pieces) / sizeof(pieces[0]);
     unsigned long seed = 12345;
     struct buf in, got, want;
-    int bad = 0;
+    int bad = 0, bad_html = 0, bad_append = 0;
 
     buf_init(&in);
     buf_init(&got);
@@ -141,16 +152,34 @@ random_folding(void)
     for (int round = 0; round < 20000; round++) {
         in.len = got.len = want.len = 0;
         buf_add(&in, "", 0);
-        for (int k = (int)(seed % 24); k >= 0; k--) {
+        for (int k = (int)(seed % 40); k >= 0; k--) {
             seed = seed * 6364136223846793005ul + 1442695040888963407ul;
-            buf_adds(&in, pieces[(seed >> 33) % 12]);
+            buf_adds(&in, pieces[(seed >> 33) % npieces]);
         }
         text_plain(&got, in.p, in.len, 0);
         fold_slowly(&want, in.p, in.len);
         if (strcmp(got.p, want.p) != 0 && bad++ == 0)
             T_STR(got.p, want.p, "random folding: \"%s\"", in.p);
+        if (!memchr(in.p, '<', in.len) && !memchr(in.p, '&', in.len)) {
+            got.len = 0;
+            text_plain(&got, in.p, in.len, 1);
+            if (strcmp(got.p, want.p) != 0 && bad_html++ == 0)
+                T_STR(got.p, want.p, "random folding, html: \"%s\"", in.p);
+        }
+        got.len = 0;
+        buf_adds(&got, "x:");
+        text_plain(&got, in.p, in.len, 0);
+        if ((strncmp(got.p, "x:", 2) != 0 || strcmp(got.p + 2, want.p)) &&
+            bad_append++ == 0)
+            T_STR(got.p + 2, want.p, "random folding, appended: \"%s\"", in.p);
     }
     T_OK(bad == 0, "random folding: 20000 strings agree (%d do not)", bad);
+    T_OK(bad_html == 0,
+         "random folding: HTML mode without markup agrees "
+         "(%d do not)",
+         bad_html);
+    T_OK(bad_append == 0, "random folding: appended agrees (%d do not)",
+         bad_append);
     buf_fini(&in);
     buf_fini(&got);
     buf_fini(&want);
