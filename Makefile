@@ -3,6 +3,14 @@
 VERSION = 0.1.0
 PREFIX ?= /usr/local
 DESTDIR ?=
+# systemd user units (config/systemd/), found there under any PREFIX
+SYSTEMD_USER_DIR ?= $(PREFIX)/lib/systemd/user
+MANDIR ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR ?= $(PREFIX)/share/zsh/site-functions
+MAN1 = $(wildcard doc/*.1)
+MAN5 = $(wildcard doc/*.5)
+EXAMPLES = $(wildcard config/examples/*.lua)
 CC ?= cc
 CFLAGS ?= -O2 -g
 BUILD ?= build
@@ -23,9 +31,12 @@ DEFS = -D_GNU_SOURCE -DPW_VERSION='"$(VERSION)"' \
 ALL_CFLAGS = $(WARN) $(DEFS) $(PKG_CFLAGS) $(CFLAGS)
 
 # Core modules never include lua.h; bindings (l_*.c) and host.c do.
-CORE = util log text ident paper json feed dl http store notify
-LUAHOST = host score l_re l_json l_log l_time l_feed l_http
-PIPE = pipeline cli
+CORE = util log text ident paper json feed dl libcurl http query store notify term \
+       digest mail
+LUAHOST = host score l_re l_json l_log l_time l_feed l_http l_digest l_mail \
+          l_db l_notify
+PIPE = pipeline pipeline_digest notices daemon importer exporter help \
+       explain check cli
 COREOBJS = $(addprefix $(BUILD)/,$(addsuffix .o,$(CORE)))
 OBJS = $(addprefix $(BUILD)/,$(addsuffix .o,$(CORE) $(LUAHOST) $(PIPE)))
 UNIT = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
@@ -105,10 +116,31 @@ install: all
 	cp -R lua/. $(DESTDIR)$(PREFIX)/share/paperwatch/lua/
 	install -d $(DESTDIR)$(PREFIX)/share/paperwatch/config
 	install -m 644 config/*.lua $(DESTDIR)$(PREFIX)/share/paperwatch/config/
+	install -d $(DESTDIR)$(SYSTEMD_USER_DIR)
+	for u in config/systemd/*.service config/systemd/*.timer; do \
+	    sed 's|@BINDIR@|$(PREFIX)/bin|g' $$u > $(DESTDIR)$(SYSTEMD_USER_DIR)/$${u##*/} && \
+	    chmod 644 $(DESTDIR)$(SYSTEMD_USER_DIR)/$${u##*/} || exit 1; \
+	done
+	install -d $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5
+	for m in $(MAN1); do install -m 644 $$m $(DESTDIR)$(MANDIR)/man1/ || exit 1; done
+	for m in $(MAN5); do install -m 644 $$m $(DESTDIR)$(MANDIR)/man5/ || exit 1; done
+	install -d $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR)
+	install -m 644 completion/paperwatch.bash $(DESTDIR)$(BASHCOMPDIR)/paperwatch
+	install -m 644 completion/_paperwatch $(DESTDIR)$(ZSHCOMPDIR)/_paperwatch
+	install -d $(DESTDIR)$(PREFIX)/share/paperwatch/examples
+	for x in $(EXAMPLES); do install -m 644 $$x $(DESTDIR)$(PREFIX)/share/paperwatch/examples/ || exit 1; done
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/paperwatch
 	rm -rf $(DESTDIR)$(PREFIX)/share/paperwatch
+	rm -f $(DESTDIR)$(SYSTEMD_USER_DIR)/paperwatch.service \
+	    $(DESTDIR)$(SYSTEMD_USER_DIR)/paperwatch-run.service \
+	    $(DESTDIR)$(SYSTEMD_USER_DIR)/paperwatch-run.timer \
+	    $(DESTDIR)$(SYSTEMD_USER_DIR)/paperwatch-digest.service \
+	    $(DESTDIR)$(SYSTEMD_USER_DIR)/paperwatch-digest.timer
+	for m in $(MAN1); do rm -f $(DESTDIR)$(MANDIR)/man1/$${m##*/}; done
+	for m in $(MAN5); do rm -f $(DESTDIR)$(MANDIR)/man5/$${m##*/}; done
+	rm -f $(DESTDIR)$(BASHCOMPDIR)/paperwatch $(DESTDIR)$(ZSHCOMPDIR)/_paperwatch
 
 clean:
 	rm -rf build build-asan $(BIN)

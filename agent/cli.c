@@ -5,14 +5,22 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include "check.h"
 #include "cli.h"
+#include "daemon.h"
+#include "explain.h"
+#include "exporter.h"
+#include "help.h"
 #include "host.h"
+#include "importer.h"
 #include "json.h"
 #include "log.h"
 #include "pipeline.h"
 #include "store.h"
+#include "term.h"
 
 struct cli {
     const char *config; /* --config, or NULL */
@@ -29,6 +37,10 @@ struct cli {
     struct strv only;
     char **args; /* borrowed: positional arguments */
     int nargs;
+    int starred, unread, restart;
+    const char *tag;    /* --tag */
+    const char *output; /* --output */
+    int send;           /* --send */
 };
 
 static const char usage_text[] =
@@ -41,13 +53,35 @@ static const char usage_text[] =
     "                      one), store, score, notify\n"
     "  parse [--format json|text] FILE|URL|-\n"
     "                      a feed as paperwatch sees it (no database)\n"
-    "  list [--since 2d] [--min-score N] [--limit N] [--format text|json]\n"
+    "  list [--since 2d] [--min-score N] [--unread] [--starred]\n"
+    "      [--source NAME] [--tag TAG] [--limit N] [--format text|json|md]\n"
     "                      stored papers, best first\n"
+    "  search [--limit N] [--format text|json|md] QUERY...\n"
+    "                      full text, ranked; author: cat: since: filters\n"
+    "  star|unstar|read|unread|ignore KEY...\n"
+    "                      triage papers\n"
+    "  import [--output FILE] [--restart] FILE\n"
+    "                      OPML (into a Lua file of sources) or the arXiv\n"
+    "                      metadata JSON Lines snapshot (into the store)\n"
+    "  export --format bibtex|json|jsonfeed|opml [--output FILE]\n"
+    "      [--starred] [list filters] [KEY...]\n"
+    "                      papers, or (opml) the configured sources\n"
     "  show [--format text|json] KEY\n"
     "                      one paper with each rule's contribution\n"
     "  sources [--format text|json]\n"
     "                      each source's health: last fetch and status,\n"
     "                      items, failures in a row, next due\n"
+    "  digest [--since 1d] [--format text|md|html|json] [--output FILE]\n"
+    "      [--send]        the papers since the last digest, ranked; --send\n"
+    "                      mails it (pw.digest's mail); sent or written, it\n"
+    "                      is recorded and the next one starts there\n"
+    "  daemon              run cycles when sources are due, until SIGTERM;\n"
+    "                      SIGHUP reloads the config\n"
+    "  explain [--format text|json] KEY\n"
+    "                      each rule's contribution now, the thresholds\n"
+    "                      reached, hidden/kept state, tags\n"
+    "  rescore             score every stored paper again (rules changed)\n"
+    "  check               validate the config: every mistake, file:line\n"
     "  eval FILE.lua [ARGS...]\n"
     "                      run a script with the whole Lua API\n"
     "\n"
@@ -60,7 +94,9 @@ static const char usage_text[] =
     "  --help, --version\n"
     "\n"
     "exit status: 0 ok, 1 fatal error (config, database), 2 bad usage,\n"
-    "3 some sources failed\n";
+    "3 some sources failed\n"
+    "\n"
+    "paperwatch COMMAND --help: that command's options; man paperwatch\n";
 
 static int usage_error(const char *fmt, ...)
     __attribute__((format(printf, 1, 2)));
@@ -129,7 +165,13 @@ enum {
     O_LIMIT = 16,
     O_MIN = 32,
     O_SINCE = 64,
-    O_ALL = 128
+    O_ALL = 128,
+    O_STARRED = 256,
+    O_UNREAD = 512,
+    O_TAG = 1024,
+    O_OUTPUT = 2048,
+    O_RESTART = 4096,
+    O_SEND = 8192
 };
 
 static int
@@ -204,6 +246,18 @@ command_opt(struct cli *c, unsigned allowed, int argc, char **argv, int *i)
         c->since = time_now() - dur;
         return 0;
     }
+    if ((allowed & O_STARRED) && strcmp(a, "--starred") == 0)
+        return c->starred = 1, 0;
+    if ((allowed & O_UNREAD) && strcmp(a, "--unread") == 0)
+        return c->unread = 1, 0;
+    if ((allowed & O_RESTART) && strcmp(a, "--restart") == 0)
+        return c->restart = 1, 0;
+    if ((allowed & O_TAG) && strcmp(a, "--tag") == 0)
+        return take_value(argc, argv, i, &c->tag);
+    if ((allowed & O_OUTPUT) && strcmp(a, "--output") == 0)
+        return take_value(argc, argv, i, &c->output);
+    if ((allowed & O_SEND) && strcmp(a, "--send") == 0)
+        return c->send = 1, 0;
     usage_error("unknown option '%s'", a);
     return -1;
 }
@@ -351,22 +405,160 @@ cmd_parse(struct cli *c)
     return finish_output(EXIT_OK);
 }
 
+/* Printing lists of papers (list, search): text sized to the terminal
+ * and coloured only on one (never with NO_COLOR), JSON Lines, Markdown. */
+struct rows {
+    struct cli *c;
+    struct store *s; /* borrowed: for each paper's state */
+    int width, color, n;
+    struct buf b;
+};
+
+static void
+rows_init(struct rows *rw, struct cli *c, struct store *s)
+{
+    rw->c = c;
+    rw->s = s;
+    rw->width = term_width(stdout);
+    rw->color = term_color(stdout);
+    rw->n = 0;
+    buf_init(&rw->b);
+}
+
+/* Text with hits between \002 and \003 (from the store's search), the
+ * hits shown in colour, as **hit** (md) or *hit* (plain), or not at all
+ * (json); cut to cols characters (0: all) when not md. */
+static void
+add_hits(struct rows *rw, const char *s, const char *fmt, size_t cols)
+{
+    int json = strcmp(fmt, "json") == 0, md = strcmp(fmt, "md") == 0;
+    const char *on = rw->color ? TERM_HIT : md ? "**" : "*";
+    const char *off = rw->color ? TERM_RESET : md ? "**" : "*";
+    struct buf plain, cut;
+    size_t used = 0, keep;
+
+    buf_init(&plain);
+    buf_init(&cut);
+    for (const char *p = s; *p; p++)
+        if (*p != '\002' && *p != '\003')
+            buf_addc(&plain, *p);
+    if (json) { /* a JSON string of the text without marks */
+        json_add_string(&rw->b, plain.len ? plain.p : "");
+        buf_fini(&plain);
+        return;
+    }
+    term_add_cut(&cut, plain.len ? plain.p : "", cols);
+    keep = cols && term_chars(plain.len ? plain.p : "") > cols
+               ? cut.len - 3 /* the text before "…" (3 bytes) */
+               : cut.len;
+    for (const char *p = s; *p && used < keep; p++) {
+        if (*p == '\002' || *p == '\003') {
+            buf_adds(&rw->b, *p == '\002' ? on : off);
+            continue;
+        }
+        buf_addc(&rw->b, *p);
+        used++;
+    }
+    if (keep < cut.len) { /* cut: the ellipsis, and no colour left on */
+        buf_adds(&rw->b, rw->color ? TERM_RESET : "");
+        buf_adds(&rw->b, cut.p + keep);
+    }
+    buf_fini(&plain);
+    buf_fini(&cut);
+}
+
+static void
+row_state_json(struct rows *rw, const struct store_row *r)
+{
+    struct paper_state ps;
+    struct pw_err e;
+
+    paper_state_init(&ps);
+    if (rw->s && store_paper_state(rw->s, r->id, &ps, &e) == 0) {
+        json_add_key(&rw->b, "starred", 0);
+        buf_adds(&rw->b, ps.starred ? "true" : "false");
+        json_add_key(&rw->b, "read", 0);
+        buf_adds(&rw->b, ps.read ? "true" : "false");
+        json_add_key(&rw->b, "tags", 0);
+        json_add_strv(&rw->b, &ps.tags);
+    }
+    paper_state_fini(&ps);
+}
+
+static void
+row_md(struct rows *rw, const struct store_row *r)
+{
+    buf_addf(&rw->b, "%d. **[%s", ++rw->n, r->p.title ? r->p.title : "");
+    buf_addf(&rw->b, "](%s)**", r->p.url ? r->p.url : r->p.key);
+    for (size_t i = 0; i < r->p.authors.n && i < 3; i++)
+        buf_addf(&rw->b, "%s%s", i ? ", " : " \xe2\x80\x94 ",
+                 r->p.authors.v[i]);
+    if (r->p.authors.n > 3)
+        buf_adds(&rw->b, " et al.");
+    buf_addf(&rw->b, " (%s, score %.2f)\n", r->p.key, r->score);
+    if (r->snippet)
+        add_hits(rw, r->snippet, "md", 0), buf_addc(&rw->b, '\n');
+}
+
+/* " 12.50  arxiv:2401.12345      Title" cut to the terminal's width; for
+ * search hits a line of authors, categories and date, then the snippet. */
+static void
+row_text(struct rows *rw, const struct store_row *r)
+{
+    size_t w = rw->width > 40 ? (size_t)rw->width : 0;
+    char t[21];
+
+    buf_addf(&rw->b, "%s%6.2f%s  %s%-24s%s  ", rw->color ? TERM_BOLD : "",
+             r->score, rw->color ? TERM_RESET : "", rw->color ? TERM_DIM : "",
+             r->p.key, rw->color ? TERM_RESET : "");
+    add_hits(rw,
+             r->title_hl  ? r->title_hl
+             : r->p.title ? r->p.title
+                          : "",
+             "text", w ? w - 34 : 0);
+    buf_addc(&rw->b, '\n');
+    if (r->snippet == NULL && r->title_hl == NULL)
+        return;
+    buf_adds(&rw->b, "        ");
+    for (size_t i = 0; i < r->p.authors.n && i < 3; i++)
+        buf_addf(&rw->b, "%s%s", i ? ", " : "", r->p.authors.v[i]);
+    if (r->p.authors.n > 3)
+        buf_adds(&rw->b, " et al.");
+    if (r->p.categories.n)
+        buf_addf(&rw->b, " \xc2\xb7 %s", r->p.categories.v[0]);
+    if (r->p.published) {
+        time_format(r->p.published, t);
+        buf_addf(&rw->b, " \xc2\xb7 %.10s", t);
+    }
+    buf_addc(&rw->b, '\n');
+    if (r->snippet) {
+        buf_adds(&rw->b, "        ");
+        add_hits(rw, r->snippet, "text", w ? w - 8 : 0);
+        buf_addc(&rw->b, '\n');
+    }
+}
+
 static int
 list_row(void *ud, const struct store_row *r, struct pw_err *e)
 {
-    struct cli *c = ud;
-    struct buf b;
+    struct rows *rw = ud;
+    const char *f = rw->c->format;
 
-    buf_init(&b);
-    if (strcmp(c->format, "json") == 0) {
-        pipeline_row_json(r, &b);
-        buf_adds(&b, "}\n");
+    rw->b.len = 0;
+    if (strcmp(f, "json") == 0) {
+        pipeline_row_json(r, &rw->b);
+        row_state_json(rw, r);
+        if (r->snippet) {
+            json_add_key(&rw->b, "snippet", 0);
+            add_hits(rw, r->snippet, "json", 0);
+        }
+        buf_adds(&rw->b, "}\n");
+    } else if (strcmp(f, "md") == 0) {
+        row_md(rw, r);
     } else {
-        buf_addf(&b, "%6.2f  %-24s  %s\n", r->score, r->p.key,
-                 r->p.title ? r->p.title : "");
+        row_text(rw, r);
     }
-    fwrite(b.p, 1, b.len, stdout);
-    buf_fini(&b);
+    fwrite(rw->b.p, 1, rw->b.len, stdout);
     (void)e;
     return ferror(stdout) ? -1 : 0;
 }
@@ -388,18 +580,25 @@ cmd_list(struct cli *c)
     struct store_query q = { .since = c->since,
                              .has_min_score = c->has_min,
                              .min_score = c->min_score,
-                             .limit = c->limit };
+                             .limit = c->limit,
+                             .starred = c->starred,
+                             .unread = c->unread,
+                             .source = c->only.n ? c->only.v[0] : NULL,
+                             .tag = c->tag };
     struct store *s;
     struct pw_err e;
+    struct rows rw;
     int rc;
 
     if (c->nargs)
         return usage_error("list: unexpected argument '%s'", c->args[0]);
-    if (check_format(c->format, "text|json") < 0)
+    if (check_format(c->format, "text|json|md") < 0)
         return EXIT_USAGE;
     if ((s = open_store(c, &e)) == NULL)
         return fatal(&e);
-    rc = store_list(s, &q, list_row, c, &e);
+    rows_init(&rw, c, s);
+    rc = store_list(s, &q, list_row, &rw, &e);
+    buf_fini(&rw.b);
     store_close(s);
     if (rc < 0)
         return fatal(&e);
@@ -513,6 +712,68 @@ cmd_show(struct cli *c)
     return finish_output(EXIT_OK);
 }
 
+/* explain KEY, rescore, check (explain.c, check.c). */
+static int
+cmd_explain(struct cli *c)
+{
+    struct run_opts o = { .config = c->config_path,
+                          .db = c->db_path,
+                          .json = strcmp(c->format, "json") == 0,
+                          .log = &c->log };
+    struct pw_err e;
+    int found;
+
+    if (c->nargs != 1)
+        return usage_error("%s", "explain: give one KEY");
+    if (check_format(c->format, "text|json") < 0)
+        return EXIT_USAGE;
+    if (access(c->db_path, F_OK) != 0) {
+        fprintf(stderr, "paperwatch: %s: no database yet\n", c->db_path);
+        return EXIT_FATAL;
+    }
+    if ((found = explain_paper(&o, c->args[0], &e)) < 0)
+        return fatal(&e);
+    if (found == 0) {
+        fprintf(stderr, "paperwatch: no paper '%s' in %s\n", c->args[0],
+                c->db_path);
+        return EXIT_FATAL;
+    }
+    return finish_output(EXIT_OK);
+}
+
+static int
+cmd_rescore(struct cli *c)
+{
+    struct run_opts o = { .config = c->config_path,
+                          .db = c->db_path,
+                          .log = &c->log };
+    struct pw_err e;
+    long n;
+
+    if (c->nargs)
+        return usage_error("rescore: unexpected argument '%s'", c->args[0]);
+    if (explain_rescore(&o, &n, &e) < 0)
+        return fatal(&e);
+    log_info(&c->log, "%ld papers scored again", n);
+    return finish_output(EXIT_OK);
+}
+
+static int
+cmd_check(struct cli *c)
+{
+    struct run_opts o = { .config = c->config_path, .log = &c->log };
+    struct pw_err e;
+    int status;
+
+    if (c->nargs)
+        return usage_error("check: unexpected argument '%s'", c->args[0]);
+    if ((status = check_config(&o, &e)) != EXIT_OK) {
+        finish_output(0);
+        return fatal(&e);
+    }
+    return finish_output(EXIT_OK);
+}
+
 static int
 cmd_eval(struct cli *c)
 {
@@ -524,6 +785,7 @@ cmd_eval(struct cli *c)
         return usage_error("%s", "eval: give a FILE.lua");
     if ((h = host_new(&c->log, &e)) == NULL)
         return fatal(&e);
+    host_set_db_path(h, c->db_path);
     if (host_run_script(h, c->args[0], c->args + 1, c->nargs - 1, &status, &e) <
         0) {
         host_free(h);
@@ -534,6 +796,294 @@ cmd_eval(struct cli *c)
     return finish_output(status);
 }
 
+static int
+cmd_daemon(struct cli *c)
+{
+    struct run_opts o = { .config = c->config_path,
+                          .db = c->db_path,
+                          .log = &c->log };
+    struct pw_err e;
+
+    if (c->nargs)
+        return usage_error("daemon: unexpected argument '%s'", c->args[0]);
+    if (daemon_run(&o, &e) != EXIT_OK)
+        return fatal(&e);
+    return finish_output(EXIT_OK);
+}
+
+/* Triage: star, unstar, read, unread, ignore KEY... Every key is tried;
+ * one that names no paper is reported and makes the status 1. */
+static int
+triage(struct cli *c, const char *cmd, const char *kind)
+{
+    struct store_row r;
+    struct store *s;
+    struct pw_err e;
+    int status = EXIT_OK;
+
+    if (c->nargs < 1)
+        return usage_error("%s: give one KEY or more", cmd);
+    if ((s = open_store(c, &e)) == NULL)
+        return fatal(&e);
+    store_row_init(&r);
+    for (int i = 0; i < c->nargs; i++) {
+        int found = store_get(s, c->args[i], &r, &e);
+        if (found == 1 &&
+            store_add_event(s, r.id, kind, time_now(), NULL, &e) == 0 &&
+            (strcmp(kind, "ignored") != 0 ||
+             store_set_hidden(s, r.id, 1, &e) == 0)) {
+            log_info(&c->log, "%s %s", kind, r.p.key);
+            continue;
+        }
+        if (found == 0)
+            fprintf(stderr, "paperwatch: %s: no paper '%s' in %s\n", cmd,
+                    c->args[i], c->db_path);
+        else
+            fprintf(stderr, "paperwatch: %s %s: %s\n", cmd, c->args[i], e.msg);
+        status = EXIT_FATAL;
+    }
+    store_row_fini(&r);
+    store_close(s);
+    return finish_output(status);
+}
+
+static int
+cmd_star(struct cli *c)
+{
+    return triage(c, "star", "starred");
+}
+
+static int
+cmd_unstar(struct cli *c)
+{
+    return triage(c, "unstar", "unstarred");
+}
+
+static int
+cmd_read(struct cli *c)
+{
+    return triage(c, "read", "read");
+}
+
+static int
+cmd_unread(struct cli *c)
+{
+    return triage(c, "unread", "unread");
+}
+
+static int
+cmd_ignore(struct cli *c)
+{
+    return triage(c, "ignore", "ignored");
+}
+
+static int
+cmd_search(struct cli *c)
+{
+    struct store *s;
+    struct pw_err e;
+    struct rows rw;
+    struct buf q;
+    int rc;
+
+    if (c->nargs < 1)
+        return usage_error("%s", "search: give a QUERY");
+    if (check_format(c->format, "text|json|md") < 0)
+        return EXIT_USAGE;
+    buf_init(&q);
+    for (int i = 0; i < c->nargs; i++)
+        buf_addf(&q, "%s%s", i ? " " : "", c->args[i]);
+    if ((s = open_store(c, &e)) == NULL) {
+        buf_fini(&q);
+        return fatal(&e);
+    }
+    rows_init(&rw, c, s);
+    rc = store_search(s, q.p, c->limit < 0 ? 20 : c->limit, list_row, &rw, &e);
+    buf_fini(&rw.b);
+    buf_fini(&q);
+    store_close(s);
+    if (rc < 0 && strncmp(e.msg, "search:", 7) == 0) {
+        fprintf(stderr, "paperwatch: %s\n", e.msg);
+        return EXIT_USAGE;
+    }
+    if (rc < 0)
+        return fatal(&e);
+    return finish_output(EXIT_OK);
+}
+
+/* The directory of path ("." when none), owned. */
+static char *
+dir_of(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+
+    if (slash == NULL)
+        return xstrdup(".");
+    return xstrndup(path, slash == path ? 1 : (size_t)(slash - path));
+}
+
+static int
+make_dirs(const char *dir)
+{
+    char *p = xstrdup(dir);
+
+    for (char *q = p + 1; *q; q++) {
+        if (*q != '/')
+            continue;
+        *q = '\0';
+        mkdir(p, 0700);
+        *q = '/';
+    }
+    errno = 0;
+    int rc = mkdir(p, 0700) == 0 || errno == EEXIST ? 0 : -1;
+    free(p);
+    return rc;
+}
+
+/* After an OPML import: the line that makes init.lua use the file. */
+static void
+print_include(const char *config_dir, const char *lua_out)
+{
+    char *dir = dir_of(lua_out);
+    const char *base = strrchr(lua_out, '/');
+    size_t n;
+
+    base = base ? base + 1 : lua_out;
+    n = strlen(base);
+    if (strcmp(dir, config_dir) == 0 && n > 4 &&
+        strcmp(base + n - 4, ".lua") == 0 && strcspn(base, ".") == n - 4)
+        printf("require \"%.*s\"\n", (int)(n - 4), base);
+    else
+        printf("dofile \"%s\"\n", lua_out);
+    free(dir);
+}
+
+static int
+cmd_import(struct cli *c)
+{
+    struct import_opts o = { .config = c->config_path,
+                             .db = c->db_path,
+                             .restart = c->restart,
+                             .progress = term_isatty(stderr) &&
+                                         c->log.level >= LOG_INFO,
+                             .log = &c->log };
+    struct import_result r;
+    struct pw_err e;
+    struct buf b;
+    char *cdir, *out;
+
+    if (c->nargs != 1)
+        return usage_error("%s", "import: give one FILE (OPML or arXiv "
+                                 "metadata JSON Lines)");
+    o.file = c->args[0];
+    cdir = c->config_path
+               ? dir_of(c->config_path)
+               : xdg_path("XDG_CONFIG_HOME", ".config", "paperwatch");
+    buf_init(&b);
+    buf_addf(&b, "%s/opml-sources.lua", cdir);
+    out = c->output ? xstrdup(c->output) : buf_steal(&b);
+    buf_fini(&b);
+    o.lua_out = out;
+    if (!c->output && make_dirs(cdir) < 0)
+        log_warn(&c->log, "%s: %s", cdir, strerror(errno));
+    if (importer_run(&o, &r, &e) < 0) {
+        free(cdir);
+        free(out);
+        return fatal(&e);
+    }
+    if (r.opml) {
+        log_info(&c->log,
+                 "%ld sources written to %s; add this line to your config "
+                 "(%s):",
+                 r.sources, out, c->config_path ? c->config_path : "init.lua");
+        print_include(cdir, out);
+    } else {
+        log_info(&c->log, "%s: %lld records stored (%ld new, %ld updated)%s",
+                 o.file, (long long)r.records, r.nnew, r.nupdated,
+                 r.skipped ? " after resuming" : "");
+    }
+    free(cdir);
+    free(out);
+    return finish_output(EXIT_OK);
+}
+
+static int
+cmd_export(struct cli *c)
+{
+    static const char *const names[] = { "bibtex", "json", "jsonfeed", "opml" };
+    struct export_opts o = { .config = c->config_path,
+                             .db = c->db_path,
+                             .keys = c->args,
+                             .nkeys = c->nargs,
+                             .q = { .since = c->since,
+                                    .has_min_score = c->has_min,
+                                    .min_score = c->min_score,
+                                    .limit = c->limit,
+                                    .starred = c->starred,
+                                    .unread = c->unread,
+                                    .source = c->only.n ? c->only.v[0] : NULL,
+                                    .tag = c->tag },
+                             .out = stdout,
+                             .log = &c->log };
+    struct pw_err e;
+    int missing = 0, rc;
+
+    if (check_format(c->format, "bibtex|json|jsonfeed|opml") < 0)
+        return EXIT_USAGE;
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+        if (strcmp(c->format, names[i]) == 0)
+            o.format = (enum export_format)i;
+    if (o.format == EXPORT_OPML && c->nargs)
+        return usage_error("%s", "export --format opml: the configured "
+                                 "sources; no KEY");
+    if (o.format != EXPORT_OPML && access(c->db_path, F_OK) != 0) {
+        fprintf(stderr, "paperwatch: %s: no database yet\n", c->db_path);
+        return EXIT_FATAL;
+    }
+    errno = 0;
+    if (c->output && (o.out = fopen(c->output, "w")) == NULL) {
+        fprintf(stderr, "paperwatch: %s: %s\n", c->output, strerror(errno));
+        return EXIT_FATAL;
+    }
+    rc = exporter_run(&o, &missing, &e);
+    if (c->output &&
+        (fflush(o.out) != 0 || ferror(o.out) | (fclose(o.out) != 0)) && rc == 0)
+        rc = pw_errf(&e, "%s: write error: %s", c->output, strerror(errno));
+    if (rc < 0) {
+        finish_output(0);
+        return fatal(&e);
+    }
+    return finish_output(missing ? EXIT_FATAL : EXIT_OK);
+}
+
+/* --format defaults to the --output file's extension, then pw.digest's
+ * format, then text: a NULL format here leaves that to the pipeline. */
+static int
+cmd_digest(struct cli *c)
+{
+    struct digest_opts o = { .config = c->config_path,
+                             .db = c->db_path,
+                             .since = c->since,
+                             .format = c->format,
+                             .output = c->output,
+                             .send = c->send,
+                             .log = &c->log };
+    struct pw_err e;
+    int status;
+
+    if (c->nargs)
+        return usage_error("digest: unexpected argument '%s'", c->args[0]);
+    if (c->format && check_format(c->format, "text|md|html|json") < 0)
+        return EXIT_USAGE;
+    status = pipeline_digest(&o, &e);
+    if (status != EXIT_OK) {
+        fflush(stdout);
+        fprintf(stderr, "paperwatch: %s\n", e.msg);
+        return status;
+    }
+    return finish_output(EXIT_OK);
+}
+
 static const struct command {
     const char *name;
     int (*fn)(struct cli *);
@@ -541,14 +1091,51 @@ static const struct command {
     int rest;           /* positional arguments end option parsing */
     const char *format; /* default --format */
 } commands[] = {
+    { "daemon", cmd_daemon, 0, 0, "text" },
+    { "digest", cmd_digest, O_FORMAT | O_SINCE | O_OUTPUT | O_SEND, 0, NULL },
     { "eval", cmd_eval, 0, 1, "text" },
-    { "list", cmd_list, O_FORMAT | O_LIMIT | O_MIN | O_SINCE, 0, "text" },
+    { "explain", cmd_explain, O_FORMAT, 0, "text" },
+    { "rescore", cmd_rescore, 0, 0, "text" },
+    { "check", cmd_check, 0, 0, "text" },
+    { "list", cmd_list,
+      O_FORMAT | O_LIMIT | O_MIN | O_SINCE | O_STARRED | O_UNREAD | O_TAG |
+          O_SOURCE,
+      0, "text" },
     { "parse", cmd_parse, O_FORMAT, 0, "json" },
     { "run", cmd_run, O_FORMAT | O_ALL | O_DRY | O_NONOTIFY | O_SOURCE, 0,
       "text" },
     { "show", cmd_show, O_FORMAT, 0, "text" },
     { "sources", cmd_sources, O_FORMAT, 0, "text" },
+    { "star", cmd_star, 0, 0, "text" },
+    { "unstar", cmd_unstar, 0, 0, "text" },
+    { "read", cmd_read, 0, 0, "text" },
+    { "unread", cmd_unread, 0, 0, "text" },
+    { "ignore", cmd_ignore, 0, 0, "text" },
+    { "search", cmd_search, O_FORMAT | O_LIMIT, 0, "text" },
+    { "import", cmd_import, O_OUTPUT | O_RESTART, 0, "text" },
+    { "export", cmd_export,
+      O_FORMAT | O_OUTPUT | O_LIMIT | O_MIN | O_SINCE | O_STARRED | O_UNREAD |
+          O_TAG | O_SOURCE,
+      0, "json" },
 };
+
+/* `paperwatch COMMAND --help` (before any "--", or any positional
+ * argument of a command whose arguments are passed on): 1 when printed. */
+static int
+command_help(const char *name, int rest, int argc, char **argv, int from)
+{
+    const char *text = help_for(name);
+
+    for (int i = from; i < argc; i++) {
+        if (strcmp(argv[i], "--") == 0 || (rest && argv[i][0] != '-'))
+            return 0;
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            fputs(text ? text : usage_text, stdout);
+            return 1;
+        }
+    }
+    return 0;
+}
 
 static const struct command *
 find_command(const char *name)
@@ -562,7 +1149,7 @@ find_command(const char *name)
 int
 cli_main(int argc, char **argv)
 {
-    struct cli c = { .log = { LOG_INFO } };
+    struct cli c = { .log = { LOG_INFO }, .limit = -1 };
     const struct command *cmd = NULL;
     int i, g, status;
 
@@ -588,6 +1175,8 @@ cli_main(int argc, char **argv)
     if ((cmd = find_command(argv[i])) == NULL)
         return usage_error("unknown command '%s'", argv[i]);
     c.format = cmd->format;
+    if (command_help(cmd->name, cmd->rest, argc, argv, i + 1))
+        return finish_output(EXIT_OK);
     if (parse_args(&c, cmd->opts, cmd->rest, argc, argv, i + 1) < 0) {
         free(c.args);
         strv_fini(&c.only);

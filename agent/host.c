@@ -11,6 +11,7 @@
 #include <lualib.h>
 
 #include "default_config.h"
+#include "digest.h"
 #include "host.h"
 #include "lbind.h"
 
@@ -18,10 +19,15 @@
 #define DEFAULT_BUDGET 10000000L            /* instructions per rule call */
 #define DEFAULT_MEM_CAP (64u * 1024 * 1024) /* bytes of Lua heap */
 
+#define RULE_REPORTED 0x100u /* a filter's failure was logged */
+
 struct rule {
-    char *name;  /* owned */
-    char *where; /* owned: "file:line" */
-    int ref;     /* the function, in the registry */
+    char *name;     /* owned */
+    char *where;    /* owned: "file:line" */
+    int ref;        /* the function, in the registry */
+    unsigned flags; /* HOST_RULE_* */
+    char *tag;      /* owned, or NULL */
+    int hook_ref;   /* its on_match, or LUA_NOREF */
 };
 
 struct host {
@@ -29,7 +35,8 @@ struct host {
     const struct log *log; /* borrowed */
     size_t mem;            /* bytes the Lua heap holds */
     size_t mem_cap;
-    int cap_on; /* refuse growth over mem_cap */
+    int cap_on;      /* refuse growth over mem_cap */
+    int mem_tripped; /* the cap was hit during this call */
     long budget;
     long budget_left;
     struct rule *rules; /* owned */
@@ -41,6 +48,9 @@ struct host {
     struct http *http;     /* borrowed: the cycle's loop, or NULL */
     char *user_agent;      /* owned, or NULL */
     struct fetch *fetches; /* owned: running fetch coroutines */
+    char *db_path;         /* owned: the database scripts see, or NULL */
+    int nfilters;          /* rules that keep or drop */
+    int nhooks;            /* pw.on_match hooks and rules' on_match */
 };
 
 /* A running fetch function. */
@@ -54,6 +64,8 @@ struct fetch {
     void *ud;
     struct fetch *next;
 };
+
+static void budget_hook(lua_State *L, lua_Debug *ar);
 
 /* The allocator counts every byte (mpv) and, while a rule runs, refuses
  * growth past the cap; Lua turns that into LUA_ERRMEM. */
@@ -69,8 +81,13 @@ l_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
         h->mem -= old;
         return NULL;
     }
-    if (h->cap_on && nsize > old && h->mem + (nsize - old) > h->mem_cap)
+    if (h->cap_on && nsize > old && h->mem + (nsize - old) > h->mem_cap) {
+        /* like the budget: raise again at every instruction, so a rule's
+         * own pcall cannot swallow the cap */
+        h->mem_tripped = 1;
+        lua_sethook(h->L, budget_hook, LUA_MASKCOUNT, 1);
         return NULL;
+    }
     if ((np = realloc(ptr, nsize)) == NULL)
         return NULL;
     h->mem = h->mem - old + nsize;
@@ -149,6 +166,10 @@ budget_hook(lua_State *L, lua_Debug *ar)
     struct host *h = get_host(L);
 
     (void)ar;
+    if (h->mem_tripped) {
+        lua_sethook(L, budget_hook, LUA_MASKCOUNT, 1);
+        luaL_error(L, "memory cap of %d MiB exceeded", (int)(h->mem_cap >> 20));
+    }
     h->budget_left -= HOOK_EVERY;
     if (h->budget_left > 0)
         return;
@@ -211,6 +232,9 @@ open_libs(lua_State *L)
         { "paperwatch.time", luaopen_paperwatch_time },
         { "paperwatch.feed", luaopen_paperwatch_feed },
         { "paperwatch.http", luaopen_paperwatch_http },
+        { "paperwatch.db.c", luaopen_paperwatch_db },
+        { "paperwatch.notify", luaopen_paperwatch_notify },
+        { "paperwatch.mail", luaopen_paperwatch_mail },
         { NULL, NULL },
     };
 
@@ -279,7 +303,9 @@ host_free(struct host *h)
     for (size_t i = 0; i < h->nrules; i++) {
         free(h->rules[i].name);
         free(h->rules[i].where);
+        free(h->rules[i].tag);
     }
+    free(h->db_path);
     free(h->rules);
     free(h->lua_dir);
     free(h->user_agent);
@@ -433,6 +459,36 @@ hash_rules(struct host *h, const char *sig, size_t len, uint64_t *acc)
     (void)h;
 }
 
+static int
+opt_bool(lua_State *L, int t, const char *field)
+{
+    int v = lua_getfield(L, t, field) == LUA_TBOOLEAN && lua_toboolean(L, -1);
+
+    lua_pop(L, 1);
+    return v;
+}
+
+/* keep / hide / drop / tag / on_match of the rule on the stack top. */
+static void
+rule_flags(struct host *h, struct rule *r)
+{
+    lua_State *L = h->L;
+    int t = lua_gettop(L);
+
+    r->flags = (opt_bool(L, t, "keep") ? HOST_RULE_KEEP : 0u) |
+               (opt_bool(L, t, "hide") ? HOST_RULE_HIDE : 0u) |
+               (opt_bool(L, t, "drop") ? HOST_RULE_DROP : 0u);
+    r->tag = opt_string(L, t, "tag");
+    h->nfilters += (r->flags & (HOST_RULE_KEEP | HOST_RULE_DROP)) != 0;
+    r->hook_ref = LUA_NOREF;
+    if (lua_getfield(L, t, "on_match") == LUA_TFUNCTION) {
+        r->hook_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+        h->nhooks++;
+    } else {
+        lua_pop(L, 1);
+    }
+}
+
 static void
 read_rules(struct host *h, int reg)
 {
@@ -455,10 +511,30 @@ read_rules(struct host *h, int reg)
         lua_pop(L, 1);
         lua_getfield(L, -1, "fn");               /* rules rule fn */
         r->ref = luaL_ref(L, LUA_REGISTRYINDEX); /* rules rule */
+        rule_flags(h, r);
         lua_pop(L, 1);
     }
     lua_pop(L, 1);
     snprintf(h->hash, sizeof(h->hash), "%016llx", (unsigned long long)acc);
+}
+
+/* pw.limits, and how many pw.on_match hooks there are. */
+static void
+read_limits(struct host *h, int reg)
+{
+    lua_State *L = h->L;
+
+    if (lua_getfield(L, reg, "limits") == LUA_TTABLE) {
+        h->budget = (long)opt_number(L, lua_gettop(L), "instructions",
+                                     (double)h->budget);
+        h->mem_cap = (size_t)(opt_number(L, lua_gettop(L), "memory_mb",
+                                         (double)(h->mem_cap >> 20)) *
+                              1024 * 1024);
+    }
+    lua_pop(L, 1);
+    lua_getfield(L, reg, "hooks");
+    h->nhooks += (int)lua_rawlen(L, -1);
+    lua_pop(L, 1);
 }
 
 static int
@@ -472,15 +548,22 @@ read_config(struct host *h, struct config *c, struct pw_err *e)
     reg = lua_gettop(L);
     read_sources(L, reg, c);
     read_rules(h, reg);
+    read_limits(h, reg);
     if (lua_getfield(L, reg, "notify") == LUA_TTABLE) {
         c->has_notify = 1;
         c->notify_min = opt_number(L, lua_gettop(L), "min_score", 1);
+        c->notify_max = (long)opt_number(L, lua_gettop(L), "max", 0);
+        c->quiet_from = (int)opt_number(L, lua_gettop(L), "quiet_from", -1);
+        c->quiet_to = (int)opt_number(L, lua_gettop(L), "quiet_to", -1);
     }
     lua_pop(L, 1);
     if (lua_getfield(L, reg, "options") == LUA_TTABLE) {
         c->contact = opt_string(L, lua_gettop(L), "contact");
         c->concurrency = (int)opt_number(L, lua_gettop(L), "concurrency", 0);
     }
+    lua_pop(L, 1);
+    if (lua_getfield(L, reg, "digest") == LUA_TTABLE)
+        c->digest = lbind_to_digest_def(L, -1);
     lua_pop(L, 2);
     return 0;
 }
@@ -604,6 +687,7 @@ config_fini(struct config *c)
     free(c->sources);
     free(c->path);
     free(c->contact);
+    digest_def_free(c->digest);
     memset(c, 0, sizeof(*c));
 }
 
@@ -674,6 +758,83 @@ paper_tostring(lua_State *L)
 
 #define PAPER_MT "paperwatch.paper"
 
+/* Nested tables of the paper (authors, categories, sources, extras) are
+ * handed out as read-only proxies: an empty table whose metatable reads
+ * through to the real one and refuses writes; __metatable hides it. Two
+ * small tables per nested table, once per paper (not per rule). */
+static int
+ro_newindex(lua_State *L)
+{
+    return luaL_error(L, "paper is read-only (tried to set a field of a "
+                         "nested table)");
+}
+
+static int
+ro_len(lua_State *L)
+{
+    lua_getmetatable(L, 1);
+    lua_getfield(L, -1, "__index");
+    lua_pushinteger(L, (lua_Integer)lua_rawlen(L, -1));
+    return 1;
+}
+
+static int
+ro_next(lua_State *L)
+{
+    lua_settop(L, 2);
+    if (lua_next(L, 1))
+        return 2;
+    lua_pushnil(L);
+    return 1;
+}
+
+static int
+ro_pairs(lua_State *L)
+{
+    lua_pushcfunction(L, ro_next);
+    lua_getmetatable(L, 1);
+    lua_getfield(L, -1, "__index"); /* next mt inner */
+    lua_remove(L, -2);
+    lua_pushnil(L);
+    return 3;
+}
+
+/* Replace the table at idx (absolute) by its read-only proxy, in place;
+ * nested tables first. */
+static void
+freeze(lua_State *L, int idx, int depth)
+{
+    if (depth > 8)
+        return;
+    lua_pushnil(L);
+    while (lua_next(L, idx)) { /* k v */
+        if (lua_type(L, -1) == LUA_TTABLE) {
+            freeze(L, lua_gettop(L), depth + 1); /* k proxy */
+            lua_pushvalue(L, -2);
+            lua_insert(L, -2);  /* k k proxy */
+            lua_rawset(L, idx); /* k  (replacing a value is safe in next) */
+        } else {
+            lua_pop(L, 1);
+        }
+    }
+    if (depth == 0)
+        return;
+    lua_newtable(L);          /* t proxy */
+    lua_createtable(L, 0, 6); /* t proxy mt */
+    lua_pushvalue(L, idx);    /* t proxy mt t */
+    lua_setfield(L, -2, "__index");
+    lua_pushcfunction(L, ro_newindex);
+    lua_setfield(L, -2, "__newindex");
+    lua_pushcfunction(L, ro_len);
+    lua_setfield(L, -2, "__len");
+    lua_pushcfunction(L, ro_pairs);
+    lua_setfield(L, -2, "__pairs");
+    lua_pushliteral(L, "read-only");
+    lua_setfield(L, -2, "__metatable");
+    lua_setmetatable(L, -2); /* t proxy */
+    lua_replace(L, idx);     /* proxy */
+}
+
 /* The metatable, built once: __index looks in the fields, then in the
  * methods of lua/paperwatch/paper.lua. */
 static int
@@ -716,7 +877,8 @@ host_begin_paper(struct host *h, const struct paper *p,
     lua_pop(L, 1);
     lua_newuserdatauv(L, 0, 1);      /* ud */
     lbind_push_paper(L, p, sources); /* ud fields */
-    lua_setiuservalue(L, -2, 1);     /* ud */
+    freeze(L, lua_gettop(L), 0);
+    lua_setiuservalue(L, -2, 1); /* ud */
     luaL_setmetatable(L, PAPER_MT);
     h->paper_ref = luaL_ref(L, LUA_REGISTRYINDEX);
 }
@@ -728,17 +890,21 @@ host_end_paper(struct host *h)
     h->paper_ref = LUA_NOREF;
 }
 
+static int budget_call(struct host *h, int nargs, int nres, struct pw_err *e);
+
 /* Check what a rule returned: score[, reason]. */
 static int
-rule_result(struct host *h, size_t i, double *score, struct buf *reason,
-            struct pw_err *e)
+rule_result(struct host *h, size_t i, double *score, int *matched,
+            struct buf *reason, struct pw_err *e)
 {
     lua_State *L = h->L;
     int t = lua_type(L, -2);
 
+    *matched = (t == LUA_TBOOLEAN && lua_toboolean(L, -2));
     if (t == LUA_TNUMBER) {
         *score = lua_tonumber(L, -2);
-    } else if (t != LUA_TNIL && !(t == LUA_TBOOLEAN && !lua_toboolean(L, -2))) {
+        *matched = *score != 0;
+    } else if (t != LUA_TNIL && t != LUA_TBOOLEAN) {
         return pw_errf(e, "rule '%s' (%s) returned a %s, expected a number",
                        h->rules[i].name, host_rule_where(h, i),
                        lua_typename(L, t));
@@ -746,20 +912,21 @@ rule_result(struct host *h, size_t i, double *score, struct buf *reason,
     if (*score != *score) /* NaN */
         return pw_errf(e, "rule '%s' (%s) returned NaN", h->rules[i].name,
                        host_rule_where(h, i));
-    if (*score != 0 && lua_type(L, -1) == LUA_TSTRING)
+    if (*matched && lua_type(L, -1) == LUA_TSTRING)
         buf_adds(reason, lua_tostring(L, -1));
     return 0;
 }
 
 int
-host_call_rule(struct host *h, size_t i, double *score, struct buf *reason,
-               struct pw_err *e)
+host_call_rule(struct host *h, size_t i, double *score, int *matched,
+               struct buf *reason, struct pw_err *e)
 {
     lua_State *L = h->L;
     struct pw_err why;
     int rc;
 
     *score = 0;
+    *matched = 0;
     reason->len = 0;
     if (reason->p)
         reason->p[0] = '\0';
@@ -767,16 +934,11 @@ host_call_rule(struct host *h, size_t i, double *score, struct buf *reason,
         return pw_errf(e, "rule '%s': no paper", h->rules[i].name);
     lua_rawgeti(L, LUA_REGISTRYINDEX, h->rules[i].ref);
     lua_rawgeti(L, LUA_REGISTRYINDEX, h->paper_ref);
-    h->budget_left = h->budget;
-    h->cap_on = 1;
-    lua_sethook(L, budget_hook, LUA_MASKCOUNT, HOOK_EVERY);
-    rc = host_pcall(h, 1, 2, &why);
-    lua_sethook(L, NULL, 0, 0);
-    h->cap_on = 0;
+    rc = budget_call(h, 1, 2, &why);
     if (rc < 0)
         return pw_errf(e, "rule '%s' (%s): %s", h->rules[i].name,
                        host_rule_where(h, i), why.msg);
-    rc = rule_result(h, i, score, reason, e);
+    rc = rule_result(h, i, score, matched, reason, e);
     lua_pop(L, 2);
     if (h->mem > h->mem_cap / 2)
         lua_gc(L, LUA_GCCOLLECT);
@@ -955,5 +1117,196 @@ host_fetch(struct host *h, const struct source_def *d, host_entry_fn entry,
     f->next = h->fetches;
     h->fetches = f;
     fetch_step(f, 1);
+    return 0;
+}
+
+int
+host_render_digest(struct host *h, const struct digest *d, const char *format,
+                   struct buf *out, struct pw_err *e)
+{
+    lua_State *L = h->L;
+    const char *s;
+    size_t len;
+
+    if (require(h, "paperwatch.digest", e) < 0)
+        return -1;
+    lua_getfield(L, -1, "render"); /* mod render */
+    lua_pushstring(L, format);     /* mod render format */
+    lbind_push_digest(L, d);       /* mod render format d */
+    if (host_pcall(h, 2, 1, e) < 0) {
+        lua_pop(L, 1);
+        return -1;
+    }
+    s = lua_tolstring(L, -1, &len); /* mod text */
+    if (s == NULL) {
+        pw_errf(e, "digest template '%s' returned %s, not a string", format,
+                luaL_typename(L, -1));
+        lua_pop(L, 2);
+        return -1;
+    }
+    buf_add(out, s, len);
+    lua_pop(L, 2);
+    return 0;
+}
+
+/* Rule flags, filters, hooks, limits, `check` (score.c, pipeline.c). */
+
+unsigned
+host_rule_flags(const struct host *h, size_t i)
+{
+    return h->rules[i].flags;
+}
+
+const char *
+host_rule_tag(const struct host *h, size_t i)
+{
+    return h->rules[i].tag;
+}
+
+int
+host_has_filters(const struct host *h)
+{
+    return h->nfilters > 0;
+}
+
+int
+host_has_hooks(const struct host *h)
+{
+    return h->nhooks > 0;
+}
+
+void
+host_set_db_path(struct host *h, const char *path)
+{
+    str_set(&h->db_path, path);
+}
+
+const char *
+lbind_db_path(lua_State *L)
+{
+    return get_host(L)->db_path;
+}
+
+/* Call the function under nargs arguments with the budget and the memory
+ * cap on, like a rule. */
+static int
+budget_call(struct host *h, int nargs, int nres, struct pw_err *e)
+{
+    int rc;
+
+    h->budget_left = h->budget;
+    h->mem_tripped = 0;
+    h->cap_on = 1;
+    lua_sethook(h->L, budget_hook, LUA_MASKCOUNT, HOOK_EVERY);
+    rc = host_pcall(h, nargs, nres, e);
+    lua_sethook(h->L, NULL, 0, 0);
+    h->cap_on = 0;
+    h->mem_tripped = 0;
+    return rc;
+}
+
+int
+host_filter_paper(struct host *h, const struct paper *p, const char *source,
+                  long *dropped_by, struct pw_err *e)
+{
+    struct strv src;
+    struct buf reason;
+    int has_keep = 0, kept = 0, dropped = 0, matched;
+    double v;
+
+    *dropped_by = -1;
+    if (h->nfilters == 0)
+        return 1;
+    strv_init(&src);
+    buf_init(&reason);
+    if (source)
+        strv_add(&src, source);
+    host_begin_paper(h, p, source ? &src : NULL);
+    for (size_t i = 0; i < h->nrules && !dropped; i++) {
+        unsigned f = h->rules[i].flags;
+        if (!(f & (HOST_RULE_KEEP | HOST_RULE_DROP)))
+            continue;
+        has_keep |= (f & HOST_RULE_KEEP) != 0;
+        if (host_call_rule(h, i, &v, &matched, &reason, e) < 0) {
+            /* a failing filter keeps the paper; said once a run */
+            if (!(h->rules[i].flags & RULE_REPORTED))
+                log_error(h->log, "%s (paper %s; kept)", e->msg,
+                          p->key ? p->key : "?");
+            h->rules[i].flags |= RULE_REPORTED;
+            kept |= (f & HOST_RULE_KEEP) != 0;
+            continue;
+        }
+        if (matched && (f & HOST_RULE_DROP)) {
+            dropped = 1;
+            *dropped_by = (long)i;
+        }
+        kept |= matched && (f & HOST_RULE_KEEP);
+    }
+    host_end_paper(h);
+    buf_fini(&reason);
+    strv_fini(&src);
+    return !dropped && (!has_keep || kept);
+}
+
+/* rules.run_hooks(p, score, matched) in Lua: each matching rule's
+ * on_match, then pw.on_match hooks by min_score; their errors come back
+ * as a list of strings. */
+int
+host_run_hooks(struct host *h, const struct paper *p,
+               const struct strv *sources, double score, const int *matched,
+               struct strv *errors, struct pw_err *e)
+{
+    lua_State *L = h->L;
+    int rc;
+
+    if (h->nhooks == 0)
+        return 0;
+    if (require(h, "paperwatch.hooks", e) < 0)
+        return -1;
+    lua_getfield(L, -1, "run"); /* hooks run */
+    lua_remove(L, -2);
+    host_begin_paper(h, p, sources);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, h->paper_ref);
+    lua_pushnumber(L, score);
+    lua_createtable(L, (int)h->nrules, 0); /* run p score matched */
+    for (size_t i = 0; i < h->nrules; i++) {
+        lua_pushboolean(L, matched[i]);
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    rc = budget_call(h, 3, 1, e);
+    host_end_paper(h);
+    if (rc < 0)
+        return -1;
+    for (lua_Integer i = 1; lua_rawgeti(L, -1, i) == LUA_TSTRING; i++) {
+        strv_add(errors, lua_tostring(L, -1));
+        lua_pop(L, 1);
+    }
+    lua_pop(L, 2);
+    return 0;
+}
+
+int
+host_check_config(struct host *h, const char *path, struct config *c,
+                  struct strv *problems, struct pw_err *e)
+{
+    struct pw_err why;
+    int rc;
+
+    if (require(h, "paperwatch.registry", e) < 0)
+        return -1;
+    lua_pushboolean(h->L, 1);
+    lua_setfield(h->L, -2, "checking");
+    lua_pop(h->L, 1);
+    rc = host_load_config(h, path, c, &why);
+    if (require(h, "paperwatch.registry", e) < 0)
+        return -1;
+    lua_getfield(h->L, -1, "problems");
+    for (lua_Integer i = 1; lua_rawgeti(h->L, -1, i) == LUA_TSTRING; i++) {
+        strv_add(problems, lua_tostring(h->L, -1));
+        lua_pop(h->L, 1);
+    }
+    lua_pop(h->L, 3);
+    if (rc < 0)
+        strv_add(problems, why.msg); /* syntax or runtime error */
     return 0;
 }

@@ -11,6 +11,8 @@
 #include "util.h"
 
 struct host;
+struct digest;
+struct digest_def;
 
 /* A source as the config declared it. Strings owned. */
 struct source_def {
@@ -36,8 +38,13 @@ struct config {
     size_t nsources;
     int has_notify;    /* pw.notify was called */
     double notify_min; /* its min_score */
+    long notify_max;   /* more at once: one summary bubble; 0 default */
+    int quiet_from;    /* quiet hours, minutes after local midnight; */
+    int quiet_to;      /* quiet_from < 0: none */
     char *contact;     /* owned: for the User-Agent, or NULL */
     int concurrency;   /* transfers at once, 0: default */
+    /* owned: pw.digest's settings, or NULL */
+    struct digest_def *digest;
 };
 
 void config_fini(struct config *c);
@@ -66,12 +73,13 @@ const char *host_ruleset_hash(const struct host *h);
 
 /* Build the read-only paper object rules see (once per paper), call rules
  * on it, drop it. host_call_rule: 0 with *score (0 when the rule had
- * nothing to say) and reason (may stay empty); -1 when the rule failed,
+ * nothing to say), *matched (it returned a non-zero number or true) and
+ * reason (may stay empty); -1 when the rule failed,
  * with e naming the rule, file, line and traceback. */
 void host_begin_paper(struct host *h, const struct paper *p,
                       const struct strv *sources);
-int host_call_rule(struct host *h, size_t i, double *score, struct buf *reason,
-                   struct pw_err *e);
+int host_call_rule(struct host *h, size_t i, double *score, int *matched,
+                   struct buf *reason, struct pw_err *e);
 void host_end_paper(struct host *h);
 
 /* Fetch functions (sources with `fetch`) run as coroutines on the cycle's
@@ -87,5 +95,50 @@ typedef void (*host_done_fn)(void *ud, const char *error);
 void host_set_http(struct host *h, struct http *http, const char *user_agent);
 int host_fetch(struct host *h, const struct source_def *d, host_entry_fn entry,
                host_done_fn done, void *ud);
+
+/* Render a digest with the config's template for format (text, md, html,
+ * json, subject: pw.digest { templates = ... }, else paperwatch.digest's);
+ * the text is appended to out. -1 with e (the template's error and
+ * traceback) when it fails or returns no string. */
+int host_render_digest(struct host *h, const struct digest *d,
+                       const char *format, struct buf *out, struct pw_err *e);
+
+/* Rule modes (pw.rule { keep = true } ...) and tags. Keep and drop rules
+ * run before a paper is stored (host_filter_paper): a paper any drop rule
+ * matches is not stored; when there are keep rules, a paper none of them
+ * matches is not stored either. Hide rules mark it hidden after scoring. */
+enum {
+    HOST_RULE_KEEP = 1,
+    HOST_RULE_HIDE = 2,
+    HOST_RULE_DROP = 4,
+};
+unsigned host_rule_flags(const struct host *h, size_t i);
+const char *host_rule_tag(const struct host *h, size_t i); /* or NULL */
+int host_has_filters(const struct host *h);
+int host_has_hooks(const struct host *h);
+
+/* 1: store the paper (seen in source, may be NULL), 0: dropped (then
+ * *dropped_by is the drop rule's index, or -1 when no keep rule took it).
+ * A failing filter keeps the paper (logged once per rule). Cheap when the
+ * config has no keep or drop rule. */
+int host_filter_paper(struct host *h, const struct paper *p, const char *source,
+                      long *dropped_by, struct pw_err *e);
+
+/* After a run: each matched rule's on_match(p) (matched: one flag per
+ * rule), then the pw.on_match hooks whose min_score the total reaches.
+ * Errors of hooks are appended to errors; -1 only when the host failed. */
+int host_run_hooks(struct host *h, const struct paper *p,
+                   const struct strv *sources, double score, const int *matched,
+                   struct strv *errors, struct pw_err *e);
+
+/* The database scripts' db.* functions open (NULL: none). */
+void host_set_db_path(struct host *h, const char *path);
+
+/* `paperwatch check`: run the config collecting its mistakes (each
+ * "file:line: message") into problems instead of stopping at the first; a
+ * syntax or runtime error of the config is one more. c is filled as far as
+ * the config got. -1 only when the host itself failed. */
+int host_check_config(struct host *h, const char *path, struct config *c,
+                      struct strv *problems, struct pw_err *e);
 
 #endif

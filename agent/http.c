@@ -28,13 +28,9 @@
 #include <glib-unix.h>
 #include <glib.h>
 
-#include "dl.h"
 #include "http.h"
+#include "libcurl.h"
 #include "util.h"
-
-#ifndef PW_CURL_SONAME
-#define PW_CURL_SONAME "libcurl.so.4" /* Debian's libcurl4 (OpenSSL) */
-#endif
 
 #ifndef PW_VERSION
 #define PW_VERSION "0"
@@ -50,38 +46,8 @@
 #define LOW_SPEED_LIMIT 10L
 #define MAX_REDIRS 5L
 
-/* Every libcurl function this file calls, without its "curl_" prefix:
- * curl.easy_init() is curl_easy_init(), by a pointer of its own type. */
-#define CURL_FNS(X)                                                            \
-    X(global_init)                                                             \
-    X(global_cleanup)                                                          \
-    X(easy_init)                                                               \
-    X(easy_setopt)                                                             \
-    X(easy_getinfo)                                                            \
-    X(easy_strerror)                                                           \
-    X(easy_cleanup)                                                            \
-    X(multi_init)                                                              \
-    X(multi_setopt)                                                            \
-    X(multi_add_handle)                                                        \
-    X(multi_remove_handle)                                                     \
-    X(multi_assign)                                                            \
-    X(multi_socket_action)                                                     \
-    X(multi_info_read)                                                         \
-    X(multi_cleanup)                                                           \
-    X(slist_append)                                                            \
-    X(slist_free_all)                                                          \
-    X(url)                                                                     \
-    X(url_set)                                                                 \
-    X(url_get)                                                                 \
-    X(url_cleanup)                                                             \
-    X(free)                                                                    \
-    X(getdate)
-
-static struct curl_fns {
-#define PTR(f) __typeof__(curl_##f) *f;
-    CURL_FNS(PTR)
-#undef PTR
-} curl;
+/* libcurl's functions (libcurl.h): curl.easy_init() is curl_easy_init(). */
+static struct libcurl_fns curl;
 
 /* One socket curl asked us to watch. */
 struct sock {
@@ -910,20 +876,11 @@ fail:
 
 /* ---- the handle --------------------------------------------------------- */
 
-/* Resolve CURL_FNS once, at the first http_new(). */
+/* Resolve libcurl once, at the first http_new(). */
 static int
 load_curl(struct pw_err *e)
 {
-    static const struct dl_sym syms[] = {
-#define SYM(f) { "curl_" #f, offsetof(struct curl_fns, f) },
-        CURL_FNS(SYM)
-#undef SYM
-    };
-    static int loaded;
-
-    if (!loaded && dl_load(PW_CURL_SONAME, syms, DL_COUNT(syms), &curl, e) == 0)
-        loaded = 1;
-    return loaded ? 0 : -1;
+    return libcurl_load(&curl, e);
 }
 
 struct http *

@@ -13,6 +13,11 @@ int luaopen_paperwatch_log(lua_State *L);
 int luaopen_paperwatch_time(lua_State *L);
 int luaopen_paperwatch_feed(lua_State *L);
 int luaopen_paperwatch_http(lua_State *L);
+int luaopen_paperwatch_db(lua_State *L);
+int luaopen_paperwatch_notify(lua_State *L);
+
+/* The database db.* opens (host_set_db_path), or NULL. */
+const char *lbind_db_path(lua_State *L);
 
 /* Push the Lua value of a JSON text; 0 (nothing pushed) when it does not
  * parse. */
@@ -40,5 +45,14 @@ void lbind_fetch_resume(lua_State *co, int nargs);
 
 /* The host's log, for bindings that print (set by host.c). */
 const struct log *lbind_log(lua_State *L);
+
+/* Digests (l_digest.c): pw.digest's table at idx read into a new
+ * digest_def (never raises on a plain table); a digest pushed as the table
+ * templates get (lua/paperwatch/digest.lua). */
+struct digest;
+struct digest_def;
+struct digest_def *lbind_to_digest_def(lua_State *L, int idx);
+void lbind_push_digest(lua_State *L, const struct digest *d);
+int luaopen_paperwatch_mail(lua_State *L);
 
 #endif

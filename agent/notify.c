@@ -16,6 +16,13 @@
  * libraries) would cost every command 2 MiB and 1 ms, notifying or not.
  * GLib itself stays linked: http.c's main loop is GLib's.
  *
+ * Actions (notify_on_event): a bubble that offers them is kept (a ref and
+ * a record of its tag and url) until the server says it closed, because
+ * libnotify delivers ActionInvoked and NotificationClosed to the
+ * NotifyNotification object, on the default main context. At most
+ * MAX_LIVE are kept: a server that never closes them cannot make a
+ * long-running daemon grow.
+ *
  * NOTE: one notifier at a time: notify_close() uninitialises libnotify for
  * the whole process. */
 #include <stddef.h>
@@ -46,6 +53,8 @@
 #define DESKTOP_ENTRY "paperwatch"
 #define ICON "paperwatch"
 #define ICON_FALLBACK "dialog-information"
+/* Bubbles with actions kept to hear about; the oldest is let go first. */
+#define MAX_LIVE 64
 
 /* The libnotify functions this file calls, without their "notify_" prefix:
  * notify.init() is notify_init(), by a pointer of its own type. */
@@ -59,7 +68,10 @@
     X(notification_set_category)                                               \
     X(notification_set_hint)                                                   \
     X(notification_set_timeout)                                                \
-    X(notification_show)
+    X(notification_show)                                                       \
+    X(notification_add_action)                                                 \
+    X(notification_clear_actions)                                              \
+    X(notification_get_closed_reason)
 
 /* And those of GIO and GObject, which libnotify brings: gio.object_unref()
  * is g_object_unref(). */
@@ -68,7 +80,9 @@
     X(dbus_connection_set_exit_on_close)                                       \
     X(dbus_connection_call_sync)                                               \
     X(dbus_error_strip_remote_error)                                           \
-    X(object_unref)
+    X(object_unref)                                                            \
+    X(signal_connect_data)                                                     \
+    X(signal_handlers_disconnect_matched)
 
 static struct notify_fns {
 #define PTR(f) __typeof__(notify_##f) *f;
@@ -88,6 +102,19 @@ struct notifier {
     const char *icon;     /* borrowed: ICON or ICON_FALLBACK */
     struct strv caps;     /* owned: what GetCapabilities answered */
     int body_markup;      /* the server parses markup in the body */
+    notify_event_fn fn;   /* or NULL: no actions offered */
+    void *ud;
+    GQueue live; /* of struct live, oldest first */
+};
+
+/* A bubble with actions, kept until the server closes it. */
+struct live {
+    struct notifier *n;     /* borrowed */
+    NotifyNotification *nn; /* owned: one reference */
+    char *tag;              /* owned */
+    char *url;              /* owned, or NULL */
+    int acted;              /* an action was invoked: closing is no
+                             * dismissal */
 };
 
 /* Where an installed paperwatch icon can be, below each XDG data dir
@@ -261,6 +288,7 @@ notify_open(const char *app_name, struct pw_err *e)
     bus = NULL;
     n->app_name = xstrdup(app_name);
     strv_init(&n->caps);
+    g_queue_init(&n->live);
     load_caps(n);
     n->icon = find_icon();
 out:
@@ -270,11 +298,28 @@ out:
     return n;
 }
 
+/* Forget a kept bubble: its callbacks go first, so nothing can reach the
+ * freed record even if libnotify still holds the object. */
+static void
+live_drop(struct live *lv)
+{
+    g_queue_remove(&lv->n->live, lv);
+    gio.signal_handlers_disconnect_matched(lv->nn, G_SIGNAL_MATCH_DATA, 0, 0,
+                                           NULL, NULL, lv);
+    notify.notification_clear_actions(lv->nn);
+    gio.object_unref(lv->nn);
+    g_free(lv->tag);
+    g_free(lv->url);
+    g_free(lv);
+}
+
 void
 notify_close(struct notifier *n)
 {
     if (n == NULL)
         return;
+    while (!g_queue_is_empty(&n->live))
+        live_drop(g_queue_peek_head(&n->live));
     notify.uninit();
     gio.object_unref(n->bus);
     strv_fini(&n->caps);
@@ -298,6 +343,70 @@ utf8_dup(const char *s)
     return g_utf8_make_valid(s, -1);
 }
 
+void
+notify_on_event(struct notifier *n, notify_event_fn fn, void *ud)
+{
+    n->fn = fn;
+    n->ud = ud;
+}
+
+int
+notify_offers_actions(const struct notifier *n)
+{
+    return n != NULL && n->fn != NULL && notify_has(n, "actions");
+}
+
+static void
+on_action(NotifyNotification *nn, char *action, gpointer ud)
+{
+    struct live *lv = ud;
+    enum notify_event ev =
+        strcmp(action, "star") == 0 ? NOTIFY_STAR : NOTIFY_OPEN;
+
+    (void)nn;
+    lv->acted = 1;
+    lv->n->fn(lv->n->ud, lv->tag, lv->url, ev);
+}
+
+/* The spec's reasons: 1 expired, 2 dismissed by the user, 3 closed by
+ * CloseNotification, 4 undefined. */
+static void
+on_closed(NotifyNotification *nn, gpointer ud)
+{
+    struct live *lv = ud;
+
+    if (notify.notification_get_closed_reason(nn) == 2 && !lv->acted)
+        lv->n->fn(lv->n->ud, lv->tag, lv->url, NOTIFY_DISMISSED);
+    live_drop(lv);
+}
+
+static int
+is_web_url(const char *url)
+{
+    return url != NULL && (g_ascii_strncasecmp(url, "https://", 8) == 0 ||
+                           g_ascii_strncasecmp(url, "http://", 7) == 0);
+}
+
+/* "Open" (and a click on the bubble) only for a page a browser should
+ * open; "Star" always. The record lives until the bubble closes. */
+static struct live *
+add_actions(struct notifier *n, NotifyNotification *nn, const struct notice *nt)
+{
+    struct live *lv = g_new0(struct live, 1);
+
+    lv->n = n;
+    lv->tag = utf8_dup(nt->tag);
+    lv->url = is_web_url(nt->url) ? g_strdup(nt->url) : NULL;
+    if (lv->url) {
+        notify.notification_add_action(nn, "default", "Open", on_action, lv,
+                                       NULL);
+        notify.notification_add_action(nn, "open", "Open", on_action, lv, NULL);
+    }
+    notify.notification_add_action(nn, "star", "Star", on_action, lv, NULL);
+    gio.signal_connect_data(nn, "closed", G_CALLBACK(on_closed), lv, NULL, 0);
+    return lv;
+}
+
 static NotifyUrgency
 urgency(int u)
 {
@@ -312,6 +421,7 @@ int
 notify_show(struct notifier *n, const struct notice *nt, struct pw_err *e)
 {
     NotifyNotification *nn = NULL;
+    struct live *lv = NULL;
     GError *err = NULL;
     struct buf body;
     char *summary = NULL, *text = NULL;
@@ -336,15 +446,29 @@ notify_show(struct notifier *n, const struct notice *nt, struct pw_err *e)
     notify.notification_set_hint(nn, "desktop-entry",
                                  g_variant_new_string(DESKTOP_ENTRY));
     notify.notification_set_timeout(nn, NOTIFY_EXPIRES_DEFAULT);
-    /* NOTE: nt->url waits for actions ("default" opens the paper), which
-     * need the main loop to hear ActionInvoked. */
+    if (nt->tag != NULL && notify_offers_actions(n))
+        lv = add_actions(n, nn, nt);
     if (!notify.notification_show(nn, &err)) {
         pw_errf(e, "notification \"%s\": %s", summary, gerr_msg(err));
         goto out;
     }
+    if (lv != NULL) { /* kept until closed: the reference moves to it */
+        if (g_queue_get_length(&n->live) >= MAX_LIVE)
+            live_drop(g_queue_peek_head(&n->live));
+        lv->nn = nn;
+        g_queue_push_tail(&n->live, lv);
+        lv = NULL;
+        nn = NULL;
+    }
     rc = 0;
 out:
     g_clear_error(&err);
+    if (lv != NULL) { /* not shown: nothing will close it */
+        lv->nn = nn;
+        g_queue_push_tail(&n->live, lv);
+        live_drop(lv);
+        nn = NULL;
+    }
     if (nn != NULL)
         gio.object_unref(nn);
     g_free(summary);

@@ -8,10 +8,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "explain.h"
 #include "feed.h"
 #include "host.h"
 #include "http.h"
 #include "json.h"
+#include "notices.h"
 #include "notify.h"
 #include "pipeline.h"
 #include "score.h"
@@ -34,6 +36,7 @@ struct cycle {
     int failed;  /* sources that failed */
     int not_due; /* sources skipped: not due yet */
     long nnew, nupdated;
+    long ndropped;           /* entries keep/drop rules left out */
     struct candidate *cands; /* owned: papers to notify */
     size_t ncands, capcands;
     char *user_agent; /* owned */
@@ -91,9 +94,16 @@ job_entry(void *ud, const struct paper *p, struct pw_err *e)
 {
     struct job *j = ud;
 
+    long by;
+
     if (p->key == NULL)
         return 0; /* NOTE: an entry with no id, link or title is noise */
     j->entries++;
+    if (host_has_filters(j->c->host) &&
+        !host_filter_paper(j->c->host, p, j->def->name, &by, e)) {
+        j->c->ndropped++; /* keep/drop rules: never stored */
+        return 0;
+    }
     if (paper_write(j->spool, p) < 0) {
         j->spool_failed = 1;
         return pw_errf(e, "cannot write the spool file: %s", strerror(errno));
@@ -439,7 +449,7 @@ on_scored(void *ud, const struct store_row *r)
     int fresh = r->first_seen >= c->start;
     struct buf b;
 
-    if (c->cfg.has_notify && fresh && r->notified_at == 0 &&
+    if (c->cfg.has_notify && fresh && r->notified_at == 0 && !r->hidden &&
         r->score >= c->cfg.notify_min) {
         if (c->ncands == c->capcands) {
             c->capcands = c->capcands ? 2 * c->capcands : 16;
@@ -469,67 +479,20 @@ by_score(const void *a, const void *b)
     return (x->score < y->score) - (x->score > y->score);
 }
 
-/* The bubble's body: authors, why it scored, the first sentence. */
-static void
-notice_body(struct store *st, const struct store_row *r, struct buf *b)
-{
-    size_t n = 0;
-
-    for (size_t i = 0; i < r->p.authors.n && i < 3; i++)
-        buf_addf(b, "%s%s", i ? ", " : "", r->p.authors.v[i]);
-    if (r->p.authors.n > 3)
-        buf_adds(b, " et al.");
-    buf_addf(b, "\nscore %.1f", r->score);
-    (void)st;
-    if (r->p.abstract) {
-        const char *dot = strstr(r->p.abstract, ". ");
-        n = dot ? (size_t)(dot - r->p.abstract) + 1 : strlen(r->p.abstract);
-        if (n > 300)
-            n = 300;
-        buf_adds(b, "\n");
-        buf_add(b, r->p.abstract, n);
-    }
-}
-
-static int
-notify_one(struct cycle *c, struct notifier *nt, int64_t id, int *shown)
-{
-    struct store_row r;
-    struct pw_err e;
-    struct buf body;
-    int rc = 0;
-
-    store_row_init(&r);
-    buf_init(&body);
-    if (store_get_by_id(c->store, id, &r, &e) <= 0)
-        goto out;
-    /* the mark is committed before the bubble: at most once, ever */
-    rc = store_mark_notified(c->store, id, time_now(), &e);
-    if (rc <= 0)
-        goto out;
-    notice_body(c->store, &r, &body);
-    struct notice n = { .title = r.p.title ? r.p.title : r.p.key,
-                        .body = body.p,
-                        .url = r.p.url,
-                        .urgency = r.score >= 2 * c->cfg.notify_min ? 2 : 1 };
-    if (notify_show(nt, &n, &e) < 0)
-        log_warn(c->o->log, "notification for %s: %s", r.p.key, e.msg);
-    else
-        (*shown)++;
-out:
-    if (rc < 0)
-        log_warn(c->o->log, "%s", e.msg);
-    buf_fini(&body);
-    store_row_fini(&r);
-    return rc;
-}
-
-static int
+/* The candidates, best first, to notices.c (which marks, batches and
+ * keeps quiet hours); the daemon's notifier when it lends one, so that
+ * bubbles offer actions it will hear. */
+static size_t
 notify_candidates(struct cycle *c)
 {
-    struct notifier *nt;
+    struct notice_conf cf = { .min_score = c->cfg.notify_min,
+                              .max = c->cfg.notify_max,
+                              .quiet_from = c->cfg.quiet_from,
+                              .quiet_to = c->cfg.quiet_to };
+    struct notifier *nt = c->o->notifier;
     struct pw_err e;
-    int shown = 0;
+    int64_t *ids;
+    size_t shown;
 
     if (c->ncands == 0)
         return 0;
@@ -539,13 +502,19 @@ notify_candidates(struct cycle *c)
                  c->o->dry_run ? "dry run" : "--no-notify");
         return 0;
     }
-    if ((nt = notify_open("paperwatch", &e)) == NULL) {
+    /* without a notification service nothing is marked */
+    if (nt == NULL && (nt = notify_open("paperwatch", &e)) == NULL) {
         log_warn(c->o->log, "%s", e.msg);
         return 0;
     }
+    ids = xcalloc(c->ncands, sizeof(*ids));
     for (size_t i = 0; i < c->ncands; i++)
-        notify_one(c, nt, c->cands[i].id, &shown);
-    notify_close(nt);
+        ids[i] = c->cands[i].id;
+    shown =
+        notices_show(c->store, nt, &cf, ids, c->ncands, time_now(), c->o->log);
+    free(ids);
+    if (nt != c->o->notifier)
+        notify_close(nt);
     return shown;
 }
 
@@ -563,8 +532,10 @@ cycle_free(struct cycle *c)
     free(c->user_agent);
     http_free(c->http);
     store_close(c->store);
-    host_free(c->host);
-    config_fini(&c->cfg);
+    if (c->o->host == NULL) { /* else borrowed */
+        host_free(c->host);
+        config_fini(&c->cfg);
+    }
 }
 
 static int
@@ -592,10 +563,14 @@ pipeline_run(const struct run_opts *o, struct pw_err *e)
 {
     struct cycle c = { .o = o, .start = time_now() };
     struct scorer *sc = NULL;
-    int status = EXIT_FATAL, shown;
+    int status = EXIT_FATAL;
+    size_t shown;
 
-    if ((c.host = host_new(o->log, e)) == NULL ||
-        host_load_config(c.host, o->config, &c.cfg, e) < 0)
+    if (o->host != NULL) { /* the daemon's, loaded once, reloaded on HUP */
+        c.host = o->host;
+        c.cfg = *o->cfg;
+    } else if ((c.host = host_new(o->log, e)) == NULL ||
+               host_load_config(c.host, o->config, &c.cfg, e) < 0)
         goto out;
     if (check_only(&c, e) < 0) {
         status = EXIT_USAGE;
@@ -608,8 +583,14 @@ pipeline_run(const struct run_opts *o, struct pw_err *e)
     if (fetch_all(&c, e) < 0)
         goto out;
     sc = scorer_new(c.host, o->log);
+    host_set_db_path(c.host, o->db);
     if (scorer_score_pending(sc, c.store, on_scored, &c, e) < 0)
         goto out;
+    if (!o->dry_run)
+        scorer_run_hooks(sc, c.store, c.start);
+    explain_warn_stale(c.host, c.store, o->log);
+    if (c.ndropped)
+        log_info(o->log, "%ld entries dropped by keep/drop rules", c.ndropped);
     for (size_t i = 0; i < c.njobs; i++) {
         c.nnew += c.jobs[i].nnew;
         c.nupdated += c.jobs[i].nupdated;
@@ -617,7 +598,7 @@ pipeline_run(const struct run_opts *o, struct pw_err *e)
     shown = notify_candidates(&c);
     log_info(o->log,
              "%zu sources fetched (%d failed, %d not due), %ld new "
-             "papers, %ld updated, %d notified%s",
+             "papers, %ld updated, %zu notified%s",
              c.njobs, c.failed, c.not_due, c.nnew, c.nupdated, shown,
              o->dry_run ? " (dry run: nothing kept)" : "");
     status = c.failed ? EXIT_PARTIAL : EXIT_OK;
@@ -653,9 +634,9 @@ parse_entry(void *ud, const struct paper *p, struct pw_err *e)
     b->len = 0;
     if (po->json) {
         paper_to_json(p, b, 1);
-        json_add_key(b, "feed_title", 0);
+        buf_add(b, ",\"feed_title\":", 14);
         json_add_string(b, fi->title);
-        buf_adds(b, "}\n");
+        buf_add(b, "}\n", 2);
     } else {
         buf_addf(b, "%s\t%s\n", p->key ? p->key : "-",
                  p->title ? p->title : "");

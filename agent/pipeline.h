@@ -14,6 +14,10 @@ enum {
     EXIT_PARTIAL = 3, /* some sources failed, the run completed */
 };
 
+struct host;
+struct config;
+struct notifier;
+
 struct run_opts {
     const char *config; /* NULL: the built-in default */
     const char *db;
@@ -23,6 +27,11 @@ struct run_opts {
     int no_notify;
     int json;
     const struct log *log;
+    /* The daemon lends these; NULL: the run loads o->config and opens a
+     * notifier of its own. */
+    struct host *host;         /* borrowed: a loaded config's host */
+    const struct config *cfg;  /* borrowed: what it registered */
+    struct notifier *notifier; /* borrowed, or NULL */
 };
 
 /* Returns an exit status; e says why when it is EXIT_FATAL or EXIT_USAGE. */
@@ -41,5 +50,35 @@ int pipeline_sources(const struct run_opts *o, struct pw_err *e);
  * score, sources, first_seen and notified; left open for more fields. */
 struct store_row;
 void pipeline_row_json(const struct store_row *r, struct buf *b);
+
+/* `digest` (pipeline_digest.c): the papers since the last digest
+ * delivered (or since o->since), ranked, rendered by the config's
+ * templates. Printed on stdout (a look: nothing recorded), or written to
+ * o->output (atomically) and/or mailed (o->send, pw.digest's mail; an
+ * empty digest only with send_empty); either records the digest, so the
+ * next starts where it ended. Returns an exit status; e says why. */
+struct digest_opts {
+    const char *config; /* NULL: the built-in default */
+    const char *db;
+    int64_t since;      /* 0: since the last digest delivered */
+    const char *format; /* text|md|html|json; NULL: by output's name, else
+                           pw.digest's format, else text */
+    const char *output; /* a file, or NULL */
+    int send;
+    int64_t now; /* the period's end, 0: now */
+    const struct log *log;
+    /* The daemon lends these; NULL: loaded from o->config. */
+    struct host *host;        /* borrowed */
+    const struct config *cfg; /* borrowed */
+};
+int pipeline_digest(const struct digest_opts *o, struct pw_err *e);
+
+/* For the daemon: 1 when the config's digest (cfg->digest) is due at t,
+ * given the last one the store recorded; 0 not yet; *next is when it is
+ * (0: at once, never sent). -1 on a store error or a bad schedule. */
+struct digest_def;
+struct store;
+int pipeline_digest_due(const struct digest_def *dd, struct store *s, int64_t t,
+                        int64_t *next, struct pw_err *e);
 
 #endif

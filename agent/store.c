@@ -20,6 +20,7 @@
 
 #include "ident.h"
 #include "json.h"
+#include "query.h"
 #include "store.h"
 
 /* Migrations: entry i takes the schema from user_version i to i + 1. Only
@@ -85,6 +86,26 @@ static const char *const migrations[] = {
     "ALTER TABLE sources ADD COLUMN moved_to TEXT;"
     "ALTER TABLE sources ADD COLUMN last_ok INTEGER;"
     "ALTER TABLE sources ADD COLUMN http_status INTEGER;",
+    /* 2 -> 3: tags (by rules or by the user), per-rule hit counts, small
+     * settings (the rule set last warned about). papers.hidden is 1 when
+     * the user hid a paper, 2 when a hide rule did. */
+    "CREATE TABLE IF NOT EXISTS tags ("
+    " paper_id INTEGER NOT NULL REFERENCES papers(id) ON DELETE CASCADE,"
+    " tag TEXT NOT NULL, by_rule INTEGER NOT NULL DEFAULT 0, at INTEGER,"
+    " PRIMARY KEY (paper_id, tag)) WITHOUT ROWID;"
+    "CREATE INDEX IF NOT EXISTS tags_by_tag ON tags(tag);"
+    "CREATE TABLE IF NOT EXISTS rule_hits ("
+    " rule TEXT PRIMARY KEY, hits INTEGER NOT NULL DEFAULT 0,"
+    " last_hit INTEGER) WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS settings (name TEXT PRIMARY KEY, value TEXT)"
+    " WITHOUT ROWID;",
+    /* 3 -> 4: how far `paperwatch import` got in each file, to resume;
+     * hidden papers found without a scan (search leaves them out) */
+    "CREATE TABLE IF NOT EXISTS imports ("
+    " file TEXT PRIMARY KEY, offset INTEGER NOT NULL, records INTEGER NOT NULL,"
+    " done INTEGER NOT NULL DEFAULT 0, at INTEGER NOT NULL);"
+    "CREATE INDEX IF NOT EXISTS papers_hidden ON papers(id)"
+    " WHERE hidden <> 0;",
 };
 
 #define SCHEMA_VERSION ((int)(sizeof(migrations) / sizeof(migrations[0])))
@@ -223,21 +244,69 @@ static const char *const sql[Q_MAX] = {
     [Q_COUNT] = "SELECT count(*) FROM papers",
 };
 
+/* A paper's latest event among two kinds decides its state. */
+#define LATEST(yes, no)                                                        \
+    "coalesce((SELECT kind = '" yes "' FROM events WHERE paper_id = papers.id" \
+    " AND kind IN ('" yes "', '" no "') ORDER BY id DESC LIMIT 1), 0)"
+#define STARRED LATEST("starred", "unstarred")
+#define READ LATEST("read", "unread")
+
 #define SQL_LIST                                                               \
     "SELECT " ROW_COLS " FROM papers WHERE first_seen >= ?1"                   \
     " AND (?2 IS NULL OR score >= ?2) AND (?3 OR hidden = 0)"                  \
+    " AND (NOT ?5 OR " STARRED ") AND (NOT ?6 OR NOT " READ ")"                \
+    " AND (?7 IS NULL OR EXISTS (SELECT 1 FROM paper_sources"                  \
+    " WHERE paper_id = papers.id AND source = ?7))"                            \
+    " AND (?8 IS NULL OR EXISTS (SELECT 1 FROM tags"                           \
+    " WHERE paper_id = papers.id AND tag = ?8))"                               \
     " ORDER BY score DESC, first_seen DESC, id DESC LIMIT ?4"
+
+#define SQL_STATE                                                              \
+    "SELECT " STARRED ", " READ ", EXISTS (SELECT 1 FROM events WHERE"         \
+    " paper_id = papers.id AND kind = 'ignored') FROM papers WHERE id = ?1"
 
 #define SQL_SCORES                                                             \
     "SELECT rule, score, reason FROM rule_scores WHERE paper_id = ?1"          \
     " ORDER BY abs(score) DESC, rule"
 
-/* Title weighs most, then authors, then the abstract. */
+/* Search filters on a papers row: ?3 published since, ?4 a JSON array of
+ * categories that must each match (exactly, or as the archive "cs"). */
+#define SEARCH_FILTERS                                                         \
+    "p.hidden = 0 AND (?3 = 0 OR coalesce(nullif(p.published, 0),"             \
+    " p.first_seen) >= ?3) AND (?4 IS NULL OR NOT EXISTS (SELECT 1 FROM"       \
+    " json_each(?4) AS w WHERE NOT EXISTS (SELECT 1 FROM"                      \
+    " json_each(p.categories) AS h WHERE h.value = w.value"                    \
+    " OR h.value LIKE w.value || '.%')))"
+
+/* Title weighs most, then authors, then the abstract. The top rows are
+ * picked inside from the index alone (papers is joined there only for
+ * since: and cat:), then joined; the highlighted title and snippet are
+ * made for those rows only. */
+#define SEARCH_OUTER                                                           \
+    "SELECT " ROW_COLS ", (SELECT highlight(papers_fts, 0, char(2), char(3))"  \
+    " FROM papers_fts WHERE papers_fts MATCH ?1 AND rowid = fid),"             \
+    " (SELECT snippet(papers_fts, 2, char(2), char(3), '...', 24)"             \
+    " FROM papers_fts WHERE papers_fts MATCH ?1 AND rowid = fid)"              \
+    " FROM papers JOIN "
 #define SQL_SEARCH                                                             \
-    "SELECT " ROW_COLS " FROM papers JOIN (SELECT rowid AS fid,"               \
-    " bm25(papers_fts, 10.0, 5.0, 1.0) AS rank FROM papers_fts"                \
-    " WHERE papers_fts MATCH ?1 ORDER BY rank LIMIT ?2) ON id = fid"           \
-    " ORDER BY rank"
+    SEARCH_OUTER "(SELECT rowid AS fid, bm25(papers_fts, 10.0, 5.0, 1.0)"      \
+                 " AS rank FROM papers_fts WHERE papers_fts MATCH ?1 AND"      \
+                 " rowid NOT IN (SELECT id FROM papers WHERE hidden <> 0)"     \
+                 " AND ?3 = 0 AND ?4 IS NULL ORDER BY rank LIMIT ?2)"          \
+                 " ON id = fid ORDER BY rank"
+#define SQL_SEARCH_FILTERED                                                    \
+    SEARCH_OUTER                                                               \
+    "(SELECT f.rowid AS fid, bm25(papers_fts, 10.0, 5.0, 1.0)"                 \
+    " AS rank FROM papers_fts AS f JOIN papers AS p"                           \
+    " ON p.id = f.rowid WHERE papers_fts MATCH ?1 AND " SEARCH_FILTERS         \
+    " ORDER BY rank LIMIT ?2) ON id = fid ORDER BY rank"
+
+/* Filters alone (no words): newest first. */
+#define SQL_SEARCH_FILTERS                                                     \
+    "SELECT " ROW_COLS                                                         \
+    ", title, NULL FROM papers AS p WHERE ?1 IS NULL AND " SEARCH_FILTERS      \
+    " ORDER BY coalesce(nullif(published, 0), first_seen) DESC"                \
+    " LIMIT ?2"
 
 struct store {
     sqlite3 *db;             /* owned */
@@ -617,6 +686,8 @@ store_row_fini(struct store_row *r)
 {
     paper_fini(&r->p);
     strv_fini(&r->sources);
+    free(r->title_hl);
+    free(r->snippet);
     store_row_init(r);
 }
 
@@ -656,6 +727,10 @@ row_read(sqlite3_stmt *st, struct store_row *r)
     r->changed_at = sqlite3_column_int64(st, C_CHANGED);
     r->notified_at = sqlite3_column_int64(st, C_NOTIFIED);
     r->hidden = sqlite3_column_int(st, C_HIDDEN);
+    if (sqlite3_column_count(st) > C_HIDDEN + 2) { /* a search */
+        r->title_hl = col_str(st, C_HIDDEN + 1);
+        r->snippet = col_str(st, C_HIDDEN + 2);
+    }
 }
 
 static int
@@ -1136,6 +1211,95 @@ store_set_hidden(struct store *s, int64_t id, int hidden, struct pw_err *e)
     return rc;
 }
 
+void
+paper_state_init(struct paper_state *ps)
+{
+    memset(ps, 0, sizeof(*ps));
+    strv_init(&ps->tags);
+}
+
+void
+paper_state_fini(struct paper_state *ps)
+{
+    strv_fini(&ps->tags);
+    paper_state_init(ps);
+}
+
+int
+store_paper_state(struct store *s, int64_t id, struct paper_state *ps,
+                  struct pw_err *e)
+{
+    sqlite3_stmt *st;
+    int rc = -1;
+
+    paper_state_fini(ps);
+    if ((st = prepare(s, SQL_STATE, e)) == NULL)
+        return -1;
+    sqlite3_bind_int64(st, 1, id);
+    if (sqlite3_step(st) != SQLITE_ROW) {
+        dberrf(s, e, "state of paper %lld", (long long)id);
+        goto out;
+    }
+    ps->starred = sqlite3_column_int(st, 0);
+    ps->read = sqlite3_column_int(st, 1);
+    ps->ignored = sqlite3_column_int(st, 2);
+    rc = store_tags(s, id, &ps->tags, e);
+out:
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int
+store_import_get(struct store *s, const char *file, int64_t *offset,
+                 int64_t *records, struct pw_err *e)
+{
+    sqlite3_stmt *st;
+    int rc = -1, step;
+
+    *offset = *records = 0;
+    st = prepare(s, "SELECT offset, records FROM imports WHERE file = ?1", e);
+    if (st == NULL)
+        return -1;
+    sqlite3_bind_text(st, 1, file, -1, SQLITE_TRANSIENT);
+    if ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        *offset = sqlite3_column_int64(st, 0);
+        *records = sqlite3_column_int64(st, 1);
+        rc = 1;
+    } else if (step == SQLITE_DONE) {
+        rc = 0;
+    } else {
+        dberrf(s, e, "reading the import state of %s", file);
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int
+store_import_put(struct store *s, const char *file, int64_t offset,
+                 int64_t records, int done, struct pw_err *e)
+{
+    sqlite3_stmt *st;
+    int rc = 0;
+
+    st = prepare(s,
+                 "INSERT INTO imports (file, offset, records, done, at)"
+                 " VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (file) DO UPDATE"
+                 " SET offset = excluded.offset, records = excluded.records,"
+                 " done = excluded.done, at = excluded.at",
+                 e);
+    if (st == NULL)
+        return -1;
+    sqlite3_bind_text(st, 1, file, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 2, offset);
+    sqlite3_bind_int64(st, 3, records);
+    sqlite3_bind_int(st, 4, done != 0);
+    sqlite3_bind_int64(st, 5, time_now());
+    if (run(s, st, NULL) < 0)
+        rc = dberrf(s, e, "saving the import state of %s", file);
+    sqlite3_finalize(st);
+    return rc;
+}
+
 /* --- reading --- */
 
 /* A key as people type it: any arXiv form -> arxiv:ID, a DOI -> doi:...,
@@ -1273,63 +1437,55 @@ store_list(struct store *s, const struct store_query *q, store_row_fn fn,
         sqlite3_bind_double(st, 2, q->min_score);
     sqlite3_bind_int(st, 3, q->include_hidden != 0);
     sqlite3_bind_int64(st, 4, q->limit > 0 ? q->limit : -1);
+    sqlite3_bind_int(st, 5, q->starred != 0);
+    sqlite3_bind_int(st, 6, q->unread != 0);
+    bind_str(st, 7, q->source);
+    bind_str(st, 8, q->tag);
     rc = each_row(s, st, "listing papers", fn, ud, e);
     sqlite3_finalize(st);
     return rc;
-}
-
-/* Each word quoted (so "two-phase" or "C++" is no FTS5 syntax error); a
- * trailing '*' stays a prefix mark; OR, AND, NOT stay operators. */
-static void
-fts_query(const char *in, struct buf *out)
-{
-    const char *sep = " \t\r\n";
-
-    for (const char *w = in + strspn(in, sep); *w; w += strspn(w, sep)) {
-        size_t n = strcspn(w, sep);
-        int star = n > 1 && w[n - 1] == '*';
-
-        if (out->len)
-            buf_addc(out, ' ');
-        if ((n == 2 && strncmp(w, "OR", 2) == 0) ||
-            (n == 3 &&
-             (strncmp(w, "AND", 3) == 0 || strncmp(w, "NOT", 3) == 0))) {
-            buf_add(out, w, n);
-        } else {
-            buf_addc(out, '"');
-            for (size_t i = 0; i < n - (size_t)star; i++) {
-                if (w[i] == '"')
-                    buf_addc(out, '"');
-                buf_addc(out, w[i]);
-            }
-            buf_adds(out, star ? "\"*" : "\"");
-        }
-        w += n;
-    }
 }
 
 int
 store_search(struct store *s, const char *query, long limit, store_row_fn fn,
              void *ud, struct pw_err *e)
 {
-    sqlite3_stmt *st;
-    struct buf q;
+    struct search_query q;
+    sqlite3_stmt *st = NULL;
+    struct buf cats;
     int rc = -1;
 
-    buf_init(&q);
-    fts_query(query ? query : "", &q);
-    if (q.len == 0) {
+    search_query_init(&q);
+    buf_init(&cats);
+    if (search_query_parse(query ? query : "", &q, e) < 0)
+        goto out;
+    if (q.fts.len == 0 && q.since == 0 && q.cats.n == 0) {
         rc = 0; /* nothing asked, nothing found */
         goto out;
     }
-    if ((st = prepare(s, SQL_SEARCH, e)) == NULL)
+    st = prepare(s,
+                 q.fts.len == 0                  ? SQL_SEARCH_FILTERS
+                 : q.since == 0 && q.cats.n == 0 ? SQL_SEARCH
+                                                 : SQL_SEARCH_FILTERED,
+                 e);
+    if (st == NULL)
         goto out;
-    sqlite3_bind_text(st, 1, q.p, (int)q.len, SQLITE_TRANSIENT);
+    if (q.fts.len)
+        sqlite3_bind_text(st, 1, q.fts.p, (int)q.fts.len, SQLITE_TRANSIENT);
     sqlite3_bind_int64(st, 2, limit > 0 ? limit : -1);
+    sqlite3_bind_int64(st, 3, q.since);
+    if (q.cats.n) {
+        json_add_strv(&cats, &q.cats);
+        sqlite3_bind_text(st, 4, cats.p, (int)cats.len, SQLITE_TRANSIENT);
+    }
     rc = each_row(s, st, "searching", fn, ud, e);
-    sqlite3_finalize(st);
+    if (rc < 0 && strstr(e->msg, "fts5") != NULL)
+        pw_errf(e, "search: cannot read the query '%s' (as FTS5: %s): %s",
+                query, q.fts.p, sqlite3_errmsg(s->db));
 out:
-    buf_fini(&q);
+    sqlite3_finalize(st);
+    buf_fini(&cats);
+    search_query_fini(&q);
     return rc;
 }
 
@@ -1429,5 +1585,366 @@ store_source_put(struct store *s, const char *name,
     if (run(s, st, NULL) < 0)
         rc = dberrf(s, e, "saving the state of source %s", name);
     release(st);
+    return rc;
+}
+
+/* --- rule state: tags, hits, hidden by rules, settings (score.c) --- */
+
+/* Run a one-off statement with ?1 int64 and ?2/?3 text (NULL: unbound). */
+static int
+run_once(struct store *s, const char *text, int64_t a, const char *b,
+         const char *c, const char *what, struct pw_err *e)
+{
+    sqlite3_stmt *st = prepare(s, text, e);
+    int rc;
+
+    if (st == NULL)
+        return -1;
+    sqlite3_bind_int64(st, 1, a);
+    if (b)
+        sqlite3_bind_text(st, 2, b, -1, SQLITE_TRANSIENT);
+    if (c)
+        sqlite3_bind_text(st, 3, c, -1, SQLITE_TRANSIENT);
+    rc = run(s, st, NULL) < 0 ? dberrf(s, e, "%s", what) : 0;
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int
+store_add_tag(struct store *s, int64_t id, const char *tag, int by_rule,
+              int64_t now, struct pw_err *e)
+{
+    /* a tag the user gave stays the user's: a rule never takes it over */
+    sqlite3_stmt *st = prepare(
+        s,
+        "INSERT INTO tags (paper_id, tag, by_rule, at) VALUES (?1, ?2, ?3, ?4)"
+        " ON CONFLICT (paper_id, tag) DO UPDATE SET"
+        " by_rule = min(by_rule, excluded.by_rule)",
+        e);
+    int rc, n = 0;
+
+    if (st == NULL)
+        return -1;
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_text(st, 2, tag, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int(st, 3, by_rule != 0);
+    sqlite3_bind_int64(st, 4, now);
+    rc = run(s, st, &n) < 0
+             ? dberrf(s, e, "tagging paper %lld with '%s'", (long long)id, tag)
+             : 0;
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int
+store_clear_rule_tags(struct store *s, int64_t id, struct pw_err *e)
+{
+    return run_once(s, "DELETE FROM tags WHERE paper_id = ?1 AND by_rule", id,
+                    NULL, NULL, "clearing rule tags", e);
+}
+
+int
+store_tags(struct store *s, int64_t id, struct strv *out, struct pw_err *e)
+{
+    sqlite3_stmt *st =
+        prepare(s, "SELECT tag FROM tags WHERE paper_id = ?1 ORDER BY tag", e);
+    int step;
+
+    if (st == NULL)
+        return -1;
+    sqlite3_bind_int64(st, 1, id);
+    while ((step = sqlite3_step(st)) == SQLITE_ROW)
+        strv_add(out, (const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    return step == SQLITE_DONE ? 0 : dberrf(s, e, "reading tags");
+}
+
+int
+store_set_rule_hidden(struct store *s, int64_t id, int hide, struct pw_err *e)
+{
+    return run_once(s,
+                    hide ? "UPDATE papers SET hidden = 2"
+                           " WHERE id = ?1 AND hidden = 0"
+                         : "UPDATE papers SET hidden = 0"
+                           " WHERE id = ?1 AND hidden = 2",
+                    id, NULL, NULL, "hiding a paper", e);
+}
+
+int
+store_add_rule_hits(struct store *s, const char *rule, long hits, int64_t now,
+                    struct pw_err *e)
+{
+    sqlite3_stmt *st = prepare(
+        s,
+        "INSERT INTO rule_hits (rule, hits, last_hit) VALUES (?1, ?2, ?3)"
+        " ON CONFLICT (rule) DO UPDATE SET hits = hits + excluded.hits,"
+        " last_hit = excluded.last_hit",
+        e);
+    int rc;
+
+    if (st == NULL)
+        return -1;
+    sqlite3_bind_text(st, 1, rule, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 2, hits);
+    sqlite3_bind_int64(st, 3, now);
+    rc = run(s, st, NULL) < 0 ? dberrf(s, e, "hits of rule %s", rule) : 0;
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int
+store_rule_hits(struct store *s, const char *rule, long *hits, struct pw_err *e)
+{
+    sqlite3_stmt *st =
+        prepare(s, "SELECT hits FROM rule_hits WHERE rule = ?1", e);
+    int step;
+
+    *hits = 0;
+    if (st == NULL)
+        return -1;
+    sqlite3_bind_text(st, 1, rule, -1, SQLITE_TRANSIENT);
+    if ((step = sqlite3_step(st)) == SQLITE_ROW)
+        *hits = (long)sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return step == SQLITE_ROW || step == SQLITE_DONE
+               ? 0
+               : dberrf(s, e, "hits of rule %s", rule);
+}
+
+int
+store_count_stale(struct store *s, const char *hash, long *n, struct pw_err *e)
+{
+    sqlite3_stmt *st = prepare(s,
+                               "SELECT count(*) FROM papers WHERE score_hash"
+                               " IS NOT NULL AND score_hash <> ?1",
+                               e);
+    int step;
+
+    *n = 0;
+    if (st == NULL)
+        return -1;
+    sqlite3_bind_text(st, 1, hash, -1, SQLITE_TRANSIENT);
+    if ((step = sqlite3_step(st)) == SQLITE_ROW)
+        *n = (long)sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return step == SQLITE_ROW ? 0 : dberrf(s, e, "counting stale scores");
+}
+
+int
+store_setting_get(struct store *s, const char *name, char **value,
+                  struct pw_err *e)
+{
+    sqlite3_stmt *st =
+        prepare(s, "SELECT value FROM settings WHERE name = ?1", e);
+    int step;
+
+    *value = NULL;
+    if (st == NULL)
+        return -1;
+    sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
+    if ((step = sqlite3_step(st)) == SQLITE_ROW)
+        *value = col_str(st, 0);
+    sqlite3_finalize(st);
+    return step == SQLITE_ROW || step == SQLITE_DONE
+               ? 0
+               : dberrf(s, e, "reading setting %s", name);
+}
+
+int
+store_setting_put(struct store *s, const char *name, const char *value,
+                  struct pw_err *e)
+{
+    return run_once(s,
+                    "INSERT INTO settings (name, value) VALUES (?2, ?3)"
+                    " ON CONFLICT (name) DO UPDATE SET value = excluded.value"
+                    " WHERE ?1 = ?1",
+                    0, name, value, "saving a setting", e);
+}
+
+/* --- read-only queries for scripts (l_db.c) --- */
+
+void
+store_result_free(struct store_result *r)
+{
+    if (r == NULL)
+        return;
+    for (size_t i = 0; i < r->ncols; i++)
+        free(r->names[i]);
+    for (size_t i = 0; i < r->ncols * r->nrows; i++)
+        free(r->vals[i].s);
+    free(r->names);
+    free(r->vals);
+    free(r);
+}
+
+static void
+result_cell(struct store_result *r, sqlite3_stmt *st, int i,
+            struct store_value *v)
+{
+    (void)r;
+    memset(v, 0, sizeof(*v));
+    switch (sqlite3_column_type(st, i)) {
+    case SQLITE_INTEGER:
+        v->type = STORE_INT;
+        v->i = sqlite3_column_int64(st, i);
+        break;
+    case SQLITE_FLOAT:
+        v->type = STORE_REAL;
+        v->d = sqlite3_column_double(st, i);
+        break;
+    case SQLITE_NULL:
+        v->type = STORE_NULL;
+        break;
+    default: /* text and blobs come out as strings */
+        v->type = STORE_TEXT;
+        v->len = (size_t)sqlite3_column_bytes(st, i);
+        v->s = xmalloc(v->len + 1);
+        memcpy(v->s,
+               sqlite3_column_blob(st, i) ? sqlite3_column_blob(st, i) : "",
+               v->len);
+        v->s[v->len] = '\0';
+    }
+}
+
+static int
+bind_values(struct store *s, sqlite3_stmt *st, const struct store_value *args,
+            size_t nargs, struct pw_err *e)
+{
+    if ((int)nargs > sqlite3_bind_parameter_count(st))
+        return pw_errf(e, "%zu values for %d parameters", nargs,
+                       sqlite3_bind_parameter_count(st));
+    for (size_t i = 0; i < nargs; i++) {
+        int k = (int)i + 1, rc = SQLITE_OK;
+        switch (args[i].type) {
+        case STORE_INT:
+            rc = sqlite3_bind_int64(st, k, args[i].i);
+            break;
+        case STORE_REAL:
+            rc = sqlite3_bind_double(st, k, args[i].d);
+            break;
+        case STORE_TEXT:
+            rc = sqlite3_bind_text(st, k, args[i].s, (int)args[i].len,
+                                   SQLITE_TRANSIENT);
+            break;
+        default:
+            rc = sqlite3_bind_null(st, k);
+        }
+        if (rc != SQLITE_OK)
+            return dberrf(s, e, "binding value %d", k);
+    }
+    return 0;
+}
+
+struct store_result *
+store_read_query(struct store *s, const char *text,
+                 const struct store_value *args, size_t nargs, long max_rows,
+                 struct pw_err *e)
+{
+    struct store_result *r = NULL;
+    sqlite3_stmt *st = NULL;
+    const char *tail = NULL;
+    size_t cap = 0;
+    int step;
+
+    if (sqlite3_prepare_v2(s->db, text, -1, &st, &tail) != SQLITE_OK) {
+        pw_errf(e, "%s", sqlite3_errmsg(s->db));
+        goto fail;
+    }
+    if (st == NULL || !str_empty(tail + strspn(tail, " \t\r\n;"))) {
+        pw_errf(e, "%s", "give exactly one SQL statement");
+        goto fail;
+    }
+    if (!sqlite3_stmt_readonly(st)) {
+        pw_errf(e, "%s", "only reading statements (SELECT, WITH ...) run here");
+        goto fail;
+    }
+    if (bind_values(s, st, args, nargs, e) < 0)
+        goto fail;
+    r = xcalloc(1, sizeof(*r));
+    r->ncols = (size_t)sqlite3_column_count(st);
+    r->names = xcalloc(r->ncols ? r->ncols : 1, sizeof(*r->names));
+    for (size_t i = 0; i < r->ncols; i++)
+        r->names[i] = xstrdup(sqlite3_column_name(st, (int)i));
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        if (max_rows > 0 && (long)r->nrows >= max_rows) {
+            pw_errf(e, "more than %ld rows (add a LIMIT)", max_rows);
+            goto fail;
+        }
+        if (r->nrows == cap) {
+            cap = cap ? 2 * cap : 16;
+            r->vals = xrealloc(r->vals, cap * (r->ncols ? r->ncols : 1) *
+                                            sizeof(*r->vals));
+        }
+        for (size_t i = 0; i < r->ncols; i++)
+            result_cell(r, st, (int)i, &r->vals[r->nrows * r->ncols + i]);
+        r->nrows++;
+    }
+    if (step != SQLITE_DONE) {
+        pw_errf(e, "%s", sqlite3_errmsg(s->db));
+        goto fail;
+    }
+    sqlite3_finalize(st);
+    return r;
+fail:
+    sqlite3_finalize(st);
+    store_result_free(r);
+    return NULL;
+}
+
+/* --- digests --- */
+
+int
+store_add_digest(struct store *s, int64_t since, int64_t until, long n,
+                 const char *to, struct pw_err *e)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = -1;
+
+    if (sqlite3_prepare_v2(s->db,
+                           "INSERT INTO events (paper_id, kind, at, detail)"
+                           " VALUES (NULL, 'digest', ?1, json_object("
+                           "'since', ?2, 'count', ?3, 'to', ?4))",
+                           -1, &st, NULL) != SQLITE_OK) {
+        dberrf(s, e, "recording a digest");
+        goto out;
+    }
+    sqlite3_bind_int64(st, 1, until);
+    sqlite3_bind_int64(st, 2, since);
+    sqlite3_bind_int64(st, 3, n);
+    sqlite3_bind_text(st, 4, to, -1, SQLITE_TRANSIENT);
+    if (sqlite3_step(st) != SQLITE_DONE) {
+        dberrf(s, e, "recording a digest");
+        goto out;
+    }
+    rc = 0;
+out:
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int
+store_last_digest(struct store *s, int64_t *until, struct pw_err *e)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = -1, step;
+
+    *until = 0;
+    if (sqlite3_prepare_v2(s->db,
+                           "SELECT max(at) FROM events"
+                           " WHERE kind = 'digest' AND paper_id IS NULL",
+                           -1, &st, NULL) != SQLITE_OK) {
+        dberrf(s, e, "reading the last digest");
+        goto out;
+    }
+    step = sqlite3_step(st);
+    if (step != SQLITE_ROW && step != SQLITE_DONE) {
+        dberrf(s, e, "reading the last digest");
+        goto out;
+    }
+    if (step == SQLITE_ROW)
+        *until = sqlite3_column_int64(st, 0);
+    rc = 0;
+out:
+    sqlite3_finalize(st);
     return rc;
 }

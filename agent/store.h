@@ -47,6 +47,8 @@ struct store_row {
     int64_t last_seen;
     int64_t changed_at; /* added, or content last changed */
     int hidden;
+    char *title_hl; /* owned: search only: title, hits between \002 \003 */
+    char *snippet;  /* owned: search only: abstract excerpt, the same */
 };
 
 void store_row_init(struct store_row *r);
@@ -64,6 +66,10 @@ struct store_query {
     double min_score;
     long limit;         /* 0: no limit */
     int include_hidden; /* 0: hidden papers are left out */
+    int starred;        /* only starred papers */
+    int unread;         /* only papers not marked read */
+    const char *source; /* only papers seen in this source, or NULL */
+    const char *tag;    /* only papers with this tag, or NULL */
 };
 
 /* Callbacks return 0 to go on, 1 to stop early (the call returns 0), -1 on
@@ -133,9 +139,13 @@ int store_source_put(struct store *s, const char *name,
 
 int store_count_papers(struct store *s, long *n, struct pw_err *e);
 
-/* Full-text search over title, authors and abstract, best match first.
- * Words are matched as given (quoted for FTS5); a trailing '*' makes a
- * prefix, and OR, AND, NOT pass through as operators. limit 0: no limit. */
+/* Full-text search over title, authors and abstract, best match first
+ * (bm25, title hits weighted up), in the language of query.h: words and
+ * "phrases" (quoted for FTS5), a trailing '*' a prefix, OR, AND, NOT and
+ * parentheses as operators, author: title: abstract: fields, cat: and
+ * since: filters. Ignored (hidden) papers are left out. Rows carry
+ * title_hl and snippet. A query FTS5 refuses is an error naming it.
+ * limit 0: no limit. */
 int store_search(struct store *s, const char *query, long limit,
                  store_row_fn fn, void *ud, struct pw_err *e);
 
@@ -146,5 +156,81 @@ int store_add_event(struct store *s, int64_t id, const char *kind, int64_t now,
 
 /* Hide (1) or show (0) a paper in lists; it stays stored. */
 int store_set_hidden(struct store *s, int64_t id, int hidden, struct pw_err *e);
+
+/* A paper's triage state, from its latest events: starred (starred after
+ * the last unstarred), read (read after the last unread), ignored; and its
+ * tags. */
+struct paper_state {
+    int starred, read, ignored;
+    struct strv tags;
+};
+
+void paper_state_init(struct paper_state *ps);
+void paper_state_fini(struct paper_state *ps);
+int store_paper_state(struct store *s, int64_t id, struct paper_state *ps,
+                      struct pw_err *e);
+
+/* Where an import of a file stopped (byte offset after the last record
+ * committed) and how many records it has stored. 1 known, 0 never
+ * imported (*offset, *records 0), -1 error. */
+int store_import_get(struct store *s, const char *file, int64_t *offset,
+                     int64_t *records, struct pw_err *e);
+int store_import_put(struct store *s, const char *file, int64_t offset,
+                     int64_t records, int done, struct pw_err *e);
+
+/* Tags: by_rule tags are recomputed at each scoring (cleared first); a
+ * user's tag (by_rule 0) stays. */
+int store_add_tag(struct store *s, int64_t id, const char *tag, int by_rule,
+                  int64_t now, struct pw_err *e);
+int store_clear_rule_tags(struct store *s, int64_t id, struct pw_err *e);
+/* Appends the paper's tags to out, sorted. */
+int store_tags(struct store *s, int64_t id, struct strv *out, struct pw_err *e);
+/* Hidden by a hide rule (hidden = 2), or no longer; a paper the user hid
+ * (hidden = 1) stays hidden either way. */
+int store_set_rule_hidden(struct store *s, int64_t id, int hide,
+                          struct pw_err *e);
+/* Per-rule hit counts, kept across runs. */
+int store_add_rule_hits(struct store *s, const char *rule, long hits,
+                        int64_t now, struct pw_err *e);
+int store_rule_hits(struct store *s, const char *rule, long *hits,
+                    struct pw_err *e);
+/* Papers scored under another rule set than hash. */
+int store_count_stale(struct store *s, const char *hash, long *n,
+                      struct pw_err *e);
+/* Small named settings; *value owned by the caller, NULL when unset. */
+int store_setting_get(struct store *s, const char *name, char **value,
+                      struct pw_err *e);
+int store_setting_put(struct store *s, const char *name, const char *value,
+                      struct pw_err *e);
+
+/* A read-only SQL query (scripts' db.query): one statement that does not
+ * write, positional values bound, at most max_rows rows (0: any). NULL
+ * with e filled (SQLite's message) on any failure. */
+enum store_type { STORE_NULL, STORE_INT, STORE_REAL, STORE_TEXT };
+struct store_value {
+    enum store_type type;
+    int64_t i;
+    double d;
+    char *s; /* STORE_TEXT: owned in results, borrowed in arguments */
+    size_t len;
+};
+struct store_result {
+    size_t ncols, nrows;
+    char **names;             /* owned: ncols */
+    struct store_value *vals; /* owned: row-major, nrows * ncols */
+};
+struct store_result *store_read_query(struct store *s, const char *sql,
+                                      const struct store_value *args,
+                                      size_t nargs, long max_rows,
+                                      struct pw_err *e);
+void store_result_free(struct store_result *r);
+
+/* Digests delivered (sent or written) are recorded as an event without a
+ * paper (kind 'digest', at = the end of its period, detail a JSON object
+ * with since, count and to), beside a 'digested' event per paper. The
+ * next digest starts where the last one ended: *until 0 when none. */
+int store_add_digest(struct store *s, int64_t since, int64_t until, long n,
+                     const char *to, struct pw_err *e);
+int store_last_digest(struct store *s, int64_t *until, struct pw_err *e);
 
 #endif

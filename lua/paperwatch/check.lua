@@ -63,4 +63,45 @@ function M.where(level)
   return ("%s:%d"):format(info.short_src, info.currentline or 0)
 end
 
+-- `paperwatch check`: each public function records its error (at the
+-- user's line) and returns a stand-in, so the config runs on and every
+-- mistake is listed, not only the first.
+local BAD = setmetatable({}, { __name = "a rejected value" })
+M.BAD = BAD
+
+local function guarded(fn, registry)
+  return function(...)
+    for i = 1, select("#", ...) do
+      if select(i, ...) == BAD then return BAD end -- already reported
+    end
+    local where = M.where(2)
+    local res = table.pack(pcall(fn, ...))
+    if res[1] then return table.unpack(res, 2, res.n) end
+    local msg = tostring(res[2]):gsub("^[^\n]-:%d+: ", "", 1)
+    registry.problems[#registry.problems + 1] = where .. ": " .. msg
+    return BAD
+  end
+end
+
+local function guard_call(t, registry)
+  local mt = getmetatable(t)
+  if type(mt) == "table" and type(mt.__call) == "function" then
+    mt.__call = guarded(mt.__call, registry)
+  end
+end
+
+function M.collect(pw, registry)
+  for _, k in ipairs { "source", "rule", "digest", "options", "limits",
+                       "on_match" } do
+    pw[k] = guarded(pw[k], registry)
+  end
+  guard_call(pw.feed, registry)
+  guard_call(pw.notify, registry)
+  for _, sub in ipairs { pw.arxiv, pw.hf } do
+    for k, v in pairs(sub) do
+      if type(v) == "function" then sub[k] = guarded(v, registry) end
+    end
+  end
+end
+
 return M

@@ -15,6 +15,8 @@ M.time = require "paperwatch.time"
 M.http = require "paperwatch.http"
 M.arxiv = require "paperwatch.sources.arxiv"
 M.hf = require "paperwatch.sources.hf"
+M.mail = require "paperwatch.mail"
+M.db = require "paperwatch.db"
 
 local SOURCE_FIELDS = {
   name = "string", url = "string", format = "string", interval = "number",
@@ -88,24 +90,43 @@ function M.source(src)
   return src
 end
 
-local function add_rule(name, fn, sig, level)
+local RULE_OPTIONS = {
+  keep = "boolean", hide = "boolean", drop = "boolean", tag = "string",
+  on_match = "function",
+}
+
+local function add_rule(name, fn, sig, level, t, spec)
   if registry.rule_names[name] then
     error(("pw.rule: a rule named '%s' is already registered"):format(name), level + 1)
+  end
+  if t.keep and t.drop then
+    error(("pw.rule '%s': keep and drop exclude each other"):format(name), level + 1)
   end
   registry.rule_names[name] = true
   registry.rules[#registry.rules + 1] = {
     name = name, fn = fn, sig = sig, where = check.where(level + 1),
+    kind = spec and "declarative" or "function", spec = spec,
+    keep = t.keep or false, hide = t.hide or false, drop = t.drop or false,
+    tag = t.tag, on_match = t.on_match,
   }
 end
 
---- pw.rule(name, function(p) return score[, reason] end), or
---- pw.rule { name = ..., match/title/abstract/authors/categories = ..., score = n }
-function M.rule(a, b)
+--- pw.rule(name, function(p) return score[, reason] end [, options]), or
+--- pw.rule { name = ..., match/words/title/abstract/any/authors/categories/
+--- announce/source = ..., score = n, keep/hide/drop = true, tag = "x" }, or
+--- pw.rule { name = ..., fn = function(p) ... end, hide = true ... }
+function M.rule(a, b, c)
   if type(a) == "string" then
     if type(b) ~= "function" then
       error(("pw.rule '%s': expected a function as the second argument"):format(a), 2)
     end
-    add_rule(a, b, rules.function_signature(a, b), 2)
+    if c ~= nil and type(c) ~= "table" then
+      error(("pw.rule '%s': the options (third argument) must be a table"):format(a), 2)
+    end
+    c = c or {}
+    check.fields("pw.rule '" .. a .. "'", c, RULE_OPTIONS, 2)
+    add_rule(a, rules.sandbox(b), rules.function_signature(a, b)
+      .. rules.signature(c), 2, c)
     return
   end
   if type(a) ~= "table" then
@@ -113,19 +134,89 @@ function M.rule(a, b)
   end
   check.fields("pw.rule", a, rules.FIELDS, 2)
   if not a.name then error("pw.rule: a rule needs a name", 2) end
-  if a.score == nil then
-    error(("pw.rule '%s': a declarative rule needs a score"):format(a.name), 2)
+  if a.fn then
+    for k in pairs(a) do
+      if RULE_OPTIONS[k] == nil and k ~= "name" and k ~= "fn" then
+        error(("pw.rule '%s': '%s' does not go with fn (a function rule takes "
+          .. "name, fn, keep, hide, drop, tag, on_match)"):format(a.name, k), 2)
+      end
+    end
+    add_rule(a.name, rules.sandbox(a.fn), rules.signature(a), 2, a)
+    return
   end
-  add_rule(a.name, rules.compile(a, 2), rules.signature(a), 2)
+  if a.score == nil and not (a.keep or a.hide or a.drop or a.tag) then
+    error(("pw.rule '%s': a declarative rule needs a score (or keep, hide, "
+      .. "drop or tag)"):format(a.name), 2)
+  end
+  local fn, spec = rules.compile(a, 2)
+  add_rule(a.name, fn, rules.signature(a), 2, a, spec)
 end
 
---- pw.notify { min_score = n }: a desktop notification for papers whose
---- total score reaches n (once per paper, ever).
-function M.notify(t)
-  if type(t) ~= "table" then error("pw.notify: expected a table { min_score = n }", 2) end
-  check.fields("pw.notify", t, { min_score = "number" }, 2)
-  registry.notify = { min_score = t.min_score or 1 }
+--- pw.on_match(function(p, score) ... end [, { min_score = n }]): called
+--- after a run for each new, visible paper whose total reaches min_score
+--- (default: above 0).
+function M.on_match(fn, opts)
+  if type(fn) ~= "function" then
+    error("pw.on_match: expected a function(p, score)", 2)
+  end
+  if opts ~= nil and type(opts) ~= "table" then
+    error("pw.on_match: the options (second argument) must be a table", 2)
+  end
+  opts = opts or {}
+  check.fields("pw.on_match", opts, { min_score = "number" }, 2)
+  registry.hooks[#registry.hooks + 1] = {
+    fn = fn, min_score = opts.min_score, where = check.where(2),
+  }
 end
+
+--- pw.limits { instructions = n, memory_mb = n }: the instruction budget of
+--- each rule call and the cap on the Lua heap while rules run.
+function M.limits(t)
+  if type(t) ~= "table" then error("pw.limits: expected a table", 2) end
+  check.fields("pw.limits", t, { instructions = "number", memory_mb = "number" }, 2)
+  if t.instructions and (t.instructions < 1000 or t.instructions % 1 ~= 0) then
+    error("pw.limits: instructions must be a whole number of at least 1000", 2)
+  end
+  if t.memory_mb and (t.memory_mb < 1 or t.memory_mb > 65536) then
+    error("pw.limits: memory_mb must be between 1 and 65536", 2)
+  end
+  registry.limits = t
+end
+
+--- "HH:MM" -> minutes after midnight, or nil
+local function clock_minutes(s)
+  local h, m = s:match("^(%d%d?):(%d%d)$")
+  h, m = tonumber(h), tonumber(m)
+  if h and h < 24 and m < 60 then return h * 60 + m end
+end
+
+--- pw.notify { min_score = n, max = 5, quiet = "22:00-07:00" }: a desktop
+--- notification for papers whose total score reaches n (once per paper,
+--- ever); more than `max` at once make one summary bubble; nothing is
+--- shown in the quiet hours (local time).
+local function notify(t)
+  if type(t) ~= "table" then error("pw.notify: expected a table { min_score = n }", 2) end
+  check.fields("pw.notify", t, { min_score = "number", max = "number",
+                                 quiet = "string" }, 2)
+  if t.max and (t.max < 1 or t.max % 1 ~= 0) then
+    error("pw.notify: max must be a whole number of at least 1", 2)
+  end
+  local n = { min_score = t.min_score or 1, max = t.max }
+  if t.quiet then
+    local from, to = t.quiet:match("^%s*(%d%d?:%d%d)%s*%-%s*(%d%d?:%d%d)%s*$")
+    n.quiet_from = from and clock_minutes(from)
+    n.quiet_to = to and clock_minutes(to)
+    if not (n.quiet_from and n.quiet_to) then
+      error(("pw.notify: quiet must be local times \"HH:MM-HH:MM\" (e.g. \"22:00-07:00\"), got %q")
+            :format(t.quiet), 2)
+    end
+  end
+  registry.notify = n
+end
+--- pw.notify.send { title =, body =, url =, urgency = }: a bubble now.
+M.notify = setmetatable({ send = require("paperwatch.notify").send }, {
+  __call = function(_, t) return notify(t) end,
+})
 
 --- pw.options { contact = "you@example.org", concurrency = 8 }: the
 --- contact address sent in the User-Agent (arXiv asks for one) and how
@@ -142,6 +233,7 @@ end
 local DIGEST_FIELDS = {
   every = "string", at = "string", min_score = "number", top = "number",
   mail = "table", send_empty = "boolean", format = "string",
+  subject = "string", templates = "table",
 }
 local MAIL_FIELDS = {
   to = "string|table", from = "string", url = "string", user = "string",
@@ -153,7 +245,13 @@ function M.digest(t)
   if type(t) ~= "table" then error("pw.digest: expected a table", 2) end
   check.fields("pw.digest", t, DIGEST_FIELDS, 2)
   if t.mail then check.fields("pw.digest: mail", t.mail, MAIL_FIELDS, 2) end
+  local bad = require("paperwatch.digest").check(t)
+  if bad then error("pw.digest: " .. bad, 2) end
   registry.digest = t
 end
+
+-- Under `paperwatch check`, the config's mistakes are collected, each
+-- with the user's file:line, instead of stopping at the first one.
+if registry.checking then check.collect(M, registry) end
 
 return M

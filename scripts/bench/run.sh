@@ -101,3 +101,6 @@ if [ "${BENCH_PROFILE:-0}" = 1 ]; then
         echo
     done
 fi
+
+# Search speed over a generated 60k-paper database (issue 7).
+sh scripts/bench/search.sh

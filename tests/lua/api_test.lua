@@ -8,7 +8,8 @@ local fixtures = here .. "/../fixtures/"
 -- the module
 t.ok(type(pw.source) == "function", "pw.source")
 t.ok(type(pw.rule) == "function", "pw.rule")
-t.ok(type(pw.notify) == "function", "pw.notify")
+t.ok(type(pw.notify) == "table" and getmetatable(pw.notify).__call ~= nil,
+  "pw.notify is callable (and has notify.send)")
 t.ok(pw == _ENV.pw, "pw is the paperwatch module")
 
 -- sources

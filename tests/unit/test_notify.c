@@ -192,13 +192,21 @@ test_no_daemon(void)
 }
 
 static void
+on_event(void *ud, const char *tag, const char *url, enum notify_event ev)
+{
+    (void)ud, (void)tag, (void)url, (void)ev;
+}
+
+static void
 test_markup(void)
 {
     struct daemon d;
     struct notifier *n;
     struct pw_err e = { "" };
-    struct notice nt = { "Scaling <b>& laws", "<script>x</script> & \"q\" 'a'",
-                         "https://arxiv.org/abs/2401.00001", 2 };
+    struct notice nt = { .title = "Scaling <b>& laws",
+                         .body = "<script>x</script> & \"q\" 'a'",
+                         .url = "https://arxiv.org/abs/2401.00001",
+                         .urgency = 2 };
     char why[512], rec[4096];
     int st = daemon_start(&d, NULL, NULL, why, sizeof(why));
 
@@ -256,7 +264,9 @@ test_plain(void)
     struct daemon d;
     struct notifier *n;
     struct pw_err e = { "" };
-    struct notice nt = { "T <i>", "<script> & x", NULL, 1 };
+    struct notice nt = { .title = "T <i>",
+                         .body = "<script> & x",
+                         .urgency = 1 };
     char why[512], rec[4096];
     int st = daemon_start(&d, "--caps", "body actions", why, sizeof(why));
 
@@ -279,6 +289,30 @@ test_plain(void)
     T_OK(strstr(rec, "\"T <i>\" \"<script> & x\" [] {") != NULL,
          "notify_show: no body-markup: body sent as is: %s", rec);
     T_OK(strstr(rec, "\"urgency\": 1") != NULL, "notify_show: urgency 1");
+
+    /* Actions only with someone to hear them, "Open" only for the web. */
+    nt.tag = "arxiv:2401.00001";
+    nt.url = "https://arxiv.org/abs/2401.00001";
+    T_OK(!notify_offers_actions(n) && notify_show(n, &nt, &e) == 0,
+         "notify_show: no event callback (%s)", e.msg);
+    last_notify(d.log, rec, sizeof(rec));
+    T_OK(strstr(rec, "\" [] {") != NULL, "notify_show: ... no actions: %s",
+         rec);
+    notify_on_event(n, on_event, NULL);
+    T_OK(notify_offers_actions(n) && notify_show(n, &nt, &e) == 0,
+         "notify_show: with a callback (%s)", e.msg);
+    last_notify(d.log, rec, sizeof(rec));
+    T_OK(strstr(rec, "[\"default\", \"Open\", \"open\", \"Open\", \"star\", "
+                     "\"Star\"]") != NULL,
+         "notify_show: ... Open and Star offered: %s", rec);
+    nt.url = "javascript:alert(1)";
+    T_OK(notify_show(n, &nt, &e) == 0, "notify_show: a non-web url (%s)",
+         e.msg);
+    last_notify(d.log, rec, sizeof(rec));
+    T_OK(strstr(rec, "\" [\"star\", \"Star\"] {") != NULL,
+         "notify_show: ... Star only: %s", rec);
+    nt.tag = NULL;
+    nt.url = NULL;
 
     /* The bus goes away under us: an error, not SIGTERM from GIO. */
     daemon_stop(&d);

@@ -1,0 +1,284 @@
+#!/usr/bin/python3
+"""`paperwatch import` (the real arXiv metadata snapshot sample, resuming;
+OPML into a generated Lua file) and `paperwatch export` (BibTeX read back
+by bibtexparser, JSON Lines, JSON Feed, an OPML round trip)."""
+import json
+import os
+import sys
+import xml.etree.ElementTree as ET
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import lib  # noqa: E402
+from lib import Home, fixture, json_lines  # noqa: E402
+
+SNAPSHOT = fixture("kaggle-arxiv-metadata-oai-snapshot-head.jsonl")
+
+OPML = """<?xml version="1.0" encoding="UTF-8"?>
+<opml version="2.0">
+  <head><title>my feeds</title></head>
+  <body>
+    <outline text="Research">
+      <outline type="rss" text="Distill" title="Distill"
+               xmlUrl="https://distill.pub/rss.xml" htmlUrl="https://distill.pub"/>
+      <outline type="rss" text="Lab &amp; &quot;friends&quot;"
+               xmlUrl="https://lab.example.org/feed?a=1&amp;b=2"/>
+    </outline>
+    <outline type="rss" text="Distill" xmlUrl="https://other.example.org/rss"/>
+    <outline text="a folder without a feed"/>
+  </body>
+</opml>
+"""
+
+
+class ImportSnapshot(lib.unittest.TestCase):
+    def setUp(self):
+        self.home = Home()
+
+    def tearDown(self):
+        self.home.cleanup()
+
+    def test_records(self):
+        r = self.home.pw("import", SNAPSHOT)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("200 records stored (200 new", r.stderr)
+        self.assertNotIn("\r", r.stderr)  # no progress bar off a terminal
+        papers = {p["key"]: p for p in json_lines(
+            self.home.pw("list", "--format", "json").stdout)}
+        self.assertEqual(len(papers), 200)
+        p = papers["arxiv:0704.0001"]
+        self.assertEqual(p["title"], "Calculation of prompt diphoton "
+                         "production cross sections at Tevatron and LHC "
+                         "energies")
+        self.assertEqual(p["authors"][:3], ["C. Balázs", "E. L. Berger",
+                                            "P. M. Nadolsky"])
+        self.assertEqual(p["categories"], ["hep-ph"])
+        self.assertEqual(p["version"], 2)
+        self.assertEqual(p["published"], "2007-04-02T19:18:42Z")
+        self.assertEqual(p["updated"], "2007-07-24T20:10:27Z")
+        self.assertEqual(p["doi"], "10.1103/physrevd.76.013009")
+        self.assertEqual(p["sources"],
+                         ["import:kaggle-arxiv-metadata-oai-snapshot-head.jsonl"])
+        self.assertEqual(papers["arxiv:0704.0002"]["categories"],
+                         ["math.CO", "cs.CG"])
+        self.assertIsNone(p["notified"])
+        # shown by id as people type it
+        r = self.home.pw("show", "--format", "json", "arXiv:0704.0002v1")
+        self.assertEqual(json.loads(r.stdout)["key"], "arxiv:0704.0002")
+
+    def test_scored_by_current_rules_never_notified(self):
+        self.home.write_config(
+            'local pw = require "paperwatch"\n'
+            'pw.rule { name = "hep", categories = { "hep-ph" }, score = 3 }\n'
+            'pw.notify { min_score = 1 }\n')
+        r = self.home.pw("import", SNAPSHOT)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        rows = json_lines(self.home.pw("list", "--format", "json",
+                                       "--min-score", "3").stdout)
+        self.assertTrue(rows)
+        for p in rows:
+            self.assertTrue(any(c.startswith("hep-ph") for c in p["categories"]))
+            self.assertIsNone(p["notified"])
+        # a later run does not notify them either (none is fresh)
+        r = self.home.pw("run", "--format", "json", "--no-notify")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertFalse([x for x in json_lines(r.stdout)
+                          if x.get("kind") == "paper"])
+
+    def test_resumes_where_it_stopped(self):
+        with open(SNAPSHOT) as f:
+            lines = f.readlines()
+        part = os.path.join(self.home.dir, "snapshot.jsonl")
+        with open(part, "w") as f:
+            f.writelines(lines[:120])
+        r = self.home.pw("import", part)
+        self.assertIn("120 records stored (120 new", r.stderr)
+        with open(part, "a") as f:  # the rest arrives; import again
+            f.writelines(lines[120:])
+        r = self.home.pw("import", part)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("resuming after record 120", r.stderr)
+        self.assertIn("80 records stored (80 new, 0 updated)", r.stderr)
+        r = self.home.pw("import", part)
+        self.assertIn("0 records stored", r.stderr)
+        r = self.home.pw("import", "--restart", part)
+        self.assertIn("200 records stored (0 new", r.stderr)
+        self.assertEqual(len(json_lines(self.home.pw(
+            "list", "--format", "json").stdout)), 200)
+
+    def test_bad_files(self):
+        r = self.home.pw("import", os.path.join(self.home.dir, "missing"))
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("missing", r.stderr)
+        junk = self.home.write_config("hello\n", "junk.txt")
+        r = self.home.pw("import", junk)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("neither OPML nor", r.stderr)
+        self.assertEqual(self.home.pw("import").returncode, 2)
+
+
+class ImportOpml(lib.unittest.TestCase):
+    def setUp(self):
+        self.home = Home()
+
+    def tearDown(self):
+        self.home.cleanup()
+
+    def test_round_trip(self):
+        init = self.home.write_config('local pw = require "paperwatch"\n')
+        opml = self.home.write_config(OPML, "feeds.opml")
+        r = self.home.pw("import", opml)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(r.stdout, 'require "opml-sources"\n')
+        gen = os.path.join(self.home.dir, "opml-sources.lua")
+        with open(init) as f:
+            self.assertEqual(f.read(), 'local pw = require "paperwatch"\n')
+        # the user adds the printed line; the sources are there
+        with open(init, "a") as f:
+            f.write(r.stdout)
+        r = self.home.pw("export", "--format", "opml")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        body = ET.fromstring(r.stdout).find("body")
+        got = [(o.get("text"), o.get("xmlUrl")) for o in body.iter("outline")]
+        want = [("Distill", "https://distill.pub/rss.xml"),
+                ('Lab & "friends"', "https://lab.example.org/feed?a=1&b=2"),
+                ("Distill (2)", "https://other.example.org/rss")]
+        self.assertEqual(got, want)
+        # and that OPML imported again gives the same file of sources
+        again = self.home.write_config(r.stdout, "again.opml")
+        with open(gen) as f:
+            before = f.read().split("\n", 1)[1]
+        self.assertEqual(self.home.pw("import", again).returncode, 0)
+        with open(gen) as f:
+            self.assertEqual(f.read().split("\n", 1)[1], before)
+
+    def test_default_place_and_never_a_users_file(self):
+        opml = self.home.write_config(OPML, "feeds.opml")
+        r = self.home.pw("import", opml, config=False)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        gen = os.path.join(self.home.dir, "config", "paperwatch",
+                           "opml-sources.lua")
+        self.assertTrue(os.path.exists(gen))
+        mine = self.home.write_config("-- my own file\n", "mine.lua")
+        r = self.home.pw("import", "--output", mine, opml)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("not written by paperwatch", r.stderr)
+        with open(mine) as f:
+            self.assertEqual(f.read(), "-- my own file\n")
+        other = os.path.join(self.home.dir, "feeds.lua")
+        r = self.home.pw("import", "--output", other, opml)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(r.stdout, 'dofile "%s"\n' % other)
+
+    def test_broken_opml(self):
+        bad = self.home.write_config("<opml><body><outline", "bad.opml")
+        r = self.home.pw("import", bad)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("bad.opml:1:", r.stderr)
+
+
+class Export(lib.unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.home = Home()
+        r = cls.home.pw("import", SNAPSHOT)
+        assert r.returncode == 0, r.stderr
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.home.cleanup()
+
+    def test_bibtex_parsed_back(self):
+        import bibtexparser
+        from bibtexparser.bparser import BibTexParser
+        r = self.home.pw("export", "--format", "bibtex")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        parser = BibTexParser(common_strings=True)
+        db = bibtexparser.loads(r.stdout, parser)
+        self.assertEqual(len(db.entries), 200)
+        keys = [e["ID"] for e in db.entries]
+        self.assertEqual(len(set(keys)), 200)
+        self.assertTrue(all(k.isascii() and " " not in k for k in keys))
+        e = db.entries_dict["balazs2007calculation"]
+        self.assertEqual(e["eprint"], "0704.0001")
+        self.assertEqual(e["archiveprefix"], "arXiv")
+        self.assertEqual(e["primaryclass"], "hep-ph")
+        self.assertEqual(e["doi"], "10.1103/physrevd.76.013009")
+        self.assertEqual(e["year"], "2007")
+        self.assertEqual(e["month"], "April")
+        self.assertIn("C. Balázs and E. L. Berger", e["author"])
+        self.assertEqual(e["url"], "https://arxiv.org/abs/0704.0001")
+        # every entry's braces balance (bibtex would stop otherwise)
+        for entry in r.stdout.split("\n@")[1:]:
+            depth = 0
+            prev = ""
+            for ch in entry:
+                if prev != "\\":
+                    depth += (ch == "{") - (ch == "}")
+                self.assertGreaterEqual(depth, 0)
+                prev = ch
+            self.assertEqual(depth, 0, entry[:80])
+
+    def test_bibtex_escapes(self):
+        home = Home()
+        try:
+            p = {"id": "2402.00001", "authors": "José Núñez, R. O'Neil",
+                 "title": "50% of R&D on #tags and a_b {unbalanced",
+                 "abstract": "Costs $5 and x_1 in $x_1^2$ ~ here.",
+                 "categories": "cs.LG", "versions": [
+                     {"version": "v1",
+                      "created": "Thu, 1 Feb 2024 00:00:00 GMT"}]}
+            path = home.write_config(json.dumps(p) + "\n", "one.jsonl")
+            home.pw("import", path)
+            r = home.pw("export", "--format", "bibtex", "2402.00001")
+            self.assertEqual(r.returncode, 0, r.stderr)
+            out = r.stdout
+            self.assertIn("@misc{nunez2024rd,", out)
+            self.assertIn(r"50\% of R\&D on \#tags and a\_b \{unbalanced",
+                          out)
+            self.assertIn(r"Costs \$5 and x\_1 in \$x\_1\^{}2\$ \~{} here",
+                          out)
+            self.assertIn("José Núñez", out)
+        finally:
+            home.cleanup()
+
+    def test_selected_and_unknown_keys(self):
+        r = self.home.pw("export", "--format", "json", "0704.0003",
+                         "nope", "https://arxiv.org/abs/0704.0001v2")
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("no paper 'nope'", r.stderr)
+        self.assertEqual([p["key"] for p in json_lines(r.stdout)],
+                         ["arxiv:0704.0003", "arxiv:0704.0001"])
+
+    def test_starred_json_feed(self):
+        self.assertEqual(self.home.pw("star", "0704.0005").returncode, 0)
+        r = self.home.pw("export", "--format", "jsonfeed", "--starred")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        feed = json.loads(r.stdout)
+        self.assertEqual(feed["version"], "https://jsonfeed.org/version/1.1")
+        (item,) = feed["items"]
+        self.assertEqual(item["id"], "arxiv:0704.0005")
+        self.assertEqual(item["url"], "https://arxiv.org/abs/0704.0005")
+        self.assertTrue(item["title"])
+        self.assertTrue(item["authors"][0]["name"])
+        # and it reads back through paperwatch's own parser
+        out = self.home.write_config(r.stdout, "feed.json")
+        (p,) = json_lines(self.home.pw("parse", out).stdout)
+        self.assertEqual(p["key"], "arxiv:0704.0005")
+
+    def test_output_file(self):
+        out = os.path.join(self.home.dir, "refs.bib")
+        r = self.home.pw("export", "--format", "bibtex", "--limit", "3",
+                         "--output", out)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(r.stdout, "")
+        with open(out) as f:
+            self.assertEqual(f.read().count("\n@"), 2)
+        r = self.home.pw("export", "--format", "yaml")
+        self.assertEqual(r.returncode, 2)
+        r = self.home.pw("export", "--format", "json", "--output",
+                         "/nonexistent/dir/x")
+        self.assertEqual(r.returncode, 1)
+
+
+if __name__ == "__main__":
+    lib.main()
