@@ -43,6 +43,68 @@ static const struct help {
       "                      from FILE's extension, else pw.digest's format\n"
       "  --output FILE       write it there (atomically)\n"
       "  --send              mail it: text and HTML\n" },
+    { "run",
+      "usage: paperwatch run [--all] [--source NAME]... [--dry-run]\n"
+      "                      [--no-notify] [--format text|json]\n"
+      "\n"
+      "One cycle: fetch the sources that are due (never fetched, or their\n"
+      "interval has passed), store the new and changed papers, score them,\n"
+      "notify the best once. One line per source on stderr.\n"
+      "\n"
+      "  --all               fetch every source, due or not\n"
+      "  --source NAME       fetch this source (may be repeated)\n"
+      "  --dry-run           fetch and score, keep nothing, notify nothing\n"
+      "  --no-notify         store and score, but show no bubble\n"
+      "  --format json       JSON Lines on stdout: each source's outcome\n"
+      "                      (kind source) and each new or updated paper\n"
+      "                      (kind paper)\n"
+      "\n"
+      "Exit status: 0 all went well, 1 fatal (config, database), 2 bad\n"
+      "usage, 3 some sources failed and the rest were stored.\n" },
+    { "parse",
+      "usage: paperwatch parse [--format json|text] FILE|URL|-\n"
+      "\n"
+      "A feed as paperwatch sees it, one paper per line (JSON with the\n"
+      "list fields plus feed_title), without a database. - reads stdin.\n" },
+    { "sources",
+      "usage: paperwatch sources [--format text|json]\n"
+      "\n"
+      "Each configured source's health: last fetch and status (ok,\n"
+      "unchanged, empty, error), items, failures in a row, when it is next\n"
+      "due, its last error, where it moved to.\n" },
+    { "eval",
+      "usage: paperwatch eval FILE.lua [ARGS...]\n"
+      "\n"
+      "Run a script with the whole Lua API (paperwatch, also as pw) and\n"
+      "arg. Its error, or the status it gives os.exit, is the exit status.\n"
+      "See paperwatch-lua(5).\n" },
+    { "explain",
+      "usage: paperwatch explain [--format text|json] KEY\n"
+      "\n"
+      "Why a paper scores what it does: every rule's contribution and\n"
+      "reason, the total, the thresholds it crosses (notify, digest) and\n"
+      "whether a rule hides it.\n" },
+    { "rescore",
+      "usage: paperwatch rescore\n"
+      "\n"
+      "Score every stored paper again with the current rules (after you\n"
+      "changed them; run warns when it sees they changed). Your config is\n"
+      "never touched.\n" },
+    { "check",
+      "usage: paperwatch check\n"
+      "\n"
+      "Load the config without fetching and list every mistake with its\n"
+      "file and line: unknown fields (with a did-you-mean), bad regexes,\n"
+      "duplicate names, sources without a URL, thresholds of the wrong\n"
+      "type. Exit 1 when anything is wrong.\n" },
+    { "daemon",
+      "usage: paperwatch daemon\n"
+      "\n"
+      "Keep running: fetch sources when they are due, send digests at\n"
+      "their times, handle notification actions. SIGHUP reloads the\n"
+      "config (a broken one is reported and the old one kept); SIGTERM or\n"
+      "SIGINT finishes the current cycle and exits 0. One daemon per\n"
+      "database.\n" },
     { "list",
       "usage: paperwatch list [OPTIONS]\n"
       "\n"

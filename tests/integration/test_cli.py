@@ -142,6 +142,18 @@ class Cli(lib.unittest.TestCase):
         for cmd in ("search", "import", "export", "star"):
             self.assertIn(cmd, r.stdout)
 
+    def test_every_command_has_its_own_help(self):
+        """Each command of DESIGN.md's command line answers --help with its
+        own usage, not the general one."""
+        for cmd in ("run", "daemon", "parse", "list", "search", "show",
+                    "explain", "star", "unstar", "read", "unread", "ignore",
+                    "digest", "rescore", "sources", "import", "export",
+                    "eval", "check"):
+            r = self.home.pw(cmd, "--help")
+            self.assertEqual(r.returncode, 0, cmd)
+            self.assertTrue(r.stdout.startswith("usage: paperwatch " + cmd),
+                            "%s: %s" % (cmd, r.stdout[:80]))
+
     def test_usage_errors(self):
         self.assertEqual(self.home.pw("list", "--bogus").returncode, 2)
         self.assertEqual(self.home.pw("list", "--format", "xml").returncode, 2)
