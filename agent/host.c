@@ -468,7 +468,8 @@ opt_bool(lua_State *L, int t, const char *field)
     return v;
 }
 
-/* keep / hide / drop / tag / on_match of the rule on the stack top. */
+/* keep / hide / drop / renotify / tag / on_match of the rule on the stack
+ * top. */
 static void
 rule_flags(struct host *h, struct rule *r)
 {
@@ -477,7 +478,8 @@ rule_flags(struct host *h, struct rule *r)
 
     r->flags = (opt_bool(L, t, "keep") ? HOST_RULE_KEEP : 0u) |
                (opt_bool(L, t, "hide") ? HOST_RULE_HIDE : 0u) |
-               (opt_bool(L, t, "drop") ? HOST_RULE_DROP : 0u);
+               (opt_bool(L, t, "drop") ? HOST_RULE_DROP : 0u) |
+               (opt_bool(L, t, "renotify") ? HOST_RULE_RENOTIFY : 0u);
     r->tag = opt_string(L, t, "tag");
     h->nfilters += (r->flags & (HOST_RULE_KEEP | HOST_RULE_DROP)) != 0;
     r->hook_ref = LUA_NOREF;

@@ -111,6 +111,7 @@ enum {
     HOST_RULE_KEEP = 1,
     HOST_RULE_HIDE = 2,
     HOST_RULE_DROP = 4,
+    HOST_RULE_RENOTIFY = 8, /* a new version of a notified paper notifies */
 };
 unsigned host_rule_flags(const struct host *h, size_t i);
 const char *host_rule_tag(const struct host *h, size_t i); /* or NULL */

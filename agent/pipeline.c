@@ -33,8 +33,9 @@ struct cycle {
     struct job *jobs;    /* owned */
     size_t njobs;
     int64_t start;
-    int failed;  /* sources that failed */
-    int not_due; /* sources skipped: not due yet */
+    int failed;            /* sources that failed */
+    int not_due;           /* sources skipped: not due yet */
+    struct scorer *scorer; /* borrowed, while scoring */
     long nnew, nupdated;
     long ndropped;           /* entries keep/drop rules left out */
     struct candidate *cands; /* owned: papers to notify */
@@ -447,9 +448,16 @@ on_scored(void *ud, const struct store_row *r)
 {
     struct cycle *c = ud;
     int fresh = r->first_seen >= c->start;
+    int due = fresh && r->notified_at == 0;
     struct buf b;
 
-    if (c->cfg.has_notify && fresh && r->notified_at == 0 && !r->hidden &&
+    /* a notified paper comes again in a new version and a rule asked for
+     * it: once per version (the store decides, atomically) */
+    if (!fresh && r->notified_at != 0 && c->cfg.has_notify && !r->hidden &&
+        r->score >= c->cfg.notify_min && !c->o->dry_run &&
+        scorer_renotify(c->scorer))
+        due = store_rearm_notified(c->store, r->id, NULL) == 1;
+    if (c->cfg.has_notify && due && !r->hidden &&
         r->score >= c->cfg.notify_min) {
         if (c->ncands == c->capcands) {
             c->capcands = c->capcands ? 2 * c->capcands : 16;
@@ -583,6 +591,7 @@ pipeline_run(const struct run_opts *o, struct pw_err *e)
     if (fetch_all(&c, e) < 0)
         goto out;
     sc = scorer_new(c.host, o->log);
+    c.scorer = sc;
     host_set_db_path(c.host, o->db);
     if (scorer_score_pending(sc, c.store, on_scored, &c, e) < 0)
         goto out;

@@ -21,6 +21,7 @@ struct scorer {
     struct buf *reasons;   /* owned: one per rule */
     struct buf *errors;    /* owned: one per rule, current paper */
     int hides;             /* a hide rule matched the current paper */
+    int renotify;          /* a rule asking to notify again matched it */
     struct pending *pend;  /* owned: papers whose hooks run after */
     size_t npend, cappend;
 };
@@ -93,6 +94,7 @@ scorer_score(struct scorer *s, const struct paper *p,
     *total = 0;
     *n = 0;
     s->hides = 0;
+    s->renotify = 0;
     host_begin_paper(s->h, p, sources);
     for (size_t i = 0; i < s->nrules; i++) {
         s->errors[i].len = 0;
@@ -109,6 +111,8 @@ scorer_score(struct scorer *s, const struct paper *p,
         s->scores[i] = v;
         if (s->matched[i] && (host_rule_flags(s->h, i) & HOST_RULE_HIDE))
             s->hides = 1;
+        if (s->matched[i] && (host_rule_flags(s->h, i) & HOST_RULE_RENOTIFY))
+            s->renotify = 1;
         if (v == 0)
             continue;
         s->sc[*n].rule = host_rule_name(s->h, i);
@@ -134,6 +138,12 @@ int
 scorer_hides(const struct scorer *s)
 {
     return s->hides;
+}
+
+int
+scorer_renotify(const struct scorer *s)
+{
+    return s->renotify;
 }
 
 /* Hidden state and rule tags of the paper just scored; hits counted. */

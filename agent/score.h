@@ -34,6 +34,8 @@ struct rule_outcome {
 void scorer_outcome(const struct scorer *s, size_t i, struct rule_outcome *o);
 /* Whether a hide rule matched in the last scorer_score. */
 int scorer_hides(const struct scorer *s);
+/* Whether a rule with renotify = true matched in the last scorer_score. */
+int scorer_renotify(const struct scorer *s);
 
 /* Score every paper the store has unscored, in one transaction: scores,
  * hidden-by-rule state, rule tags and hit counts. Each scored paper is

@@ -106,6 +106,9 @@ static const char *const migrations[] = {
     " done INTEGER NOT NULL DEFAULT 0, at INTEGER NOT NULL);"
     "CREATE INDEX IF NOT EXISTS papers_hidden ON papers(id)"
     " WHERE hidden <> 0;",
+    /* 4 -> 5: the version a paper was last notified in, so a rule can ask
+     * for a new version to notify again (once per version) */
+    "ALTER TABLE papers ADD COLUMN notified_version INTEGER;",
 };
 
 #define SCHEMA_VERSION ((int)(sizeof(migrations) / sizeof(migrations[0])))
@@ -220,7 +223,7 @@ static const char *const sql[Q_MAX] = {
                     " VALUES (?1, ?2, ?3, ?4)",
     [Q_SET_SCORE] = "UPDATE papers SET score = ?2, score_hash = ?3"
                     " WHERE id = ?1",
-    [Q_MARK] = "UPDATE papers SET notified_at = ?2"
+    [Q_MARK] = "UPDATE papers SET notified_at = ?2, notified_version = version"
                " WHERE id = ?1 AND notified_at IS NULL",
     [Q_EVENT] = "INSERT INTO events (paper_id, kind, at, detail)"
                 " VALUES (?1, ?2, ?3, ?4)",
@@ -1189,6 +1192,33 @@ store_mark_notified(struct store *s, int64_t id, int64_t now, struct pw_err *e)
 out:
     release(st);
     store_rollback(s);
+    return rc;
+}
+
+/* Only in a version newer than the one notified, and only once: of two
+ * processes re-arming at once, one changes the row. */
+#define SQL_REARM                                                              \
+    "UPDATE papers SET notified_at = NULL WHERE id = ?1"                       \
+    " AND notified_at IS NOT NULL AND version > coalesce(notified_version, 0)"
+
+int
+store_rearm_notified(struct store *s, int64_t id, struct pw_err *e)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = -1;
+
+    if (sqlite3_prepare_v2(s->db, SQL_REARM, -1, &st, NULL) != SQLITE_OK) {
+        dberrf(s, e, "preparing to notify paper %lld again", (long long)id);
+        goto out;
+    }
+    sqlite3_bind_int64(st, 1, id);
+    if (sqlite3_step(st) != SQLITE_DONE) {
+        dberrf(s, e, "re-arming the notification of paper %lld", (long long)id);
+        goto out;
+    }
+    rc = sqlite3_changes(s->db) == 1;
+out:
+    sqlite3_finalize(st);
     return rc;
 }
 

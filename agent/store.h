@@ -112,9 +112,15 @@ int store_set_scores(struct store *s, int64_t id, const char *ruleset_hash,
                      struct pw_err *e);
 
 /* 1: marked now (the caller may notify), 0: it was already marked (by us
- * earlier or by another process). Atomic across processes. */
+ * earlier or by another process). Atomic across processes. The paper's
+ * version is remembered with the mark. */
 int store_mark_notified(struct store *s, int64_t id, int64_t now,
                         struct pw_err *e);
+
+/* A rule asked for a new version of a notified paper to notify again:
+ * clear the mark when the paper's version is above the one last notified.
+ * 1: cleared now (it may be notified again, once), 0: not, -1: error. */
+int store_rearm_notified(struct store *s, int64_t id, struct pw_err *e);
 
 /* Read: 1 found, 0 not found, -1 error. `key` may be an arXiv id or URL as
  * people type them; it is normalized. r must be initialized; what it held

@@ -45,6 +45,7 @@
 ---@field keep boolean? keep only papers some keep rule matches (before storing)
 ---@field drop boolean? never store papers it matches (wins over keep)
 ---@field hide boolean? store but hide from list, digest and notify
+---@field renotify boolean? a notified paper's newer version it matches notifies again (once per version)
 ---@field tag string? tag the papers it matches
 ---@field on_match fun(p: pw.Paper, score: number)? called after a run for new visible papers it matched
 ---@field fn (fun(p: pw.Paper): (number|boolean|nil), string?)? a function instead of match fields
@@ -53,6 +54,7 @@
 ---@field keep boolean?
 ---@field drop boolean?
 ---@field hide boolean?
+---@field renotify boolean?
 ---@field tag string?
 ---@field on_match fun(p: pw.Paper, score: number)?
 

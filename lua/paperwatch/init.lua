@@ -92,7 +92,7 @@ end
 
 local RULE_OPTIONS = {
   keep = "boolean", hide = "boolean", drop = "boolean", tag = "string",
-  on_match = "function",
+  on_match = "function", renotify = "boolean",
 }
 
 local function add_rule(name, fn, sig, level, t, spec)
@@ -107,7 +107,7 @@ local function add_rule(name, fn, sig, level, t, spec)
     name = name, fn = fn, sig = sig, where = check.where(level + 1),
     kind = spec and "declarative" or "function", spec = spec,
     keep = t.keep or false, hide = t.hide or false, drop = t.drop or false,
-    tag = t.tag, on_match = t.on_match,
+    tag = t.tag, on_match = t.on_match, renotify = t.renotify or false,
   }
 end
 
@@ -138,7 +138,7 @@ function M.rule(a, b, c)
     for k in pairs(a) do
       if RULE_OPTIONS[k] == nil and k ~= "name" and k ~= "fn" then
         error(("pw.rule '%s': '%s' does not go with fn (a function rule takes "
-          .. "name, fn, keep, hide, drop, tag, on_match)"):format(a.name, k), 2)
+          .. "name, fn, keep, hide, drop, renotify, tag, on_match)"):format(a.name, k), 2)
       end
     end
     add_rule(a.name, rules.sandbox(a.fn), rules.signature(a), 2, a)

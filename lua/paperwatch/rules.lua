@@ -21,6 +21,7 @@ M.FIELDS = {
   announce = "string|table", source = "string|table",
   keep = "boolean", hide = "boolean", drop = "boolean", tag = "string",
   on_match = "function", fn = "function", case_sensitive = "boolean",
+  renotify = "boolean",
 }
 
 -- The fields each text test looks at.

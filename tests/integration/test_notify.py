@@ -258,5 +258,46 @@ class Once(Case):
         self.assertEqual(self.settle(0), [])
 
 
+
+ATOM = """<?xml version="1.0" encoding="UTF-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom"><title>api</title>
+<entry><id>http://arxiv.org/abs/2401.00001v%(v)d</id>
+<title>A paper, version %(v)d</title><updated>2024-01-0%(v)dT00:00:00Z</updated>
+<summary>We study things. Version %(v)d says more.</summary>
+<author><name>Ada Lovelace</name></author></entry></feed>
+"""
+
+
+class Renotify(Case):
+    """A notified paper that comes again in a new version notifies again
+    only when a rule asks (renotify = true), and once per version."""
+
+    def cycle(self, path, v):
+        self.feed(ATOM % {"v": v}, name="api.xml")
+        time.sleep(1.1)     # a later run: first_seen of this one is older
+        self.bus.clear()
+        self.run_pw("run", "--all")
+        return self.settle(0)
+
+    def test_only_when_a_rule_asks_and_once_per_version(self):
+        for renotify in (False, True):
+            self.home.cleanup()
+            self.home = Home()
+            path = self.feed(ATOM % {"v": 1}, name="api.xml")
+            self.config("{ min_score = 1 }", path,
+                        rule='match = "paper", score = 5, renotify = %s'
+                        % ("true" if renotify else "false"))
+            self.bus.clear()
+            self.run_pw("run")
+            self.assertEqual([c["summary"] for c in self.settle(1)],
+                             ["A paper, version 1"])
+            calls = self.cycle(path, 2)
+            self.assertEqual([c["summary"] for c in calls],
+                             ["A paper, version 2"] if renotify else [],
+                             "renotify = %s" % renotify)
+            self.assertEqual(self.cycle(path, 2), [], "the same version: once")
+            n = self.db("select count(*) from events where kind = 'notified'")
+            self.assertEqual(n[0][0], 2 if renotify else 1)
+
 if __name__ == "__main__":
     lib.main()
