@@ -395,8 +395,8 @@ load_chunk(struct host *h, const char *path, struct pw_err *e)
     return 0;
 }
 
-static char *
-opt_string(lua_State *L, int t, const char *field)
+char *
+lbind_opt_string(lua_State *L, int t, const char *field)
 {
     char *s = NULL;
 
@@ -406,8 +406,8 @@ opt_string(lua_State *L, int t, const char *field)
     return s;
 }
 
-static double
-opt_number(lua_State *L, int t, const char *field, double dflt)
+double
+lbind_opt_number(lua_State *L, int t, const char *field, double dflt)
 {
     double v = dflt;
 
@@ -427,18 +427,18 @@ read_sources(lua_State *L, int reg, struct config *c)
         struct source_def *s = &c->sources[i];
         lua_rawgeti(L, -1, (lua_Integer)i + 1); /* sources src */
         int t = lua_gettop(L);
-        s->name = opt_string(L, t, "name");
-        s->url = opt_string(L, t, "url");
-        s->format = opt_string(L, t, "format");
+        s->name = lbind_opt_string(L, t, "name");
+        s->url = lbind_opt_string(L, t, "url");
+        s->format = lbind_opt_string(L, t, "format");
         if (s->format == NULL)
             s->format = xstrdup("auto");
-        s->min_delay = opt_number(L, t, "min_delay", 0);
-        s->interval = (long)opt_number(L, t, "interval", 3600);
-        s->timeout = (long)opt_number(L, t, "timeout", 0);
-        s->max_bytes = (size_t)opt_number(L, t, "max_bytes", 0);
-        s->connect_timeout = (long)opt_number(L, t, "connect_timeout", 0);
-        s->stall_timeout = (long)opt_number(L, t, "stall_timeout", 0);
-        s->ca_file = opt_string(L, t, "ca_file");
+        s->min_delay = lbind_opt_number(L, t, "min_delay", 0);
+        s->interval = (long)lbind_opt_number(L, t, "interval", 3600);
+        s->timeout = (long)lbind_opt_number(L, t, "timeout", 0);
+        s->max_bytes = (size_t)lbind_opt_number(L, t, "max_bytes", 0);
+        s->connect_timeout = (long)lbind_opt_number(L, t, "connect_timeout", 0);
+        s->stall_timeout = (long)lbind_opt_number(L, t, "stall_timeout", 0);
+        s->ca_file = lbind_opt_string(L, t, "ca_file");
         s->is_file = s->url && strncmp(s->url, "file:", 5) == 0;
         s->has_fetch = lua_getfield(L, t, "fetch") == LUA_TFUNCTION;
         lua_pop(L, 1);
@@ -480,7 +480,7 @@ rule_flags(struct host *h, struct rule *r)
                (opt_bool(L, t, "hide") ? HOST_RULE_HIDE : 0u) |
                (opt_bool(L, t, "drop") ? HOST_RULE_DROP : 0u) |
                (opt_bool(L, t, "renotify") ? HOST_RULE_RENOTIFY : 0u);
-    r->tag = opt_string(L, t, "tag");
+    r->tag = lbind_opt_string(L, t, "tag");
     h->nfilters += (r->flags & (HOST_RULE_KEEP | HOST_RULE_DROP)) != 0;
     r->hook_ref = LUA_NOREF;
     if (lua_getfield(L, t, "on_match") == LUA_TFUNCTION) {
@@ -504,8 +504,8 @@ read_rules(struct host *h, int reg)
     for (size_t i = 0; i < h->nrules; i++) {
         struct rule *r = &h->rules[i];
         lua_rawgeti(L, -1, (lua_Integer)i + 1); /* rules rule */
-        r->name = opt_string(L, lua_gettop(L), "name");
-        r->where = opt_string(L, lua_gettop(L), "where");
+        r->name = lbind_opt_string(L, lua_gettop(L), "name");
+        r->where = lbind_opt_string(L, lua_gettop(L), "where");
         if (lua_getfield(L, -1, "sig") == LUA_TSTRING) {
             const char *sig = lua_tolstring(L, -1, &len);
             hash_rules(h, sig, len, &acc);
@@ -527,10 +527,10 @@ read_limits(struct host *h, int reg)
     lua_State *L = h->L;
 
     if (lua_getfield(L, reg, "limits") == LUA_TTABLE) {
-        h->budget = (long)opt_number(L, lua_gettop(L), "instructions",
-                                     (double)h->budget);
-        h->mem_cap = (size_t)(opt_number(L, lua_gettop(L), "memory_mb",
-                                         (double)(h->mem_cap >> 20)) *
+        h->budget = (long)lbind_opt_number(L, lua_gettop(L), "instructions",
+                                           (double)h->budget);
+        h->mem_cap = (size_t)(lbind_opt_number(L, lua_gettop(L), "memory_mb",
+                                               (double)(h->mem_cap >> 20)) *
                               1024 * 1024);
     }
     lua_pop(L, 1);
@@ -553,15 +553,17 @@ read_config(struct host *h, struct config *c, struct pw_err *e)
     read_limits(h, reg);
     if (lua_getfield(L, reg, "notify") == LUA_TTABLE) {
         c->has_notify = 1;
-        c->notify_min = opt_number(L, lua_gettop(L), "min_score", 1);
-        c->notify_max = (long)opt_number(L, lua_gettop(L), "max", 0);
-        c->quiet_from = (int)opt_number(L, lua_gettop(L), "quiet_from", -1);
-        c->quiet_to = (int)opt_number(L, lua_gettop(L), "quiet_to", -1);
+        c->notify_min = lbind_opt_number(L, lua_gettop(L), "min_score", 1);
+        c->notify_max = (long)lbind_opt_number(L, lua_gettop(L), "max", 0);
+        c->quiet_from =
+            (int)lbind_opt_number(L, lua_gettop(L), "quiet_from", -1);
+        c->quiet_to = (int)lbind_opt_number(L, lua_gettop(L), "quiet_to", -1);
     }
     lua_pop(L, 1);
     if (lua_getfield(L, reg, "options") == LUA_TTABLE) {
-        c->contact = opt_string(L, lua_gettop(L), "contact");
-        c->concurrency = (int)opt_number(L, lua_gettop(L), "concurrency", 0);
+        c->contact = lbind_opt_string(L, lua_gettop(L), "contact");
+        c->concurrency =
+            (int)lbind_opt_number(L, lua_gettop(L), "concurrency", 0);
     }
     lua_pop(L, 1);
     if (lua_getfield(L, reg, "digest") == LUA_TTABLE)

@@ -10,28 +10,6 @@
 #include "digest.h"
 #include "lbind.h"
 
-static char *
-field_str(lua_State *L, int t, const char *field)
-{
-    char *s = NULL;
-
-    if (lua_getfield(L, t, field) == LUA_TSTRING)
-        s = xstrdup(lua_tostring(L, -1));
-    lua_pop(L, 1);
-    return s;
-}
-
-static double
-field_num(lua_State *L, int t, const char *field, double dflt)
-{
-    double v = dflt;
-
-    if (lua_getfield(L, t, field) == LUA_TNUMBER)
-        v = lua_tonumber(L, -1);
-    lua_pop(L, 1);
-    return v;
-}
-
 /* `to` is one address or a list of them. */
 static void
 read_to(lua_State *L, int t, struct strv *to)
@@ -57,12 +35,12 @@ lbind_to_digest_def(lua_State *L, int idx)
     struct digest_def *d = digest_def_new();
     int t = lua_absindex(L, idx);
 
-    d->every = field_str(L, t, "every");
-    d->at = field_str(L, t, "at");
-    d->min_score = field_num(L, t, "min_score", d->min_score);
-    d->top = (long)field_num(L, t, "top", (double)d->top);
-    d->format = field_str(L, t, "format");
-    d->subject = field_str(L, t, "subject");
+    d->every = lbind_opt_string(L, t, "every");
+    d->at = lbind_opt_string(L, t, "at");
+    d->min_score = lbind_opt_number(L, t, "min_score", d->min_score);
+    d->top = (long)lbind_opt_number(L, t, "top", (double)d->top);
+    d->format = lbind_opt_string(L, t, "format");
+    d->subject = lbind_opt_string(L, t, "subject");
     lua_getfield(L, t, "send_empty");
     d->send_empty = lua_toboolean(L, -1);
     lua_pop(L, 1);
@@ -70,10 +48,10 @@ lbind_to_digest_def(lua_State *L, int idx)
         int m = lua_gettop(L);
         d->has_mail = 1;
         read_to(L, m, &d->mail.to);
-        d->mail.from = field_str(L, m, "from");
-        d->mail.url = field_str(L, m, "url");
-        d->mail.user = field_str(L, m, "user");
-        d->mail.password_command = field_str(L, m, "password_command");
+        d->mail.from = lbind_opt_string(L, m, "from");
+        d->mail.url = lbind_opt_string(L, m, "url");
+        d->mail.user = lbind_opt_string(L, m, "user");
+        d->mail.password_command = lbind_opt_string(L, m, "password_command");
     }
     lua_pop(L, 1);
     return d;

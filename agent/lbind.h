@@ -43,6 +43,11 @@ struct http *lbind_http(lua_State *L, const char **user_agent);
 int lbind_in_fetch(lua_State *L);
 void lbind_fetch_resume(lua_State *co, int nargs);
 
+/* A copy of t[field] when it is a string (else NULL), or t[field] when it
+ * is a number (else dflt); t is an absolute stack index. */
+char *lbind_opt_string(lua_State *L, int t, const char *field);
+double lbind_opt_number(lua_State *L, int t, const char *field, double dflt);
+
 /* The host's log, for bindings that print (set by host.c). */
 const struct log *lbind_log(lua_State *L);
 
