@@ -436,6 +436,7 @@ add_hits(struct rows *rw, const char *s, const char *fmt, size_t cols)
     const char *off = rw->color ? TERM_RESET : md ? "**" : "*";
     struct buf plain, cut;
     size_t used = 0, keep;
+    int open = 0;
 
     buf_init(&plain);
     buf_init(&cut);
@@ -451,14 +452,21 @@ add_hits(struct rows *rw, const char *s, const char *fmt, size_t cols)
     keep = cols && term_chars(plain.len ? plain.p : "") > cols
                ? cut.len - 3 /* the text before "…" (3 bytes) */
                : cut.len;
-    for (const char *p = s; *p && used < keep; p++) {
+    /* marks right after the last byte kept still count (a hit that ends
+     * the text); a hit the cut goes through is closed before the "…" */
+    for (const char *p = s; *p; p++) {
         if (*p == '\002' || *p == '\003') {
-            buf_adds(&rw->b, *p == '\002' ? on : off);
+            open = *p == '\002';
+            buf_adds(&rw->b, open ? on : off);
             continue;
         }
+        if (used == keep)
+            break;
         buf_addc(&rw->b, *p);
         used++;
     }
+    if (open)
+        buf_adds(&rw->b, off);
     if (keep < cut.len) { /* cut: the ellipsis, and no colour left on */
         buf_adds(&rw->b, rw->color ? TERM_RESET : "");
         buf_adds(&rw->b, cut.p + keep);

@@ -141,6 +141,14 @@ class Search(lib.unittest.TestCase):
         self.assertTrue(r.stdout.startswith("1. **[A study of sampling]"))
         self.assertIn("**revisit**", r.stdout)
 
+    def test_a_hit_ending_the_title_is_closed(self):
+        """The mark after a hit that ends the title is not lost."""
+        r = self.home.pw("search", "text")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("Diffusion models for *text*\n", r.stdout)
+        for line in r.stdout.splitlines():
+            self.assertEqual(line.count("*") % 2, 0, line)
+
     def test_ignored_papers_are_left_out(self):
         home = Home()
         try:
