@@ -8,7 +8,7 @@ set -eu
 
 BUILD_PKGS="make gcc pkg-config liblua5.4-dev libcurl4-openssl-dev \
 libsqlite3-dev libnotify-dev libexpat1-dev libpcre2-dev libcjson-dev"
-TEST_PKGS="python3 dbus python3-dbusmock python3-aiosmtpd clang-format \
+TEST_PKGS="python3 dbus python3-dbusmock python3-aiosmtpd clang-format lua-check \
 python3-bibtexparser groff-base man-db"
 
 BENCH_PKGS="sfeed python3-feedparser valgrind"

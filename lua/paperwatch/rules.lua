@@ -11,7 +11,6 @@ local paper = require "paperwatch.paper"
 local M = {}
 
 -- Text fields take a regex, a list of regexes, or { words = { ... } }.
-local TEXT = { title = true, abstract = true, match = true, any = true }
 
 M.FIELDS = {
   name = "string", score = "number", reason = "string",
@@ -62,7 +61,7 @@ end
 
 -- One text test: { field =, kind = "regex"|"words", patterns = {...} }.
 local function text_test(rule, field, v, cs, level)
-  local spec, kind, pats = { field = field }, "regex", {}
+  local spec, kind, pats = { field = field }, "regex"
   if type(v) == "table" and v.words ~= nil then
     for k in pairs(v) do
       if k ~= "words" then

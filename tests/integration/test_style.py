@@ -1,5 +1,6 @@
 #!/usr/bin/python3
-"""The C sources follow .clang-format (STYLE.md section 3)."""
+"""The C sources follow .clang-format, the Lua is luacheck clean
+(STYLE.md section 3)."""
 import glob
 import os
 import shutil
@@ -22,6 +23,16 @@ class Style(lib.unittest.TestCase):
                            capture_output=True, text=True, cwd=lib.ROOT)
         self.assertEqual(r.returncode, 0,
                          "run clang-format -i on:\n" + r.stderr[:3000])
+
+
+    def test_luacheck_clean(self):
+        exe = shutil.which("luacheck")
+        if exe is None:
+            self.skipTest("luacheck (lua-check) is not installed")
+        r = subprocess.run([exe, "--no-color", "--codes", "lua", "config",
+                            "scripts", "tests/lua"],
+                           capture_output=True, text=True, cwd=lib.ROOT)
+        self.assertEqual(r.returncode, 0, r.stdout[-3000:])
 
 
 if __name__ == "__main__":

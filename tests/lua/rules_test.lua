@@ -1,3 +1,4 @@
+-- luacheck: globals GLOBAL_FOR_RULES NEW_GLOBAL
 -- Rules from Lua: every form of pw.rule and its errors, words and the
 -- other match fields, keep/hide/drop/tag, the plain spec of declarative
 -- rules, the sandbox rule functions get, on_match, limits, notify.send and
