@@ -89,6 +89,17 @@ static const struct {
     { "https://doi.org/10.1000/182?x=1", "10.1000/182" },
     { "info:doi/10.1000/182", "10.1000/182" },
     { "10.1000.10/123456", "10.1000.10/123456" },
+    /* every resolver form, any case */
+    { "HTTPS://WWW.DOI.ORG/10.1000/182", "10.1000/182" },
+    { "http://www.doi.org/10.1000/182", "10.1000/182" },
+    { "https://dx.doi.org/10.1000/182", "10.1000/182" },
+    { "http://doi.org/10.1000/182", "10.1000/182" },
+    { "Doi.org/10.1000/182", "10.1000/182" },
+    { "dx.doi.org/10.1000/182", "10.1000/182" },
+    { "INFO:DOI/10.1000/182", "10.1000/182" },
+    { "www.doi.org/10.1000/182", NULL }, /* no scheme: not a resolver */
+    { "ftp://doi.org/10.1000/182", NULL },
+    { "https://doi.org10.1000/182", NULL },
     { "", NULL },
     { "10.1/abc", NULL }, /* registrant too short */
     { "10.1103", NULL },
