@@ -991,17 +991,47 @@ atom_link(struct feed_parser *fp, const char **atts)
     }
 }
 
+/* Elements whose text goes to one field with one markup, whatever the
+ * format; entry_start handles the rest (type attributes, authors, links,
+ * categories by attribute). */
+static const struct {
+    unsigned char field; /* enum field; F_NONE: not in this table */
+    unsigned char mk;    /* enum markup */
+} plain_fields[] = {
+    [T_ID] = { F_ID, MK_TEXT },
+    [T_GUID] = { F_ID, MK_TEXT },
+    [T_DESCRIPTION] = { F_SUMMARY, MK_AUTO },
+    [T_ENCODED] = { F_CONTENT, MK_HTML },
+    [T_RSS_AUTHOR] = { F_RSS_AUTHOR, MK_TEXT },
+    [T_DC_CREATOR] = { F_CREATOR, MK_HTML },
+    [T_RSS_LINK] = { F_LINK, MK_TEXT },
+    [T_DC_TITLE] = { F_TITLE, MK_AUTO },
+    [T_DC_AUTHOR] = { F_RSS_AUTHOR, MK_TEXT },
+    [T_JNAME] = { F_JNAME, MK_TEXT },
+    [T_ALT_URL] = { F_ALT_URL, MK_TEXT },
+    [T_RSS_CATEGORY] = { F_CATEGORY, MK_TEXT },
+    [T_DC_SUBJECT] = { F_CATEGORY, MK_TEXT },
+    [T_PUBLISHED] = { F_PUBLISHED, MK_TEXT },
+    [T_UPDATED] = { F_UPDATED, MK_TEXT },
+    [T_COMMENT] = { F_COMMENT, MK_TEXT },
+    [T_JREF] = { F_JREF, MK_TEXT },
+    [T_DOI] = { F_DOI, MK_TEXT },
+    [T_ANNOUNCE] = { F_ANNOUNCE, MK_TEXT },
+};
+
 static void
 entry_start(struct feed_parser *fp, enum tok t, const char **atts)
 {
     struct paper *p = &fp->p;
     const char *v;
 
+    if ((size_t)t < sizeof(plain_fields) / sizeof(plain_fields[0]) &&
+        plain_fields[t].field != F_NONE) {
+        capture(fp, (enum field)plain_fields[t].field,
+                (enum markup)plain_fields[t].mk);
+        return;
+    }
     switch (t) {
-    case T_ID:
-    case T_GUID:
-        capture(fp, F_ID, MK_TEXT);
-        break;
     case T_TITLE:
         capture(fp, F_TITLE,
                 fp->info.format == FEED_ATOM ? atom_type(atts) : MK_AUTO);
@@ -1009,29 +1039,18 @@ entry_start(struct feed_parser *fp, enum tok t, const char **atts)
     case T_SUMMARY:
         capture(fp, F_SUMMARY, atom_type(atts));
         break;
-    case T_DESCRIPTION:
-        capture(fp, F_SUMMARY, MK_AUTO);
-        break;
     case T_CONTENT:
         capture(fp, F_CONTENT, atom_type(atts));
         break;
-    case T_ENCODED:
-        capture(fp, F_CONTENT, MK_HTML);
+    case T_DC_DESC:
+        capture(fp, F_SUMMARY,
+                fp->info.format == FEED_ATOM ? MK_TEXT : MK_AUTO);
         break;
     case T_AUTHOR:
         fp->e.author_base = p->authors.n;
         break;
-    case T_RSS_AUTHOR:
-        capture(fp, F_RSS_AUTHOR, MK_TEXT);
-        break;
-    case T_DC_CREATOR:
-        capture(fp, F_CREATOR, MK_HTML);
-        break;
     case T_LINK: /* in RSS, when the item has no link of its own */
         atom_link(fp, atts);
-        break;
-    case T_RSS_LINK:
-        capture(fp, F_LINK, MK_TEXT);
         break;
     case T_ENCLOSURE:
     case T_MEDIA_CONTENT:
@@ -1039,51 +1058,13 @@ entry_start(struct feed_parser *fp, enum tok t, const char **atts)
         if (v && strcmp(v, "application/pdf") == 0)
             set_url(fp, &p->pdf_url, attr(atts, "url"));
         break;
-    case T_DC_TITLE:
-        capture(fp, F_TITLE, MK_AUTO);
-        break;
-    case T_DC_DESC:
-        capture(fp, F_SUMMARY,
-                fp->info.format == FEED_ATOM ? MK_TEXT : MK_AUTO);
-        break;
-    case T_DC_AUTHOR:
-        capture(fp, F_RSS_AUTHOR, MK_TEXT);
-        break;
-    case T_JNAME:
-        capture(fp, F_JNAME, MK_TEXT);
-        break;
-    case T_ALT_URL:
-        capture(fp, F_ALT_URL, MK_TEXT);
-        break;
     case T_CATEGORY:
         if ((v = attr(atts, "term")) != NULL)
             add_category(fp, v, strlen(v));
         break;
-    case T_RSS_CATEGORY:
-    case T_DC_SUBJECT:
-        capture(fp, F_CATEGORY, MK_TEXT);
-        break;
     case T_PRIMARY:
         if ((v = attr(atts, "term")) != NULL)
             str_set(&fp->e.primary, v);
-        break;
-    case T_PUBLISHED:
-        capture(fp, F_PUBLISHED, MK_TEXT);
-        break;
-    case T_UPDATED:
-        capture(fp, F_UPDATED, MK_TEXT);
-        break;
-    case T_COMMENT:
-        capture(fp, F_COMMENT, MK_TEXT);
-        break;
-    case T_JREF:
-        capture(fp, F_JREF, MK_TEXT);
-        break;
-    case T_DOI:
-        capture(fp, F_DOI, MK_TEXT);
-        break;
-    case T_ANNOUNCE:
-        capture(fp, F_ANNOUNCE, MK_TEXT);
         break;
     default:
         break;
