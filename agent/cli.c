@@ -41,6 +41,7 @@ struct cli {
     const char *tag;    /* --tag */
     const char *output; /* --output */
     int send;           /* --send */
+    int score;          /* --score */
 };
 
 static const char usage_text[] =
@@ -51,7 +52,7 @@ static const char usage_text[] =
     "      [--format text|json]\n"
     "                      fetch the sources that are due (--all: every\n"
     "                      one), store, score, notify\n"
-    "  parse [--format json|text] FILE|URL|-\n"
+    "  parse [--format json|text] [--score] FILE|URL|-\n"
     "                      a feed as paperwatch sees it (no database)\n"
     "  list [--since 2d] [--min-score N] [--unread] [--starred]\n"
     "      [--source NAME] [--tag TAG] [--limit N] [--format text|json|md]\n"
@@ -171,7 +172,8 @@ enum {
     O_TAG = 1024,
     O_OUTPUT = 2048,
     O_RESTART = 4096,
-    O_SEND = 8192
+    O_SEND = 8192,
+    O_SCORE = 16384
 };
 
 static int
@@ -258,6 +260,8 @@ command_opt(struct cli *c, unsigned allowed, int argc, char **argv, int *i)
         return take_value(argc, argv, i, &c->output);
     if ((allowed & O_SEND) && strcmp(a, "--send") == 0)
         return c->send = 1, 0;
+    if ((allowed & O_SCORE) && strcmp(a, "--score") == 0)
+        return c->score = 1, 0;
     usage_error("unknown option '%s'", a);
     return -1;
 }
@@ -391,14 +395,15 @@ cmd_sources(struct cli *c)
 static int
 cmd_parse(struct cli *c)
 {
+    struct run_opts o = { .config = c->config_path, .log = &c->log };
     struct pw_err e;
 
     if (c->nargs != 1)
         return usage_error("%s", "parse: give one FILE, URL or - (stdin)");
     if (check_format(c->format, "json|text") < 0)
         return EXIT_USAGE;
-    if (pipeline_parse(c->args[0], strcmp(c->format, "json") == 0, &c->log,
-                       &e) < 0) {
+    if (pipeline_parse(c->args[0], strcmp(c->format, "json") == 0,
+                       c->score ? &o : NULL, &c->log, &e) < 0) {
         finish_output(0);
         return fatal(&e);
     }
@@ -1109,7 +1114,7 @@ static const struct command {
       O_FORMAT | O_LIMIT | O_MIN | O_SINCE | O_STARRED | O_UNREAD | O_TAG |
           O_SOURCE,
       0, "text" },
-    { "parse", cmd_parse, O_FORMAT, 0, "json" },
+    { "parse", cmd_parse, O_FORMAT | O_SCORE, 0, "json" },
     { "run", cmd_run, O_FORMAT | O_ALL | O_DRY | O_NONOTIFY | O_SOURCE, 0,
       "text" },
     { "show", cmd_show, O_FORMAT, 0, "text" },

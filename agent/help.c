@@ -62,10 +62,12 @@ static const struct help {
       "Exit status: 0 all went well, 1 fatal (config, database), 2 bad\n"
       "usage, 3 some sources failed and the rest were stored.\n" },
     { "parse",
-      "usage: paperwatch parse [--format json|text] FILE|URL|-\n"
+      "usage: paperwatch parse [--format json|text] [--score] FILE|URL|-\n"
       "\n"
       "A feed as paperwatch sees it, one paper per line (JSON with the\n"
-      "list fields plus feed_title), without a database. - reads stdin.\n" },
+      "list fields plus feed_title), without a database. - reads stdin.\n"
+      "--score also runs the config's rules on each entry: score and\n"
+      "reasons in JSON, the total first in text.\n" },
     { "sources",
       "usage: paperwatch sources [--format text|json]\n"
       "\n"

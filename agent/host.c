@@ -14,6 +14,7 @@
 #include "digest.h"
 #include "host.h"
 #include "lbind.h"
+#include "match.h"
 
 #define HOOK_EVERY 1000
 #define DEFAULT_BUDGET 10000000L            /* instructions per rule call */
@@ -28,6 +29,7 @@ struct rule {
     unsigned flags; /* HOST_RULE_* */
     char *tag;      /* owned, or NULL */
     int hook_ref;   /* its on_match, or LUA_NOREF */
+    long c;         /* its index in the C matcher, or -1: run in Lua */
 };
 
 struct host {
@@ -42,15 +44,19 @@ struct host {
     struct rule *rules; /* owned */
     size_t nrules;
     char hash[17];
-    int paper_ref;         /* the current paper object, or LUA_NOREF */
-    int exit_mt_ref;       /* metatable marking os.exit in scripts */
-    char *lua_dir;         /* owned */
-    struct http *http;     /* borrowed: the cycle's loop, or NULL */
-    char *user_agent;      /* owned, or NULL */
-    struct fetch *fetches; /* owned: running fetch coroutines */
-    char *db_path;         /* owned: the database scripts see, or NULL */
-    int nfilters;          /* rules that keep or drop */
-    int nhooks;            /* pw.on_match hooks and rules' on_match */
+    int paper_ref;                  /* the current paper object, or LUA_NOREF */
+    const struct paper *cur;        /* borrowed: the paper rules look at */
+    const struct strv *cur_sources; /* borrowed, or NULL */
+    int cur_in_lua;                 /* run even C rules in Lua for it */
+    struct matcher *matcher;        /* owned: declarative rules, or NULL */
+    int exit_mt_ref;                /* metatable marking os.exit in scripts */
+    char *lua_dir;                  /* owned */
+    struct http *http;              /* borrowed: the cycle's loop, or NULL */
+    char *user_agent;               /* owned, or NULL */
+    struct fetch *fetches;          /* owned: running fetch coroutines */
+    char *db_path; /* owned: the database scripts see, or NULL */
+    int nfilters;  /* rules that keep or drop */
+    int nhooks;    /* pw.on_match hooks and rules' on_match */
 };
 
 /* A running fetch function. */
@@ -305,6 +311,7 @@ host_free(struct host *h)
         free(h->rules[i].where);
         free(h->rules[i].tag);
     }
+    matcher_free(h->matcher);
     free(h->db_path);
     free(h->rules);
     free(h->lua_dir);
@@ -491,11 +498,120 @@ rule_flags(struct host *h, struct rule *r)
     }
 }
 
+/* The fields a text test of rules.lua looks at. */
+static unsigned
+spec_fields(const char *field)
+{
+    static const struct {
+        const char *name;
+        unsigned fields;
+    } over[] = {
+        { "match", MF_TITLE | MF_ABSTRACT },
+        { "words", MF_TITLE | MF_ABSTRACT },
+        { "title", MF_TITLE },
+        { "abstract", MF_ABSTRACT },
+        { "any", MF_TITLE | MF_ABSTRACT | MF_AUTHORS | MF_CATEGORIES |
+                     MF_COMMENT | MF_JOURNAL_REF | MF_SOURCE },
+    };
+
+    for (size_t i = 0; i < sizeof(over) / sizeof(*over); i++)
+        if (strcmp(field, over[i].name) == 0)
+            return over[i].fields;
+    return 0;
+}
+
+/* One test of a rule's spec (on the stack top) into the matcher. */
+static int
+read_test(struct host *h, size_t rule, struct strv *pats, struct pw_err *e)
+{
+    lua_State *L = h->L;
+    int t = lua_gettop(L);
+    char *field = lbind_opt_string(L, t, "field");
+    char *kind = lbind_opt_string(L, t, "kind");
+    char *rx = lbind_opt_string(L, t, "regex");
+    enum match_kind k = MK_REGEX;
+    unsigned fields = 0;
+    int rc = -1;
+
+    strv_clear(pats);
+    if (lua_getfield(L, t, "patterns") == LUA_TTABLE)
+        for (lua_Integer i = 1; lua_rawgeti(L, -1, i) == LUA_TSTRING; i++) {
+            strv_add(pats, lua_tostring(L, -1));
+            lua_pop(L, 1);
+        }
+    lua_settop(L, t);
+    if (field == NULL || kind == NULL)
+        pw_errf(e, "a test without field or kind");
+    else if (strcmp(kind, "regex") == 0 || strcmp(kind, "words") == 0)
+        k = kind[0] == 'r' ? MK_REGEX : MK_WORDS, fields = spec_fields(field);
+    else if (strcmp(kind, "names") == 0)
+        k = MK_NAMES, fields = 1;
+    else if (strcmp(kind, "categories") == 0)
+        k = MK_CATEGORIES, fields = 1;
+    else if (strcmp(kind, "set") == 0 && strcmp(field, "announce") == 0)
+        k = MK_ANNOUNCE, fields = 1;
+    else if (strcmp(kind, "set") == 0 && strcmp(field, "source") == 0)
+        k = MK_SOURCE, fields = 1;
+    if (fields == 0)
+        pw_errf(e, "a test of kind %s on %s", kind ? kind : "?",
+                field ? field : "?");
+    else
+        rc = matcher_add_test(h->matcher, rule, k, fields, pats, rx, e);
+    free(field);
+    free(kind);
+    free(rx);
+    return rc;
+}
+
+/* A declarative rule's spec (rules.lua) into the C matcher: its index
+ * there, or -1 when the rule has none or C cannot run it as Lua would;
+ * then it runs in Lua, as function rules do. */
+static long
+read_spec(struct host *h, const struct rule *r)
+{
+    lua_State *L = h->L;
+    int top = lua_gettop(L), s;
+    struct strv pats;
+    struct pw_err e;
+    char *reason;
+    size_t rule;
+    long c = -1;
+
+    if (lua_getfield(L, top, "spec") != LUA_TTABLE) {
+        lua_settop(L, top);
+        return -1;
+    }
+    s = lua_gettop(L);
+    if (h->matcher == NULL)
+        h->matcher = matcher_new();
+    reason = lbind_opt_string(L, s, "reason");
+    rule = matcher_add_rule(h->matcher, lbind_opt_number(L, s, "score", 0),
+                            reason, opt_bool(L, s, "case_sensitive"));
+    free(reason);
+    strv_init(&pats);
+    if (lua_getfield(L, s, "tests") == LUA_TTABLE) {
+        c = (long)rule;
+        for (lua_Integer i = 1; c >= 0 && lua_rawgeti(L, -1, i) == LUA_TTABLE;
+             i++) {
+            if (read_test(h, rule, &pats, &e) < 0) {
+                log_debug(h->log, "rule '%s' runs in Lua: %s", r->name, e.msg);
+                c = -1;
+            }
+            lua_pop(L, 1);
+        }
+    }
+    strv_fini(&pats);
+    lua_settop(L, top);
+    return c;
+}
+
 static void
 read_rules(struct host *h, int reg)
 {
     lua_State *L = h->L;
     uint64_t acc = 14695981039346656037ULL;
+    /* for comparing the two, and a way out should C ever disagree */
+    int in_lua = !str_empty(getenv("PAPERWATCH_LUA_RULES"));
     size_t len;
 
     lua_getfield(L, reg, "rules"); /* rules */
@@ -514,9 +630,12 @@ read_rules(struct host *h, int reg)
         lua_getfield(L, -1, "fn");               /* rules rule fn */
         r->ref = luaL_ref(L, LUA_REGISTRYINDEX); /* rules rule */
         rule_flags(h, r);
+        r->c = in_lua ? -1 : read_spec(h, r);
         lua_pop(L, 1);
     }
     lua_pop(L, 1);
+    if (h->matcher)
+        matcher_build(h->matcher);
     snprintf(h->hash, sizeof(h->hash), "%016llx", (unsigned long long)acc);
 }
 
@@ -866,25 +985,19 @@ paper_metatable(struct host *h, struct pw_err *e)
     return 0;
 }
 
+/* The paper object is built on first need, once per paper: when rules
+ * all run in C, never. */
 void
 host_begin_paper(struct host *h, const struct paper *p,
                  const struct strv *sources)
 {
-    lua_State *L = h->L;
-    struct pw_err e;
-
     host_end_paper(h);
-    if (paper_metatable(h, &e) < 0) {
-        log_error(h->log, "paper object: %s", e.msg);
-        return;
-    }
-    lua_pop(L, 1);
-    lua_newuserdatauv(L, 0, 1);      /* ud */
-    lbind_push_paper(L, p, sources); /* ud fields */
-    freeze(L, lua_gettop(L), 0);
-    lua_setiuservalue(L, -2, 1); /* ud */
-    luaL_setmetatable(L, PAPER_MT);
-    h->paper_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+    h->cur = p;
+    h->cur_sources = sources;
+    h->cur_in_lua =
+        h->matcher &&
+        matcher_begin(h->matcher, p,
+                      sources && sources->n ? sources->v[0] : NULL) < 0;
 }
 
 void
@@ -892,6 +1005,31 @@ host_end_paper(struct host *h)
 {
     luaL_unref(h->L, LUA_REGISTRYINDEX, h->paper_ref);
     h->paper_ref = LUA_NOREF;
+    h->cur = NULL;
+    h->cur_sources = NULL;
+}
+
+/* Push the current paper's object. */
+static int
+push_paper(struct host *h, struct pw_err *e)
+{
+    lua_State *L = h->L;
+
+    if (h->cur == NULL)
+        return pw_errf(e, "no paper");
+    if (h->paper_ref == LUA_NOREF) {
+        if (paper_metatable(h, e) < 0)
+            return pw_errf(e, "paper object: %s", e->msg);
+        lua_pop(L, 1);
+        lua_newuserdatauv(L, 0, 1);                  /* ud */
+        lbind_push_paper(L, h->cur, h->cur_sources); /* ud fields */
+        freeze(L, lua_gettop(L), 0);
+        lua_setiuservalue(L, -2, 1); /* ud */
+        luaL_setmetatable(L, PAPER_MT);
+        h->paper_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+    }
+    lua_rawgeti(L, LUA_REGISTRYINDEX, h->paper_ref);
+    return 0;
 }
 
 static int budget_call(struct host *h, int nargs, int nres, struct pw_err *e);
@@ -934,10 +1072,21 @@ host_call_rule(struct host *h, size_t i, double *score, int *matched,
     reason->len = 0;
     if (reason->p)
         reason->p[0] = '\0';
-    if (h->paper_ref == LUA_NOREF)
-        return pw_errf(e, "rule '%s': no paper", h->rules[i].name);
+    if (h->rules[i].c >= 0 && h->cur && !h->cur_in_lua) {
+        const char *r = NULL;
+        rc = matcher_rule(h->matcher, (size_t)h->rules[i].c, score, &r, &why);
+        if (rc < 0)
+            return pw_errf(e, "rule '%s' (%s): %s", h->rules[i].name,
+                           host_rule_where(h, i), why.msg);
+        if ((*matched = rc) && r)
+            buf_adds(reason, r);
+        return 0;
+    }
     lua_rawgeti(L, LUA_REGISTRYINDEX, h->rules[i].ref);
-    lua_rawgeti(L, LUA_REGISTRYINDEX, h->paper_ref);
+    if (push_paper(h, &why) < 0) {
+        lua_pop(L, 1);
+        return pw_errf(e, "rule '%s': %s", h->rules[i].name, why.msg);
+    }
     rc = budget_call(h, 1, 2, &why);
     if (rc < 0)
         return pw_errf(e, "rule '%s' (%s): %s", h->rules[i].name,
@@ -1270,7 +1419,11 @@ host_run_hooks(struct host *h, const struct paper *p,
     lua_getfield(L, -1, "run"); /* hooks run */
     lua_remove(L, -2);
     host_begin_paper(h, p, sources);
-    lua_rawgeti(L, LUA_REGISTRYINDEX, h->paper_ref);
+    if (push_paper(h, e) < 0) {
+        lua_pop(L, 1);
+        host_end_paper(h);
+        return -1;
+    }
     lua_pushnumber(L, score);
     lua_createtable(L, (int)h->nrules, 0); /* run p score matched */
     for (size_t i = 0; i < h->nrules; i++) {

@@ -631,7 +631,40 @@ struct parse_out {
     int fetch_failed;
     int parse_failed;
     const struct log *log; /* borrowed */
+    struct scorer *scorer; /* owned: --score, or NULL */
 };
+
+/* --score: the rules' total and each contribution, as explain words
+ * them. */
+static void
+parse_score(struct parse_out *po, const struct paper *p)
+{
+    const struct rule_score *rs;
+    struct buf *b = &po->b;
+    double total;
+    size_t n;
+
+    scorer_score(po->scorer, p, NULL, &total, &rs, &n);
+    if (!po->json) {
+        buf_addf(b, "%+.2f\t", total);
+        return;
+    }
+    json_add_key(b, "score", 0);
+    json_add_number(b, total);
+    json_add_key(b, "reasons", 0);
+    buf_addc(b, '[');
+    for (size_t i = 0; i < n; i++) {
+        buf_adds(b, i ? ",{" : "{");
+        json_add_key(b, "rule", 1);
+        json_add_string(b, rs[i].rule);
+        json_add_key(b, "score", 0);
+        json_add_number(b, rs[i].score);
+        json_add_key(b, "reason", 0);
+        json_add_string(b, rs[i].reason);
+        buf_addc(b, '}');
+    }
+    buf_addc(b, ']');
+}
 
 static int
 parse_entry(void *ud, const struct paper *p, struct pw_err *e)
@@ -645,8 +678,12 @@ parse_entry(void *ud, const struct paper *p, struct pw_err *e)
         paper_to_json(p, b, 1);
         buf_add(b, ",\"feed_title\":", 14);
         json_add_string(b, fi->title);
+        if (po->scorer)
+            parse_score(po, p);
         buf_add(b, "}\n", 2);
     } else {
+        if (po->scorer)
+            parse_score(po, p);
         buf_addf(b, "%s\t%s\n", p->key ? p->key : "-",
                  p->title ? p->title : "");
     }
@@ -731,12 +768,24 @@ parse_stream(struct parse_out *po, const char *what, struct pw_err *e)
 }
 
 int
-pipeline_parse(const char *what, int json, const struct log *lg,
-               struct pw_err *e)
+pipeline_parse(const char *what, int json, const struct run_opts *score,
+               const struct log *lg, struct pw_err *e)
 {
     struct parse_out po = { .json = json, .log = lg };
+    struct host *h = NULL;
+    struct config cfg;
     int rc;
 
+    memset(&cfg, 0, sizeof(cfg));
+    if (score) {
+        if ((h = host_new(lg, e)) == NULL ||
+            host_load_config(h, score->config, &cfg, e) < 0) {
+            config_fini(&cfg);
+            host_free(h);
+            return -1;
+        }
+        po.scorer = scorer_new(h, lg);
+    }
     buf_init(&po.b);
     po.fp = feed_parser_new(strcmp(what, "-") == 0 ? "(stdin)" : what,
                             parse_entry, &po);
@@ -750,6 +799,9 @@ pipeline_parse(const char *what, int json, const struct log *lg,
         rc = pw_errf(e, "stdout: write error");
     feed_parser_free(po.fp);
     buf_fini(&po.b);
+    scorer_free(po.scorer);
+    config_fini(&cfg);
+    host_free(h);
     return rc;
 }
 

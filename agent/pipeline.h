@@ -38,9 +38,11 @@ struct run_opts {
 int pipeline_run(const struct run_opts *o, struct pw_err *e);
 
 /* `parse`: a file, URL or "-" (stdin) as paperwatch sees it, no database.
- * JSON Lines (json set) or text on stdout. */
-int pipeline_parse(const char *what, int json, const struct log *lg,
-                   struct pw_err *e);
+ * JSON Lines (json set) or text on stdout. With score (`--score`), each
+ * entry also scored by the rules of score->config (NULL: the built-in
+ * default): "score" and "reasons" in JSON, the total first in text. */
+int pipeline_parse(const char *what, int json, const struct run_opts *score,
+                   const struct log *lg, struct pw_err *e);
 
 /* `sources`: each configured source's health (last fetch and status,
  * items, failures in a row, next due), text or JSON Lines. */

@@ -1,6 +1,7 @@
 /* score.c */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "score.h"
 
@@ -24,7 +25,18 @@ struct scorer {
     int renotify;          /* a rule asking to notify again matched it */
     struct pending *pend;  /* owned: papers whose hooks run after */
     size_t npend, cappend;
+    long papers; /* scored, and the time it took, for -v */
+    double secs;
 };
+
+static double
+now_secs(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
 
 struct scorer *
 scorer_new(struct host *h, const struct log *lg)
@@ -63,6 +75,10 @@ scorer_free(struct scorer *s)
 {
     if (s == NULL)
         return;
+    if (s->papers)
+        log_debug(s->log, "rules: %zu on %ld papers in %.3f s (%.0f papers/s)",
+                  s->nrules, s->papers, s->secs,
+                  s->secs > 0 ? (double)s->papers / s->secs : 0.0);
     for (size_t i = 0; i < s->nrules; i++) {
         if (s->failures[i] > 1)
             log_warn(s->log, "rule '%s' (%s) failed on %ld papers",
@@ -89,7 +105,7 @@ scorer_score(struct scorer *s, const struct paper *p,
              const struct rule_score **sc, size_t *n)
 {
     struct pw_err e;
-    double v;
+    double v, t0 = now_secs();
 
     *total = 0;
     *n = 0;
@@ -123,6 +139,8 @@ scorer_score(struct scorer *s, const struct paper *p,
     }
     host_end_paper(s->h);
     *sc = s->sc;
+    s->papers++;
+    s->secs += now_secs() - t0;
 }
 
 void

@@ -3,8 +3,9 @@
 -- pw.rule { ... } or pw.rule(name, function(p) ... end).
 --
 -- Every declarative rule also keeps a plain description of itself
--- (rule.spec: fields, patterns, score, mode), so a C matcher can compile
--- the whole set later without reading Lua closures.
+-- (rule.spec: tests with their fields and patterns, score, reason, mode):
+-- the host compiles the whole set into one C matcher (agent/match.c) and
+-- runs the closure built here only where C cannot be sure to agree.
 local re = require "paperwatch.re"
 local paper = require "paperwatch.paper"
 
@@ -85,7 +86,8 @@ local function text_test(rule, field, v, cs, level)
   spec.kind, spec.patterns = kind, pats
   local rx
   if kind == "words" then
-    rx = { compile(rule, field, M.words_regex(pats), cs, level + 1) }
+    spec.regex = M.words_regex(pats)
+    rx = { compile(rule, field, spec.regex, cs, level + 1) }
   else
     rx = {}
     for _, p in ipairs(pats) do rx[#rx + 1] = compile(rule, field, p, cs, level + 1) end
@@ -167,6 +169,7 @@ function M.compile(t, level)
   for _, m in ipairs(MODES) do spec[m] = t[m] or false end
   local score = t.score or 0
   local reason = t.reason or ("matched %s"):format(table.concat(why, ", "))
+  spec.reason = reason
   local hit = score ~= 0 and score or true
   local n = #tests
   return function(p)
