@@ -1,11 +1,15 @@
 /* match.c: declarative rules in C (see match.h).
  *
- * The prefilter must never miss: a test is skipped only when some literal
- * that every match of it contains is absent from the field. Literals are
- * plain ASCII folded to lower case and the text is folded the same way, so
- * the automaton finds a superset of what a caseless PCRE2 match needs. The
- * two non-ASCII characters Unicode folds to ASCII letters (KELVIN SIGN to
- * k, LONG S to s) are watched for: a field holding one confirms every
+ * Each alternative of a pattern (each word of a words test) gives either
+ * an exact literal, text that is a match wherever it stands once case and
+ * word boundaries are checked around it, or the runs of literal text every
+ * match must hold, all of which must be seen before PCRE2 is asked. The
+ * prefilter must never miss: literals are plain ASCII folded to lower
+ * case and the text is folded the same way, so the automaton finds a
+ * superset of what a caseless PCRE2 match needs; a neighbour outside ASCII
+ * (maybe a letter, maybe a space) leaves the verdict to PCRE2. The two
+ * non-ASCII characters Unicode folds to ASCII letters (KELVIN SIGN to k,
+ * LONG S to s) are watched for: a field holding one confirms every
  * caseless test. Whatever pattern syntax the extractor is unsure of gives
  * no literal, and the test is then always confirmed. */
 #include <stdint.h>
@@ -15,8 +19,21 @@
 #include "match.h"
 
 #define MIN_LITERAL 2
+#define MAX_RUNS 2 /* runs kept of an alternative: its longest */
 #define OUT_BIT 0x80000000u
-#define UNSAFE (-1) /* an output that is not a test: a folding hazard */
+#define UNSAFE (-1) /* a literal that is not a test's: a folding hazard */
+
+/* What must hold beside an exact literal. */
+enum { B_NONE, B_NOT_WORD /* words: (?<!\w) (?!\w) */, B_EDGE /* \b */ };
+
+/* One alternative of a text test. */
+struct alt {
+    struct strv runs; /* folded: every match holds all of them */
+    char *exact;      /* owned: as written (spaces: runs of white space),
+                         when the alternative is that text; else NULL */
+    unsigned char before, after; /* B_*, around exact */
+    size_t lit0, nlits;          /* its literals in the matcher */
+};
 
 struct test {
     enum match_kind kind;
@@ -26,19 +43,16 @@ struct test {
     pcre2_code **rx; /* owned: text tests' regexes */
     size_t nrx;
     struct strv items; /* names (folded), categories, set members */
-    struct strv lits;  /* text tests' literals, folded */
-    struct strv exact; /* per literal: as written when a match of it is a
-                          match of the test, else NULL */
-    int words;         /* MK_WORDS: exact literals need word boundaries */
+    struct alt *alts;  /* owned: text tests' alternatives */
+    size_t nalts;
 };
 
-/* A literal in the automaton: the test it serves and, when exact, how to
- * prove a match on the spot. */
+/* A literal in the automaton. */
 struct lit {
     const char *s; /* borrowed: folded */
-    int test;      /* or UNSAFE */
-    const char *exact;
     size_t len;
+    int test; /* or UNSAFE */
+    const struct alt *alt;
 };
 
 struct mrule {
@@ -56,6 +70,7 @@ struct matcher {
     size_t nrules, caprules;
     unsigned scan; /* fields the automaton reads */
     int caseless;  /* some text test is caseless */
+    size_t maxlen; /* the longest literal */
 
     /* The automaton: a full transition table over byte classes. A
      * state is its row's offset in delta, with OUT_BIT set on entering
@@ -75,7 +90,9 @@ struct matcher {
     const struct paper *p;
     const char *source;
     int scanned;
-    unsigned char *cand;  /* owned: per test, the fields its literals hit */
+    unsigned char *seen;  /* owned: per literal, the fields it was seen in */
+    unsigned char *hit;   /* owned: per test, the fields any of its
+                             literals was seen in (the quick no) */
     unsigned char *proof; /* owned: per test, the fields it matched */
     unsigned unsafe;      /* fields holding a folding hazard */
     struct buf authors;   /* joined with "\n" */
@@ -299,38 +316,62 @@ escape(const char *p, size_t i, size_t n, int *lit)
     }
 }
 
-/* Keep the longer of run and best. */
 static void
-end_run(struct buf *run, struct buf *best)
+fold_in_place(char *s)
 {
-    if (run->len > best->len) {
-        best->len = 0;
-        buf_add(best, run->p, run->len);
-    }
-    run->len = 0;
+    for (; *s; s++)
+        *s = (char)lower((unsigned char)*s);
 }
 
-/* The longest run of literal characters of the alternative p[a..b), in
- * the pattern's case; *plain when the alternative is that run and nothing
- * else (a match of the run is a match of the alternative). */
-static int
-alt_literal(const char *p, size_t a, size_t b, struct buf *best, int *plain)
+static void
+alt_free(struct alt *a)
 {
+    strv_fini(&a->runs);
+    free(a->exact);
+}
+
+/* Keep the MAX_RUNS longest runs of at least MIN_LITERAL, folded. */
+static void
+keep_runs(const struct strv *all, struct alt *a)
+{
+    int used[MAX_RUNS] = { -1, -1 };
+
+    for (int k = 0; k < MAX_RUNS; k++) {
+        size_t best = MIN_LITERAL - 1;
+        for (size_t i = 0; i < all->n; i++) {
+            size_t n = strlen(all->v[i]);
+            if (n > best && (int)i != used[0]) {
+                best = n;
+                used[k] = (int)i;
+            }
+        }
+        if (used[k] < 0)
+            break;
+        strv_add(&a->runs, all->v[used[k]]);
+        fold_in_place(a->runs.v[a->runs.n - 1]);
+    }
+}
+
+/* The alternative p[a..b) of a regex: its runs of literal characters, and
+ * whether it is one run with nothing else but a \b at either end. */
+static int
+regex_alt(const char *p, size_t a, size_t b, struct alt *alt)
+{
+    struct strv runs;
     struct buf run;
     size_t i = a, len, q;
-    int optional = 0, lit;
+    int optional = 0, lit, others = 0, lead = 0, trail = 0, atoms = 0;
 
+    strv_init(&runs);
     buf_init(&run);
-    best->len = 0;
-    *plain = 1;
     while (i < b) {
         unsigned char c = (unsigned char)p[i];
+        int edge = 0;
         lit = -1;
         if (c == '\\') {
-            if ((len = escape(p, i, b, &lit)) == 0) {
-                buf_fini(&run);
-                return -1;
-            }
+            if ((len = escape(p, i, b, &lit)) == 0)
+                goto unsure;
+            edge = p[i + 1] == 'b';
         } else if (c == '[') {
             len = skip_class(p, i, b) - i;
         } else if (c == '(') {
@@ -344,48 +385,56 @@ alt_literal(const char *p, size_t a, size_t b, struct buf *best, int *plain)
         i += len;
         q = quantifier(p, i, b, &optional);
         i += q;
+        if (edge && !q && atoms == 0)
+            lead = 1;
+        else if (edge && !q && i == b)
+            trail = 1;
+        else if (lit < 0 || q)
+            others++;
+        atoms++;
         if (lit >= 0 && !(q && optional))
             buf_addc(&run, (char)lit);
-        if (lit < 0 || q) {
-            *plain = 0;
-            end_run(&run, best);
+        if ((lit < 0 || q) && run.len) {
+            strv_addn(&runs, run.p, run.len);
+            run.len = 0;
         }
     }
-    end_run(&run, best);
+    if (run.len)
+        strv_addn(&runs, run.p, run.len);
+    if (others == 0 && runs.n == 1 && strlen(runs.v[0]) >= MIN_LITERAL) {
+        alt->exact = xstrdup(runs.v[0]);
+        alt->before = lead ? B_EDGE : B_NONE;
+        alt->after = trail ? B_EDGE : B_NONE;
+        strv_add(&alt->runs, runs.v[0]);
+        fold_in_place(alt->runs.v[0]);
+    } else {
+        keep_runs(&runs, alt);
+    }
+unsure:
+    strv_fini(&runs);
     buf_fini(&run);
-    return 0;
+    return alt->runs.n ? 0 : -1;
 }
 
-static void
-fold_in_place(char *s)
+/* The alternatives of a regex, or -1 when one has nothing to go on. */
+static int
+regex_alts(const char *pat, size_t n, struct alt **alts, size_t *nalts)
 {
-    for (; *s; s++)
-        *s = (char)lower((unsigned char)*s);
-}
-
-int
-match_literals(const char *pat, size_t n, struct strv *out, struct strv *exact)
-{
-    struct buf best;
     size_t i = 0, a = 0;
-    int rc = 0, plain;
 
     if (unsure(pat, n))
         return -1;
-    buf_init(&best);
     for (;;) {
         if (i >= n || pat[i] == '|') {
-            if (alt_literal(pat, a, i, &best, &plain) < 0 ||
-                best.len < MIN_LITERAL) {
-                rc = -1;
-                break;
-            }
-            strv_addn(out, best.p, best.len);
-            fold_in_place(out->v[out->n - 1]);
-            if (exact)
-                strv_push(exact, plain ? xstrndup(best.p, best.len) : NULL);
+            struct alt *alt;
+            *alts = xrealloc(*alts, (*nalts + 1) * sizeof(**alts));
+            alt = &(*alts)[(*nalts)++];
+            memset(alt, 0, sizeof(*alt));
+            strv_init(&alt->runs);
+            if (regex_alt(pat, a, i, alt) < 0)
+                return -1;
             if (i >= n)
-                break;
+                return 0;
             a = ++i;
         } else if (pat[i] == '\\') {
             i += 2;
@@ -397,41 +446,90 @@ match_literals(const char *pat, size_t n, struct strv *out, struct strv *exact)
             i++;
         }
     }
-    buf_fini(&best);
-    return rc;
 }
 
-/* A word's literal: its longest run of ASCII non-space characters; and
- * the word itself as exact when it is all such characters (then a match
- * of the literal with no word character on either side is a match). */
+/* A word of a words test: exact when it is plain ASCII (its white space
+ * inside matching any run of white space) with a first token worth
+ * looking for, else the longest runs of ASCII non-space characters. */
 static int
-word_literal(const char *w, struct strv *out, struct strv *exact)
+word_alt(const char *w, struct alt *a)
 {
-    size_t best = 0, bat = 0, at = 0, i;
+    struct strv runs;
+    size_t at = 0, i, first = 0;
+    int ascii = 1;
 
+    strv_init(&runs);
     for (i = 0;; i++) {
         unsigned char c = (unsigned char)w[i];
+        ascii &= c < 0x80;
         if (c == '\0' || c >= 0x80 || is_space(c)) {
-            if (i - at > best) {
-                best = i - at;
-                bat = at;
-            }
+            if (i > at)
+                strv_addn(&runs, w + at, i - at);
+            if (runs.n == 1 && first == 0)
+                first = i - at;
             at = i + 1;
             if (c == '\0')
                 break;
         }
     }
-    if (best == i && best > 0) { /* the whole word */
-        strv_add(out, w);
-        strv_add(exact, w);
-    } else if (best >= MIN_LITERAL) {
-        strv_addn(out, w + bat, best);
-        strv_push(exact, NULL);
+    if (ascii && i && !is_space((unsigned char)w[0]) &&
+        !is_space((unsigned char)w[i - 1]) && first >= MIN_LITERAL) {
+        struct buf b;
+        buf_init(&b);
+        for (size_t k = 0; k < runs.n; k++) {
+            if (k)
+                buf_addc(&b, ' ');
+            buf_adds(&b, runs.v[k]);
+        }
+        a->exact = buf_steal(&b);
+        a->before = a->after = B_NOT_WORD;
+        strv_addn(&a->runs, w, first);
+        fold_in_place(a->runs.v[0]);
     } else {
-        return -1;
+        keep_runs(&runs, a);
     }
-    fold_in_place(out->v[out->n - 1]);
-    return 0;
+    strv_fini(&runs);
+    return a->runs.n ? 0 : -1;
+}
+
+int
+match_alts(const char *pat, size_t len, int words, struct strv *out)
+{
+    struct alt *alts = NULL;
+    size_t nalts = 0;
+    struct buf b;
+    int rc;
+
+    if (words) {
+        alts = xcalloc(1, sizeof(*alts));
+        strv_init(&alts->runs);
+        nalts = 1;
+        rc = word_alt(pat, alts);
+    } else {
+        rc = regex_alts(pat, len, &alts, &nalts);
+    }
+    buf_init(&b);
+    for (size_t i = 0; rc == 0 && i < nalts; i++) {
+        const struct alt *a = &alts[i];
+        b.len = 0;
+        buf_adds(&b, "");
+        if (a->exact) {
+            buf_addf(&b, "=%s%s%s", a->before == B_EDGE ? "\\b" : "", a->exact,
+                     a->after == B_EDGE ? "\\b" : "");
+        } else {
+            for (size_t k = 0; k < a->runs.n; k++) {
+                if (k)
+                    buf_addc(&b, '&');
+                buf_adds(&b, a->runs.v[k]);
+            }
+        }
+        strv_add(out, b.p);
+    }
+    buf_fini(&b);
+    for (size_t i = 0; i < nalts; i++)
+        alt_free(&alts[i]);
+    free(alts);
+    return rc;
 }
 
 /* Names compare as paper.lua's fold: ASCII lower case, spaces folded,
@@ -480,20 +578,22 @@ matcher_free(struct matcher *m)
             pcre2_code_free(t->rx[k]);
         free(t->rx);
         strv_fini(&t->items);
-        strv_fini(&t->lits);
-        strv_fini(&t->exact);
+        for (size_t k = 0; k < t->nalts; k++)
+            alt_free(&t->alts[k]);
+        free(t->alts);
     }
     for (size_t i = 0; i < m->nrules; i++)
         free(m->rules[i].reason);
     free(m->tests);
     free(m->rules);
     free(m->delta);
+    free(m->lits);
     free(m->out);
     free(m->out_at);
     free(m->out_n);
-    free(m->cand);
+    free(m->seen);
+    free(m->hit);
     free(m->proof);
-    free(m->lits);
     pcre2_match_data_free(m->md);
     buf_fini(&m->authors);
     buf_fini(&m->cats);
@@ -531,6 +631,18 @@ add_regex(struct test *t, const char *pat, struct pw_err *e)
     return 0;
 }
 
+static struct alt *
+new_alt(struct test *t)
+{
+    struct alt *a;
+
+    t->alts = xrealloc(t->alts, (t->nalts + 1) * sizeof(*t->alts));
+    a = &t->alts[t->nalts++];
+    memset(a, 0, sizeof(*a));
+    strv_init(&a->runs);
+    return a;
+}
+
 int
 matcher_add_test(struct matcher *m, size_t rule, enum match_kind kind,
                  unsigned fields, const struct strv *pats, const char *words_rx,
@@ -549,8 +661,6 @@ matcher_add_test(struct matcher *m, size_t rule, enum match_kind kind,
     t = &m->tests[m->ntests];
     memset(t, 0, sizeof(*t));
     strv_init(&t->items);
-    strv_init(&t->lits);
-    strv_init(&t->exact);
     t->kind = kind;
     t->fields = fields;
     t->cs = r->cs;
@@ -561,8 +671,8 @@ matcher_add_test(struct matcher *m, size_t rule, enum match_kind kind,
         for (size_t i = 0; i < pats->n; i++) {
             if (add_regex(t, pats->v[i], e) < 0)
                 return -1;
-            if (match_literals(pats->v[i], strlen(pats->v[i]), &t->lits,
-                               &t->exact) < 0)
+            if (!t->always && regex_alts(pats->v[i], strlen(pats->v[i]),
+                                         &t->alts, &t->nalts) < 0)
                 t->always = 1;
         }
         break;
@@ -571,9 +681,8 @@ matcher_add_test(struct matcher *m, size_t rule, enum match_kind kind,
             return pw_errf(e, "matcher: words without their regex");
         if (add_regex(t, words_rx, e) < 0)
             return -1;
-        t->words = 1;
-        for (size_t i = 0; i < pats->n; i++)
-            if (word_literal(pats->v[i], &t->lits, &t->exact) < 0)
+        for (size_t i = 0; i < pats->n && !t->always; i++)
+            if (word_alt(pats->v[i], new_alt(t)) < 0)
                 t->always = 1;
         break;
     case MK_NAMES:
@@ -596,7 +705,7 @@ matcher_add_test(struct matcher *m, size_t rule, enum match_kind kind,
  * plus the folding hazards. */
 
 static void
-add_lit(struct matcher *m, const char *str, int test, const char *exact)
+add_lit(struct matcher *m, const char *str, int test, const struct alt *a)
 {
     struct lit *l;
 
@@ -604,8 +713,10 @@ add_lit(struct matcher *m, const char *str, int test, const char *exact)
     l = &m->lits[m->nlits++];
     l->s = str;
     l->test = test;
-    l->exact = exact;
+    l->alt = a;
     l->len = strlen(str);
+    if (l->len > m->maxlen)
+        m->maxlen = l->len;
 }
 
 void
@@ -615,7 +726,7 @@ matcher_build(struct matcher *m)
     struct lit *lits;
     size_t nlits, total = 1, nstates = 1, k;
     int *fail, *queue, **own, *nown;
-    unsigned char seen[256] = { 0 };
+    unsigned char used[256] = { 0 };
 
     for (size_t i = 0; i < m->ntests; i++) {
         struct test *t = &m->tests[i];
@@ -625,27 +736,33 @@ matcher_build(struct matcher *m)
         if (t->always)
             continue;
         m->scan |= t->fields;
-        for (size_t j = 0; j < t->lits.n; j++)
-            add_lit(m, t->lits.v[j], (int)i, t->exact.v[j]);
+        for (size_t j = 0; j < t->nalts; j++) {
+            struct alt *a = &t->alts[j];
+            a->lit0 = m->nlits;
+            a->nlits = a->runs.n;
+            for (size_t r = 0; r < a->runs.n; r++)
+                add_lit(m, a->runs.v[r], (int)i, a);
+        }
     }
     if (m->caseless && m->scan)
         for (size_t i = 0; i < 2; i++)
             add_lit(m, hazards[i], UNSAFE, NULL);
     lits = m->lits;
     nlits = m->nlits;
-    m->cand = xcalloc(m->ntests ? m->ntests : 1, 1);
+    m->seen = xcalloc(nlits ? nlits : 1, 1);
     m->proof = xcalloc(m->ntests ? m->ntests : 1, 1);
+    m->hit = xcalloc(m->ntests ? m->ntests : 1, 1);
 
     /* Byte classes: one per byte some literal has (upper case folded in),
      * class 0 for the rest. */
     for (size_t i = 0; i < nlits; i++) {
         for (const char *s = lits[i].s; *s; s++)
-            seen[(unsigned char)*s] = 1;
+            used[(unsigned char)*s] = 1;
         total += strlen(lits[i].s);
     }
     m->ncls = 1;
     for (int c = 0; c < 256; c++)
-        if (seen[c])
+        if (used[c])
             m->cls[c] = (uint8_t)m->ncls++;
     for (int c = 'A'; c <= 'Z'; c++)
         m->cls[c] = m->cls[lower(c)];
@@ -781,63 +898,128 @@ word_byte(unsigned char c)
     return is_alnum(c) || c == '_';
 }
 
-/* A literal found ending at end in the field that starts at base. An
- * exact one is proof of its test, once case (for case-sensitive tests)
- * and word boundaries (for words) are checked; a neighbour outside ASCII
- * could be a letter, and leaves it to PCRE2. Any other is a candidate. */
+/* An exact alternative at `at`: 1 a match, 0 not, -1 cannot tell here (a
+ * neighbour outside ASCII could be a letter or a space). */
+static int
+verify(const struct alt *a, int cs, const unsigned char *base,
+       const unsigned char *at)
+{
+    const unsigned char *p = at, *x = (const unsigned char *)a->exact;
+    unsigned char prev = at > base ? at[-1] : ' ';
+
+    if (a->before != B_NONE) {
+        if (prev >= 0x80)
+            return -1;
+        if (a->before == B_NOT_WORD ? word_byte(prev)
+                                    : word_byte(prev) == word_byte(*x))
+            return 0;
+    }
+    while (*x) {
+        if (*x == ' ') { /* \s+ */
+            if (!is_space(*p))
+                return *p >= 0x80 ? -1 : 0;
+            while (is_space(*p))
+                p++;
+            if (*p >= 0x80)
+                return -1;
+            x++;
+            continue;
+        }
+        if (cs ? *p != *x : lower(*p) != lower(*x))
+            return 0;
+        p++;
+        x++;
+    }
+    if (a->after != B_NONE) {
+        if (*p >= 0x80)
+            return -1;
+        if (a->after == B_NOT_WORD ? word_byte(*p)
+                                   : word_byte(*p) == word_byte(x[-1]))
+            return 0;
+    }
+    return 1;
+}
+
+/* Literal l found ending at end in the field that starts at base. */
 static void
 found(struct matcher *m, const struct lit *l, const char *base, const char *end,
       unsigned bit)
 {
-    const struct test *t;
-    const unsigned char *at;
-    unsigned char before, after;
+    const unsigned char *at = (const unsigned char *)end + 1 - l->len;
+    int v;
 
     if (l->test == UNSAFE) {
         m->unsafe |= bit;
         return;
     }
-    t = &m->tests[l->test];
-    if (l->exact == NULL) {
-        m->cand[l->test] |= (unsigned char)bit;
-        return;
+    v = l->alt->exact == NULL ? -1
+                              : verify(l->alt, m->tests[l->test].cs,
+                                       (const unsigned char *)base, at);
+    if (v > 0) {
+        m->proof[l->test] |= (unsigned char)bit;
+    } else if (v < 0) {
+        m->seen[l - m->lits] |= (unsigned char)bit;
+        m->hit[l->test] |= (unsigned char)bit;
     }
-    at = (const unsigned char *)end + 1 - l->len;
-    if (t->cs && memcmp(at, l->exact, l->len) != 0)
-        return;
-    if (t->words) {
-        before = at > (const unsigned char *)base ? at[-1] : ' ';
-        after = at[l->len];
-        if (before >= 0x80 || after >= 0x80) {
-            m->cand[l->test] |= (unsigned char)bit;
-            return;
-        }
-        if (word_byte(before) || word_byte(after))
-            return;
-    }
-    m->proof[l->test] |= (unsigned char)bit;
 }
 
-/* One pass of the automaton over a field. */
+static inline uint32_t
+step(struct matcher *m, uint32_t st, const char *base, const char *s,
+     unsigned bit)
+{
+    if (st & OUT_BIT) {
+        size_t at;
+        st &= ~OUT_BIT;
+        at = st / m->ncls;
+        for (size_t i = 0; i < m->out_n[at]; i++)
+            found(m, &m->lits[m->out[m->out_at[at] + i]], base, s, bit);
+    }
+    return st;
+}
+
+/* The automaton over a field. The walk through the table is one load
+ * after another; a long text is cut in four pieces walked side by side,
+ * each started maxlen - 1 bytes early so no literal across a cut is
+ * missed (one found twice is harmless). */
 static void
 scan_field(struct matcher *m, const char *base, unsigned bit)
 {
     const uint32_t *delta = m->delta;
     const uint8_t *cls = m->cls;
-    uint32_t st = 0;
+    size_t len = strlen(base), piece = len / 4, back = m->maxlen - 1;
+    const unsigned char *p0, *p1, *p2, *p3, *e;
+    uint32_t s0 = 0, s1 = 0, s2 = 0, s3 = 0;
 
-    for (const char *s = base; *s; s++) {
-        st = delta[st + cls[(unsigned char)*s]];
-        if (st & OUT_BIT) {
-            size_t n;
-            const int *o;
-            st &= ~OUT_BIT;
-            n = m->out_n[st / m->ncls];
-            o = m->out + m->out_at[st / m->ncls];
-            for (size_t i = 0; i < n; i++)
-                found(m, &m->lits[o[i]], base, s, bit);
+    if (len < 64 + 4 * back) {
+        for (const char *s = base; *s; s++) {
+            s0 = delta[s0 + cls[(unsigned char)*s]];
+            s0 = step(m, s0, base, s, bit);
+        }
+        return;
+    }
+    p0 = (const unsigned char *)base;
+    p1 = p0 + piece - back;
+    p2 = p0 + 2 * piece - back;
+    p3 = p0 + 3 * piece - back;
+    for (size_t i = 0; i < piece; i++) {
+        s0 = delta[s0 + cls[p0[i]]];
+        s1 = delta[s1 + cls[p1[i]]];
+        s2 = delta[s2 + cls[p2[i]]];
+        s3 = delta[s3 + cls[p3[i]]];
+        if ((s0 | s1 | s2 | s3) & OUT_BIT) {
+            s0 = step(m, s0, base, (const char *)p0 + i, bit);
+            s1 = step(m, s1, base, (const char *)p1 + i, bit);
+            s2 = step(m, s2, base, (const char *)p2 + i, bit);
+            s3 = step(m, s3, base, (const char *)p3 + i, bit);
         }
     }
+    /* the pieces started early end late; the last one runs to the end */
+    for (p1 += piece, e = p0 + 2 * piece; p1 < e; p1++)
+        s1 = step(m, delta[s1 + cls[*p1]], base, (const char *)p1, bit);
+    for (p2 += piece, e = p0 + 3 * piece; p2 < e; p2++)
+        s2 = step(m, delta[s2 + cls[*p2]], base, (const char *)p2, bit);
+    for (p3 += piece, e = p0 + len; p3 < e; p3++)
+        s3 = step(m, delta[s3 + cls[*p3]], base, (const char *)p3, bit);
 }
 
 static void
@@ -845,13 +1027,29 @@ scan(struct matcher *m)
 {
     const char *s;
 
-    memset(m->cand, 0, m->ntests);
+    memset(m->seen, 0, m->nlits);
     memset(m->proof, 0, m->ntests);
+    memset(m->hit, 0, m->ntests);
     m->unsafe = 0;
     m->scanned = 1;
     for (unsigned f = 1; f < 1u << MF_NFIELDS; f <<= 1)
         if ((m->scan & f) && (s = field_text(m, f)) != NULL)
             scan_field(m, s, f);
+}
+
+/* Whether all the runs of some alternative of the test were seen. */
+static int
+candidate(const struct matcher *m, const struct test *t, unsigned f)
+{
+    for (size_t j = 0; j < t->nalts; j++) {
+        const struct alt *a = &t->alts[j];
+        size_t k = 0;
+        while (k < a->nlits && (m->seen[a->lit0 + k] & f))
+            k++;
+        if (k == a->nlits)
+            return 1;
+    }
+    return 0;
 }
 
 static int
@@ -861,14 +1059,19 @@ regex_test(struct matcher *m, size_t ti, struct pw_err *e)
     const char *s;
     int rc;
 
-    if (!t->always && !m->scanned)
-        scan(m);
-    if (!t->always && (m->proof[ti] & t->fields))
-        return 1;
+    if (!t->always) {
+        if (!m->scanned)
+            scan(m);
+        if (m->proof[ti] & t->fields)
+            return 1;
+        if (!((m->hit[ti] | (t->cs ? 0 : m->unsafe)) & t->fields))
+            return 0; /* none of its literals anywhere: most tests */
+    }
     for (unsigned f = 1; f < 1u << MF_NFIELDS; f <<= 1) {
         if (!(t->fields & f))
             continue;
-        if (!t->always && !(m->cand[ti] & f) && (t->cs || !(m->unsafe & f)))
+        if (!t->always && (t->cs || !(m->unsafe & f)) &&
+            (!(m->hit[ti] & f) || !candidate(m, t, f)))
             continue;
         if ((s = field_text(m, f)) == NULL)
             continue;

@@ -66,12 +66,11 @@ int matcher_begin(struct matcher *m, const struct paper *p, const char *source);
 int matcher_rule(struct matcher *m, size_t rule, double *score,
                  const char **reason, struct pw_err *e);
 
-/* The literals the pattern cannot match without, one per top-level
- * alternative, folded, onto out: 0, or -1 when some alternative has none
- * worth using (then the test is always confirmed). exact, when not NULL,
- * gets per alternative the literal in the pattern's case when the
- * alternative is nothing but it, else NULL. */
-int match_literals(const char *pat, size_t len, struct strv *out,
-                   struct strv *exact);
+/* For tests: what the prefilter makes of a pattern (words: of one word of
+ * a words test), one string per alternative onto out: "=TEXT" for an
+ * exact one (\b marking word edges it checks), else the runs of literal
+ * text it must see, folded, joined by '&'. -1 when some alternative has
+ * nothing to go on (the test is then always confirmed). */
+int match_alts(const char *pat, size_t len, int words, struct strv *out);
 
 #endif

@@ -102,5 +102,8 @@ if [ "${BENCH_PROFILE:-0}" = 1 ]; then
     done
 fi
 
+# Rules: the C matcher and a Lua function rule (issue 5).
+sh scripts/bench/rules.sh
+
 # Search speed over a generated 60k-paper database (issue 7).
 sh scripts/bench/search.sh

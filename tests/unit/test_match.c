@@ -11,109 +11,90 @@
 
 static const struct {
     const char *pat;
-    const char *want; /* literals joined with '|', NULL for none */
-} lits[] = {
-    { "diffusion", "diffusion" },
-    { "Diffusion Models?", "diffusion model" },
-    { "\\bLLMs?\\b", "llm" },
-    { "colou?r", "colo" },
-    { "graph neural net(work)?s?", "graph neural net" },
-    { "ab+cdef", "cdef" },
-    { "abc+de", "abc" },
-    { "x{2}yz", "yz" },
-    { "xy{0,3}zz", "zz" },
-    { "abc{,3}", "ab" },
-    { "ab{c", "ab" },
-    { "a\\.b\\-c", "a.b-c" },
-    { "foo|bar", "foo|bar" },
-    { "foo|b", NULL },
-    { "foo|", NULL },
-    { "(foo|bar)", NULL },
-    { "(?:foo|bar)baz", "baz" },
-    { "[abc]def[gh]", "def" },
-    { "[]x]yz", "yz" },
-    { "[[:alpha:]]+qq", "qq" },
-    { "\\d+ GeV", " gev" },
-    { "\\x41bcd", "bcd" },
-    { "\\x{41}bcd", "bcd" },
-    { "\\p{L}xyz", "xyz" },
-    { "\\pLxyz", "xyz" },
-    { "(?i)Kernel", "kernel" },
-    { "(?x) a b c d", NULL },
-    { "(?#c)abc", NULL },
-    { "\\Qa.b\\E", NULL },
-    { "caf\xc3\xa9s", "caf" },
-    { "\xc3\xa9t\xc3\xa9", NULL },
-    { "^transformer$", "transformer" },
-    { "a.b.c", NULL },
-    { "ab*?cd", "cd" },
-    { "ab++cd", "ab" },
-    { "(?<![\\w])(?:neural\\s+network)(?![\\w])", NULL },
-    { "\\1abc", "abc" },
-    { "x\\g{1}yz", "yz" },
-};
-
-static const struct {
-    const char *pat;
-    const char *want; /* exact literals joined with '|', "-" for NULL */
-} exacts[] = {
-    { "Gaussian", "Gaussian" },
-    { "Yap|Cui", "Yap|Cui" },
-    { "e\\.g\\.|i\\.e\\.", "e.g.|i.e." },
-    { "Yap|Cu.i", "Yap|-" },
-    { "colou?r", "-" },
-    { "\\bLLM\\b", "-" },
-    { "ab+", "-" },
+    int words;
+    const char *want; /* per alternative, joined by '|'; NULL for none */
+} alts[] = {
+    /* regexes: exact ones, with \b edges or none */
+    { "diffusion", 0, "=diffusion" },
+    { "a\\.b\\-c", 0, "=a.b-c" },
+    { "foo|bar", 0, "=foo|=bar" },
+    { "\\bRAG\\b", 0, "=\\bRAG\\b" },
+    { "\\bfoo", 0, "=\\bfoo" },
+    { "foo\\b|\\bbar", 0, "=foo\\b|=\\bbar" },
+    /* the runs every match holds: the two longest */
+    { "Diffusion Models?", 0, "diffusion model" },
+    { "\\bLLMs?\\b", 0, "llm" },
+    { "colou?r", 0, "colo" },
+    { "graph neural net(work)?s?", 0, "graph neural net" },
+    { "ab+cdef", 0, "cdef&ab" },
+    { "abc+de", 0, "abc&de" },
+    { "x{2}yz", 0, "yz" },
+    { "xy{0,3}zz", 0, "zz" },
+    { "abc{,3}", 0, "ab" },
+    { "ab{c", 0, "ab" },
+    { "state[- ]of[- ]the[- ]art", 0, "state&the" },
+    { "multi[- ]?modal", 0, "multi&modal" },
+    { "(?:foo|bar)baz", 0, "baz" },
+    { "[abc]def[gh]", 0, "def" },
+    { "[]x]yz", 0, "yz" },
+    { "[[:alpha:]]+qq", 0, "qq" },
+    { "\\d+ GeV", 0, " gev" },
+    { "\\x41bcd", 0, "bcd" },
+    { "\\x{41}bcd", 0, "bcd" },
+    { "\\p{L}xyz", 0, "xyz" },
+    { "\\pLxyz", 0, "xyz" },
+    { "(?i)Kernel", 0, "kernel" },
+    { "caf\xc3\xa9s", 0, "caf" },
+    { "^transformer$", 0, "transformer" },
+    { "ab*?cd", 0, "cd" },
+    { "ab++cd", 0, "ab&cd" },
+    { "\\1abc", 0, "abc" },
+    { "x\\g{1}yz", 0, "yz" },
+    /* nothing to go on */
+    { "foo|b", 0, NULL },
+    { "foo|", 0, NULL },
+    { "(foo|bar)", 0, NULL },
+    { "(?x) a b c d", 0, NULL },
+    { "(?#c)abc", 0, NULL },
+    { "\\Qa.b\\E", 0, NULL },
+    { "\xc3\xa9t\xc3\xa9", 0, NULL },
+    { "a.b.c", 0, NULL },
+    { "(?<![\\w])(?:neural\\s+network)(?![\\w])", 0, NULL },
+    /* words */
+    { "LLM", 1, "=LLM" },
+    { "graph neural network", 1, "=graph neural network" },
+    { "graph \t neural", 1, "=graph neural" },
+    { "c++", 1, "=c++" },
+    { "Schr\xc3\xb6"
+      "dinger equation",
+      1, "equation&dinger" },
+    { " foo", 1, "foo" },
+    { "a priori", 1, "priori" },
+    { "x  y", 1, NULL },
+    { "k", 1, NULL },
 };
 
 static void
-test_exact(void)
-{
-    struct strv out, ex;
-    struct buf b;
-
-    buf_init(&b);
-    for (size_t i = 0; i < sizeof(exacts) / sizeof(*exacts); i++) {
-        strv_init(&out);
-        strv_init(&ex);
-        b.len = 0;
-        buf_adds(&b, "");
-        if (match_literals(exacts[i].pat, strlen(exacts[i].pat), &out, &ex) ==
-            0)
-            for (size_t k = 0; k < ex.n; k++) {
-                if (k)
-                    buf_addc(&b, '|');
-                buf_adds(&b, ex.v[k] ? ex.v[k] : "-");
-            }
-        T_STR(b.p, exacts[i].want, "exact literals of /%s/", exacts[i].pat);
-        strv_fini(&out);
-        strv_fini(&ex);
-    }
-    buf_fini(&b);
-}
-
-static void
-test_literals(void)
+test_alts(void)
 {
     struct strv out;
     struct buf b;
 
     strv_init(&out);
     buf_init(&b);
-    for (size_t i = 0; i < sizeof(lits) / sizeof(*lits); i++) {
+    for (size_t i = 0; i < sizeof(alts) / sizeof(*alts); i++) {
         strv_clear(&out);
         b.len = 0;
         buf_adds(&b, "");
-        if (match_literals(lits[i].pat, strlen(lits[i].pat), &out, NULL) == 0)
+        if (match_alts(alts[i].pat, strlen(alts[i].pat), alts[i].words, &out) ==
+            0)
             for (size_t k = 0; k < out.n; k++) {
                 if (k)
                     buf_addc(&b, '|');
                 buf_adds(&b, out.v[k]);
             }
-        else
-            b.len = 0, b.p[0] = '\0';
-        T_STR(out.n && b.len ? b.p : NULL, lits[i].want, "literals of /%s/",
-              lits[i].pat);
+        T_STR(b.len ? b.p : NULL, alts[i].want, "%s /%s/",
+              alts[i].words ? "word" : "regex", alts[i].pat);
     }
     strv_fini(&out);
     buf_fini(&b);
@@ -138,6 +119,9 @@ static const char *const pieces[] = {
     "S",        "ks",
     "sk",       "0",
     "1",        "_",
+    "\t",       "\xc2\xa0",
+    "AB CD",    "ab\ncd",
+    "c++",      "ab \t cd",
 };
 
 static unsigned long seed = 12345;
@@ -169,10 +153,23 @@ static const char *const quants[] = { "",  "",  "",    "",      "?",
 static void
 random_pattern(struct buf *b)
 {
+    static const char *const plain[] = { "ab", "abc", "cd",      "AB",  "b c",
+                                         "ks", "de",  "c\\+\\+", "e\\." };
     unsigned n = 1 + rnd(5);
 
     b->len = 0;
     buf_adds(b, "");
+    if (rnd(3) == 0) { /* exact forms: a literal, \b at either end */
+        unsigned nalt = 1 + rnd(2);
+        for (unsigned i = 0; i < nalt; i++) {
+            if (i)
+                buf_addc(b, '|');
+            buf_adds(b, rnd(2) ? "\\b" : "");
+            buf_adds(b, plain[rnd(sizeof(plain) / sizeof(*plain))]);
+            buf_adds(b, rnd(2) ? "\\b" : "");
+        }
+        return;
+    }
     for (unsigned i = 0; i < n; i++) {
         buf_adds(b, atoms[rnd(sizeof(atoms) / sizeof(*atoms))]);
         buf_adds(b, quants[rnd(sizeof(quants) / sizeof(*quants))]);
@@ -270,7 +267,7 @@ test_differential(void)
     paper_init(&p);
     for (int n = 0; n < NTEXTS; n++) {
         random_text(&t1, rnd(12));
-        random_text(&t2, rnd(60));
+        random_text(&t2, rnd(2) ? rnd(60) : 100 + rnd(300));
         p.title = t1.p;
         p.abstract = t2.p;
         matcher_begin(m, &p, NULL);
@@ -312,8 +309,7 @@ test_differential(void)
 int
 main(void)
 {
-    test_literals();
-    test_exact();
+    test_alts();
     test_differential();
     return t_done();
 }
