@@ -48,6 +48,7 @@ struct host {
     const struct paper *cur;        /* borrowed: the paper rules look at */
     const struct strv *cur_sources; /* borrowed, or NULL */
     int cur_in_lua;                 /* run even C rules in Lua for it */
+    unsigned long paper_gen;        /* changes with each paper */
     struct matcher *matcher;        /* owned: declarative rules, or NULL */
     int exit_mt_ref;                /* metatable marking os.exit in scripts */
     char *lua_dir;                  /* owned */
@@ -838,20 +839,121 @@ host_ruleset_hash(const struct host *h)
     return h->hash;
 }
 
-/* The paper object: a userdata whose user value holds the fields, so rules
- * can read but never write (a plain table's existing fields could be
- * overwritten without __newindex ever being asked). */
+/* The paper object rules see: a userdata, so rules can read but never
+ * write, whose fields are made on first read from the record the host
+ * holds while the paper's rules run (a rule reads two or three of twenty;
+ * making them all cost more than the rule). A field made is kept in the
+ * user value (p.authors == p.authors), a field the paper lacks too, as
+ * ABSENT. pairs() makes them all. Read after the paper's rules have run,
+ * the object has what it made, and an error for the rest; hooks get an
+ * object with every field made. */
+struct paper_ud {
+    struct host *h;
+    unsigned long gen; /* h->paper_gen when made */
+    int whole;         /* every field made */
+};
+
+static const char ABSENT;     /* cached: the paper has no such field */
+static const char EXTRAS_KEY; /* cache[&EXTRAS_KEY]: the extras, or false */
+
+static void freeze(lua_State *L, int idx, int depth);
+
+static int
+paper_stale(const struct paper_ud *ud)
+{
+    return ud->h->cur == NULL || ud->gen != ud->h->paper_gen;
+}
+
+/* Push field name of the current paper, from the record, else from its
+ * extras (which never hide the record's own): 1, or 0 for none. The
+ * cache is at index 3. */
+static int
+make_field(lua_State *L, struct paper_ud *ud, const char *name)
+{
+    struct host *h = ud->h;
+
+    if (paper_stale(ud))
+        return luaL_error(L,
+                          "paper: '%s' read after the paper's rules ran "
+                          "(keep the values a rule needs, not the paper)",
+                          name);
+    if (!lbind_paper_field(L, h->cur, h->cur_sources, name)) {
+        if (lua_rawgetp(L, 3, &EXTRAS_KEY) == LUA_TNIL) {
+            lua_pop(L, 1);
+            if (str_empty(h->cur->extras) ||
+                !lbind_push_json(L, h->cur->extras) ||
+                lua_type(L, -1) != LUA_TTABLE) {
+                lua_settop(L, 3);
+                lua_pushboolean(L, 0);
+            }
+            lua_pushvalue(L, -1);
+            lua_rawsetp(L, 3, &EXTRAS_KEY);
+        }
+        if (lua_type(L, -1) != LUA_TTABLE ||
+            lua_getfield(L, -1, name) == LUA_TNIL) {
+            lua_settop(L, 3);
+            return 0;
+        }
+        lua_remove(L, -2);
+    }
+    if (lua_type(L, -1) == LUA_TTABLE)
+        freeze(L, lua_gettop(L), 1);
+    return 1;
+}
 
 static int
 paper_index(lua_State *L)
 {
-    lua_getiuservalue(L, 1, 1); /* p k fields */
+    struct paper_ud *ud = lua_touserdata(L, 1);
+    int t;
+
+    lua_settop(L, 2);
+    lua_getiuservalue(L, 1, 1); /* p k cache */
     lua_pushvalue(L, 2);
-    if (lua_rawget(L, -2) != LUA_TNIL) /* p k fields v */
+    t = lua_rawget(L, 3); /* p k cache v */
+    if (t == LUA_TNIL && !ud->whole && lua_type(L, 2) == LUA_TSTRING) {
+        lua_pop(L, 1);
+        if (make_field(L, ud, lua_tostring(L, 2))) {
+            lua_pushvalue(L, 2);
+            lua_pushvalue(L, -2);
+            lua_rawset(L, 3); /* p k cache v */
+            return 1;
+        }
+        lua_pushvalue(L, 2);
+        lua_pushlightuserdata(L, (void *)&ABSENT);
+        lua_rawset(L, 3);
+    } else if (t != LUA_TNIL &&
+               (t != LUA_TLIGHTUSERDATA || lua_touserdata(L, -1) != &ABSENT)) {
         return 1;
+    }
     lua_pushvalue(L, 2);
     lua_gettable(L, lua_upvalueindex(1)); /* methods[k] */
     return 1;
+}
+
+/* Every field, made now, as the user value; what was made before kept. */
+static void
+paper_whole(lua_State *L, int idx, struct paper_ud *ud)
+{
+    struct host *h = ud->h;
+
+    lbind_push_paper(L, h->cur, h->cur_sources); /* fields */
+    freeze(L, lua_gettop(L), 0);
+    lua_getiuservalue(L, idx, 1); /* fields cache */
+    lua_pushnil(L);
+    while (lua_next(L, -2)) { /* fields cache k v */
+        if (lua_type(L, -2) == LUA_TSTRING &&
+            lua_type(L, -1) != LUA_TLIGHTUSERDATA) {
+            lua_pushvalue(L, -2);
+            lua_insert(L, -2);
+            lua_rawset(L, -5); /* fields cache k */
+        } else {
+            lua_pop(L, 1);
+        }
+    }
+    lua_pop(L, 1);
+    lua_setiuservalue(L, idx, 1);
+    ud->whole = 1;
 }
 
 static int
@@ -864,6 +966,15 @@ paper_newindex(lua_State *L)
 static int
 paper_pairs(lua_State *L)
 {
+    struct paper_ud *ud = lua_touserdata(L, 1);
+
+    if (!ud->whole) {
+        if (paper_stale(ud))
+            return luaL_error(L, "paper: pairs() after the paper's rules ran "
+                                 "(keep the values a rule needs, not the "
+                                 "paper)");
+        paper_whole(L, 1, ud);
+    }
     lua_getglobal(L, "next");
     lua_getiuservalue(L, 1, 1);
     lua_pushnil(L);
@@ -873,9 +984,16 @@ paper_pairs(lua_State *L)
 static int
 paper_tostring(lua_State *L)
 {
+    struct paper_ud *ud = lua_touserdata(L, 1);
+
     lua_getiuservalue(L, 1, 1);
-    lua_getfield(L, -1, "key");
-    lua_pushfstring(L, "paper %s", luaL_optstring(L, -1, "?"));
+    if (lua_getfield(L, -1, "key") != LUA_TSTRING) {
+        lua_pop(L, 1);
+        if (paper_stale(ud) ||
+            !lbind_paper_field(L, ud->h->cur, ud->h->cur_sources, "key"))
+            lua_pushliteral(L, "?");
+    }
+    lua_pushfstring(L, "paper %s", lua_tostring(L, -1));
     return 1;
 }
 
@@ -994,6 +1112,7 @@ host_begin_paper(struct host *h, const struct paper *p,
     host_end_paper(h);
     h->cur = p;
     h->cur_sources = sources;
+    h->paper_gen++;
     h->cur_in_lua =
         h->matcher &&
         matcher_begin(h->matcher, p,
@@ -1007,13 +1126,16 @@ host_end_paper(struct host *h)
     h->paper_ref = LUA_NOREF;
     h->cur = NULL;
     h->cur_sources = NULL;
+    h->paper_gen++;
 }
 
-/* Push the current paper's object. */
+/* Push the current paper's object; whole: with every field made (for
+ * hooks, which may keep it). */
 static int
-push_paper(struct host *h, struct pw_err *e)
+push_paper(struct host *h, int whole, struct pw_err *e)
 {
     lua_State *L = h->L;
+    struct paper_ud *ud;
 
     if (h->cur == NULL)
         return pw_errf(e, "no paper");
@@ -1021,14 +1143,19 @@ push_paper(struct host *h, struct pw_err *e)
         if (paper_metatable(h, e) < 0)
             return pw_errf(e, "paper object: %s", e->msg);
         lua_pop(L, 1);
-        lua_newuserdatauv(L, 0, 1);                  /* ud */
-        lbind_push_paper(L, h->cur, h->cur_sources); /* ud fields */
-        freeze(L, lua_gettop(L), 0);
-        lua_setiuservalue(L, -2, 1); /* ud */
+        ud = lua_newuserdatauv(L, sizeof(*ud), 1); /* ud */
+        ud->h = h;
+        ud->gen = h->paper_gen;
+        ud->whole = 0;
+        lua_createtable(L, 0, 4);
+        lua_setiuservalue(L, -2, 1);
         luaL_setmetatable(L, PAPER_MT);
         h->paper_ref = luaL_ref(L, LUA_REGISTRYINDEX);
     }
     lua_rawgeti(L, LUA_REGISTRYINDEX, h->paper_ref);
+    ud = lua_touserdata(L, -1);
+    if (whole && !ud->whole)
+        paper_whole(L, lua_gettop(L), ud);
     return 0;
 }
 
@@ -1083,7 +1210,7 @@ host_call_rule(struct host *h, size_t i, double *score, int *matched,
         return 0;
     }
     lua_rawgeti(L, LUA_REGISTRYINDEX, h->rules[i].ref);
-    if (push_paper(h, &why) < 0) {
+    if (push_paper(h, 0, &why) < 0) {
         lua_pop(L, 1);
         return pw_errf(e, "rule '%s': %s", h->rules[i].name, why.msg);
     }
@@ -1419,7 +1546,7 @@ host_run_hooks(struct host *h, const struct paper *p,
     lua_getfield(L, -1, "run"); /* hooks run */
     lua_remove(L, -2);
     host_begin_paper(h, p, sources);
-    if (push_paper(h, e) < 0) {
+    if (push_paper(h, 1, e) < 0) {
         lua_pop(L, 1);
         host_end_paper(h);
         return -1;

@@ -13,33 +13,99 @@
 
 #define LFEED_MT "paperwatch.feed.parser"
 
-static void
-set_str(lua_State *L, const char *field, const char *v)
-{
-    if (v == NULL)
-        return;
-    lua_pushstring(L, v);
-    lua_setfield(L, -2, field);
-}
+/* The fields a paper shows Lua, in one table so that the whole record
+ * (lbind_push_paper) and one field at a time (lbind_paper_field, for the
+ * paper object rules see) cannot drift apart. */
+enum { F_STR, F_TEXT, F_INT, F_INT64, F_LIST, F_SOURCES, F_SOURCE };
+
+static const struct {
+    const char *name;
+    unsigned char kind;
+    size_t off;
+} fields[] = {
+    { "key", F_STR, offsetof(struct paper, key) },
+    { "arxiv_id", F_STR, offsetof(struct paper, arxiv_id) },
+    { "version", F_INT, offsetof(struct paper, version) },
+    { "doi", F_STR, offsetof(struct paper, doi) },
+    { "title", F_TEXT, offsetof(struct paper, title) },
+    { "abstract", F_TEXT, offsetof(struct paper, abstract) },
+    { "url", F_STR, offsetof(struct paper, url) },
+    { "pdf_url", F_STR, offsetof(struct paper, pdf_url) },
+    { "authors", F_LIST, offsetof(struct paper, authors) },
+    { "categories", F_LIST, offsetof(struct paper, categories) },
+    { "published", F_INT64, offsetof(struct paper, published) },
+    { "updated", F_INT64, offsetof(struct paper, updated) },
+    { "announce", F_STR, offsetof(struct paper, announce) },
+    { "comment", F_STR, offsetof(struct paper, comment) },
+    { "journal_ref", F_STR, offsetof(struct paper, journal_ref) },
+    { "sources", F_SOURCES, 0 },
+    { "source", F_SOURCE, 0 },
+};
 
 static void
-set_int(lua_State *L, const char *field, int64_t v)
-{
-    if (v == 0)
-        return;
-    lua_pushinteger(L, (lua_Integer)v);
-    lua_setfield(L, -2, field);
-}
-
-static void
-set_list(lua_State *L, const char *field, const struct strv *sv)
+push_list(lua_State *L, const struct strv *sv)
 {
     lua_createtable(L, (int)sv->n, 0);
     for (size_t i = 0; i < sv->n; i++) {
         lua_pushstring(L, sv->v[i]);
         lua_rawseti(L, -2, (lua_Integer)i + 1);
     }
-    lua_setfield(L, -2, field);
+}
+
+/* Push field i's value: 1, or 0 (nothing pushed) when the paper has none. */
+static int
+push_field(lua_State *L, const struct paper *p, const struct strv *sources,
+           size_t i)
+{
+    const char *at = (const char *)p + fields[i].off;
+    const char *str;
+    int64_t n;
+
+    switch (fields[i].kind) {
+    case F_STR:
+    case F_TEXT:
+        memcpy(&str, at, sizeof(str));
+        if (str == NULL && fields[i].kind == F_STR)
+            return 0;
+        lua_pushstring(L, str ? str : "");
+        return 1;
+    case F_INT:
+    case F_INT64:
+        if (fields[i].kind == F_INT) {
+            int v;
+            memcpy(&v, at, sizeof(v));
+            n = v;
+        } else {
+            memcpy(&n, at, sizeof(n));
+        }
+        if (n == 0)
+            return 0;
+        lua_pushinteger(L, (lua_Integer)n);
+        return 1;
+    case F_LIST:
+        push_list(L, (const struct strv *)(const void *)at);
+        return 1;
+    case F_SOURCES:
+        if (sources == NULL)
+            return 0;
+        push_list(L, sources);
+        return 1;
+    default:
+        if (sources == NULL || sources->n == 0)
+            return 0;
+        lua_pushstring(L, sources->v[0]);
+        return 1;
+    }
+}
+
+int
+lbind_paper_field(lua_State *L, const struct paper *p,
+                  const struct strv *sources, const char *name)
+{
+    for (size_t i = 0; i < sizeof(fields) / sizeof(*fields); i++)
+        if (strcmp(fields[i].name, name) == 0)
+            return push_field(L, p, sources, i);
+    return 0;
 }
 
 /* Source extras (upvotes, github_repo ...) become fields too, never hiding
@@ -72,25 +138,9 @@ lbind_push_paper(lua_State *L, const struct paper *p,
                  const struct strv *sources)
 {
     lua_createtable(L, 0, 24); /* fields */
-    set_str(L, "key", p->key);
-    set_str(L, "arxiv_id", p->arxiv_id);
-    set_int(L, "version", p->version);
-    set_str(L, "doi", p->doi);
-    set_str(L, "title", p->title ? p->title : "");
-    set_str(L, "abstract", p->abstract ? p->abstract : "");
-    set_str(L, "url", p->url);
-    set_str(L, "pdf_url", p->pdf_url);
-    set_list(L, "authors", &p->authors);
-    set_list(L, "categories", &p->categories);
-    set_int(L, "published", p->published);
-    set_int(L, "updated", p->updated);
-    set_str(L, "announce", p->announce);
-    set_str(L, "comment", p->comment);
-    set_str(L, "journal_ref", p->journal_ref);
-    if (sources) {
-        set_list(L, "sources", sources);
-        set_str(L, "source", sources->n ? sources->v[0] : NULL);
-    }
+    for (size_t i = 0; i < sizeof(fields) / sizeof(*fields); i++)
+        if (push_field(L, p, sources, i))
+            lua_setfield(L, -2, fields[i].name);
     set_extras(L, p->extras);
 }
 
@@ -313,7 +363,10 @@ lfeed_parse(lua_State *L)
     }
     info = feed_parser_info(lf->fp);
     lua_createtable(L, 0, 3); /* ... list lf info */
-    set_str(L, "title", info->title);
+    if (info->title) {
+        lua_pushstring(L, info->title);
+        lua_setfield(L, -2, "title");
+    }
     lua_pushinteger(L, info->entries);
     lua_setfield(L, -2, "entries");
     if (info->total_results >= 0) {

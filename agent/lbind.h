@@ -27,6 +27,11 @@ int lbind_push_json(lua_State *L, const char *json);
  * `sources` and `source`); source extras become fields too. */
 void lbind_push_paper(lua_State *L, const struct paper *p,
                       const struct strv *sources);
+/* Push one field of the record as lbind_push_paper has it (extras aside):
+ * 1, or 0 (nothing pushed) when the paper has no such field or none of
+ * that name. Lists come as plain tables. */
+int lbind_paper_field(lua_State *L, const struct paper *p,
+                      const struct strv *sources, const char *name);
 
 /* Fill an initialized paper from the entry table at idx (the fields of
  * lbind_push_paper, plus id/summary/link aliases; other plain fields become

@@ -148,5 +148,81 @@ class Matcher(unittest.TestCase):
         self.assertIn("from listing", dict(hits))
 
 
+class PaperObject(unittest.TestCase):
+    """The object function rules get: fields made on first read, the same
+    values as the whole record, identity kept, and a clear error when a
+    rule keeps the object past its paper."""
+
+    def setUp(self):
+        self.home = Home()
+
+    def tearDown(self):
+        self.home.cleanup()
+
+    def test_fields_as_the_record(self):
+        self.home.write_config(r"""
+local pw = require "paperwatch"
+pw.rule("fields", function(p)
+  assert(p.authors == p.authors, "the same table twice")
+  assert(rawequal(p.title, p.title))
+  local n, seen = 0, {}
+  for k, v in pairs(p) do n = n + 1; seen[k] = v end
+  assert(seen.title == p.title and seen.key == p.key)
+  assert(seen.authors == p.authors, "pairs keeps what was made")
+  assert(p.nosuchfield == nil and p.nosuchfield == nil)
+  assert(type(p.match) == "function", "methods still there")
+  assert(tostring(p) == "paper " .. p.key)
+  local ok = pcall(function() p.authors[1] = "x" end)
+  assert(not ok, "nested tables stay read-only")
+  return (p.upvotes or 0) > 10 and 1 or 0, "n=" .. n
+end)
+""")
+        hf = fixture("hf-daily-papers-api-2026-06-12.json")
+        r = self.home.pw("parse", "--score", hf)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(r.stderr, "")
+        out = json_lines(r.stdout)
+        raw = {p["key"]: p for p in json_lines(self.home.pw("parse", hf).stdout)}
+        self.assertTrue(out)
+        liked = [p for p in out if p["score"] == 1]
+        self.assertTrue(liked, "extras (upvotes) are fields")
+        for p in liked:
+            self.assertGreater(raw[p["key"]]["extras"]["upvotes"], 10)
+
+    def test_kept_past_its_paper(self):
+        self.home.write_config(r"""
+local pw = require "paperwatch"
+local last
+pw.rule("keeps the paper", function(p)
+  local before = last
+  last = p
+  if before then return #before.abstract > 0 and 1 or 0 end
+  return 0
+end)
+""")
+        r = self.home.pw("parse", "--score", LISTING)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("'abstract' read after the paper's rules ran", r.stderr)
+        self.assertIn("rule 'keeps the paper'", r.stderr)
+        self.assertIn("failed on 1503 papers", r.stderr)
+
+    def test_hooks_may_keep_it(self):
+        self.home.write_config(r"""
+local pw = require "paperwatch"
+pw.source(pw.feed { name = "api", url = "file://%s" })
+local kept = {}
+pw.rule("one", function(p) return 1 end)
+pw.on_match(function(p)
+  kept[#kept + 1] = p
+  for _, q in ipairs(kept) do assert(#q.abstract > 0 and q.authors[1]) end
+  pw.log.info("kept " .. #kept)
+end)
+""" % fixture("arxiv-api-atom-search-2026.xml"))
+        r = self.home.pw("run", "--no-notify")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertNotIn("error", r.stderr.lower())
+        self.assertIn("kept 5", r.stderr)
+
+
 if __name__ == "__main__":
     main()
