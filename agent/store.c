@@ -21,6 +21,7 @@
 #include "ident.h"
 #include "json.h"
 #include "query.h"
+#include "rank.h"
 #include "store.h"
 
 /* Migrations: entry i takes the schema from user_version i to i + 1. Only
@@ -293,10 +294,16 @@ static const char *const sql[Q_MAX] = {
     " json_each(p.categories) AS h WHERE h.value = w.value"                    \
     " OR h.value LIKE w.value || '.%')))"
 
-/* Title weighs most, then authors, then the abstract. The top rows are
- * picked inside from the index alone (papers is joined there only for
- * since: and cat:), then joined; the highlighted title and snippet are
- * made for those rows only. */
+/* Title weighs most, then authors, then the abstract: bm25 with these
+ * weights, as pwrank() computes it for the rows that can make the top ?2
+ * (rank.h); 'may' in WHERE skips the others before anything else is
+ * looked up. Equal scores: the older row first. The top rows are picked
+ * inside from the index alone (papers is joined there only for since:
+ * and cat:), then joined; the highlighted title and snippet are made for
+ * those rows only. */
+#define RANK_WEIGHTS "10.0, 5.0, 1.0"
+#define RANK_MAY "pwrank(papers_fts, 'may', ?2, " RANK_WEIGHTS ")"
+#define RANK_SCORE "pwrank(papers_fts, 'score', ?2, " RANK_WEIGHTS ")"
 #define SEARCH_OUTER                                                           \
     "SELECT " ROW_COLS ", (SELECT highlight(papers_fts, 0, char(2), char(3))"  \
     " FROM papers_fts WHERE papers_fts MATCH ?1 AND rowid = fid),"             \
@@ -304,17 +311,17 @@ static const char *const sql[Q_MAX] = {
     " FROM papers_fts WHERE papers_fts MATCH ?1 AND rowid = fid)"              \
     " FROM papers JOIN "
 #define SQL_SEARCH                                                             \
-    SEARCH_OUTER "(SELECT rowid AS fid, bm25(papers_fts, 10.0, 5.0, 1.0)"      \
-                 " AS rank FROM papers_fts WHERE papers_fts MATCH ?1 AND"      \
-                 " rowid NOT IN (SELECT id FROM papers WHERE hidden <> 0)"     \
-                 " AND ?3 = 0 AND ?4 IS NULL ORDER BY rank LIMIT ?2)"          \
-                 " ON id = fid ORDER BY rank"
+    SEARCH_OUTER "(SELECT rowid AS fid, " RANK_SCORE " AS rank"                \
+                 " FROM papers_fts WHERE papers_fts MATCH ?1 AND " RANK_MAY    \
+                 " AND rowid NOT IN (SELECT id FROM papers WHERE hidden <> 0)" \
+                 " AND ?3 = 0 AND ?4 IS NULL ORDER BY rank, fid LIMIT ?2)"     \
+                 " ON id = fid ORDER BY rank, fid"
 #define SQL_SEARCH_FILTERED                                                    \
     SEARCH_OUTER                                                               \
-    "(SELECT f.rowid AS fid, bm25(papers_fts, 10.0, 5.0, 1.0)"                 \
-    " AS rank FROM papers_fts AS f JOIN papers AS p"                           \
-    " ON p.id = f.rowid WHERE papers_fts MATCH ?1 AND " SEARCH_FILTERS         \
-    " ORDER BY rank LIMIT ?2) ON id = fid ORDER BY rank"
+    "(SELECT f.rowid AS fid, " RANK_SCORE " AS rank"                           \
+    " FROM papers_fts AS f JOIN papers AS p ON p.id = f.rowid"                 \
+    " WHERE papers_fts MATCH ?1 AND " RANK_MAY " AND " SEARCH_FILTERS          \
+    " ORDER BY rank, fid LIMIT ?2) ON id = fid ORDER BY rank, fid"
 
 /* Filters alone (no words): newest first. */
 #define SQL_SEARCH_FILTERS                                                     \
@@ -496,6 +503,9 @@ open_db(struct store *s, struct pw_err *e)
                         SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
                         NULL) == SQLITE_OK) {
         sqlite3_busy_timeout(s->db, 5000);
+        if (rank_register(s->db) != SQLITE_OK)
+            return pw_errf(e, "%s: cannot register pwrank(): %s", s->path,
+                           sqlite3_errmsg(s->db));
         return 0;
     }
     if (s->db == NULL)
