@@ -298,30 +298,49 @@ static const char *const sql[Q_MAX] = {
  * weights, as pwrank() computes it for the rows that can make the top ?2
  * (rank.h); 'may' in WHERE skips the others before anything else is
  * looked up. Equal scores: the older row first. The top rows are picked
- * inside from the index alone (papers is joined there only for since:
- * and cat:), then joined; the highlighted title and snippet are made for
- * those rows only. */
+ * from the index alone (papers is joined there only for since: and
+ * cat:), then joined. */
 #define RANK_WEIGHTS "10.0, 5.0, 1.0"
 #define RANK_MAY "pwrank(papers_fts, 'may', ?2, " RANK_WEIGHTS ")"
 #define RANK_SCORE "pwrank(papers_fts, 'score', ?2, " RANK_WEIGHTS ")"
-#define SEARCH_OUTER                                                           \
-    "SELECT " ROW_COLS ", (SELECT highlight(papers_fts, 0, char(2), char(3))"  \
-    " FROM papers_fts WHERE papers_fts MATCH ?1 AND rowid = fid),"             \
-    " (SELECT snippet(papers_fts, 2, char(2), char(3), '...', 24)"             \
-    " FROM papers_fts WHERE papers_fts MATCH ?1 AND rowid = fid)"              \
-    " FROM papers JOIN "
-#define SQL_SEARCH                                                             \
-    SEARCH_OUTER "(SELECT rowid AS fid, " RANK_SCORE " AS rank"                \
-                 " FROM papers_fts WHERE papers_fts MATCH ?1 AND " RANK_MAY    \
-                 " AND rowid NOT IN (SELECT id FROM papers WHERE hidden <> 0)" \
-                 " AND ?3 = 0 AND ?4 IS NULL ORDER BY rank, fid LIMIT ?2)"     \
-                 " ON id = fid ORDER BY rank, fid"
-#define SQL_SEARCH_FILTERED                                                    \
-    SEARCH_OUTER                                                               \
-    "(SELECT f.rowid AS fid, " RANK_SCORE " AS rank"                           \
+#define TOP_PLAIN                                                              \
+    "WITH top AS MATERIALIZED (SELECT rowid AS fid, " RANK_SCORE " AS rank"    \
+    " FROM papers_fts WHERE papers_fts MATCH ?1 AND " RANK_MAY                 \
+    " AND rowid NOT IN (SELECT id FROM papers WHERE hidden <> 0)"              \
+    " AND ?3 = 0 AND ?4 IS NULL ORDER BY rank, fid LIMIT ?2)"
+#define TOP_FILTERED                                                           \
+    "WITH top AS MATERIALIZED (SELECT f.rowid AS fid, " RANK_SCORE " AS rank"  \
     " FROM papers_fts AS f JOIN papers AS p ON p.id = f.rowid"                 \
     " WHERE papers_fts MATCH ?1 AND " RANK_MAY " AND " SEARCH_FILTERS          \
-    " ORDER BY rank, fid LIMIT ?2) ON id = fid ORDER BY rank, fid"
+    " ORDER BY rank, fid LIMIT ?2)"
+
+/* The highlighted title and the snippet, for the top rows only: a
+ * lookup by rowid each, one for both (CROSS JOIN keeps top the outer
+ * loop; left to itself the planner scanned every match of a phrase). But
+ * FTS5 answers a lookup of a prefix query ("transform*") by merging the
+ * whole doclist of every term the prefix covers, a scan's worth of work
+ * each time; for those one pass over the matches makes them all. */
+#define MARKS_COLS                                                             \
+    "highlight(papers_fts, 0, char(2), char(3)) AS hl,"                        \
+    " snippet(papers_fts, 2, char(2), char(3), '...', 24) AS sn"
+#define MARKS_LOOKUP                                                           \
+    ", marks AS MATERIALIZED (SELECT f.rowid AS mid, " MARKS_COLS              \
+    " FROM top CROSS JOIN papers_fts AS f ON f.rowid = fid"                    \
+    " WHERE papers_fts MATCH ?1)"
+#define MARKS_SCAN                                                             \
+    ", marks AS MATERIALIZED (SELECT rowid AS mid, " MARKS_COLS                \
+    " FROM papers_fts WHERE papers_fts MATCH ?1"                               \
+    " AND +rowid IN (SELECT fid FROM top))"
+#define SEARCH_END                                                             \
+    " SELECT " ROW_COLS ", coalesce(hl, title), sn FROM top"                   \
+    " JOIN papers ON id = fid LEFT JOIN marks ON mid = fid ORDER BY rank, fid"
+
+/* [since: or cat:][a prefix] */
+static const char *const sql_search[2][2] = {
+    { TOP_PLAIN MARKS_LOOKUP SEARCH_END, TOP_PLAIN MARKS_SCAN SEARCH_END },
+    { TOP_FILTERED MARKS_LOOKUP SEARCH_END,
+      TOP_FILTERED MARKS_SCAN SEARCH_END },
+};
 
 /* Filters alone (no words): newest first. */
 #define SQL_SEARCH_FILTERS                                                     \
@@ -1516,9 +1535,9 @@ store_search(struct store *s, const char *query, long limit, store_row_fn fn,
         goto out;
     }
     st = prepare(s,
-                 q.fts.len == 0                  ? SQL_SEARCH_FILTERS
-                 : q.since == 0 && q.cats.n == 0 ? SQL_SEARCH
-                                                 : SQL_SEARCH_FILTERED,
+                 q.fts.len == 0
+                     ? SQL_SEARCH_FILTERS
+                     : sql_search[q.since != 0 || q.cats.n][q.prefix != 0],
                  e);
     if (st == NULL)
         goto out;

@@ -143,6 +143,22 @@ class Search(lib.unittest.TestCase):
         self.assertTrue(r.stdout.startswith("1. **[A study of sampling]"))
         self.assertIn("**revisit**", r.stdout)
 
+    def test_prefix_highlights(self):
+        """A prefix query's highlights come from one pass over its
+        matches, not a lookup per row: the same marks all the same."""
+        r = self.home.pw("search", "transform*")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("*Transformers* in vision", r.stdout)
+        self.assertIn("*Transformer* architectures", r.stdout)
+
+        def snippets(query):
+            r = self.home.pw("search", "--format", "json", query)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            return {p["key"]: p["snippet"] for p in json_lines(r.stdout)}
+        # "stud*" and "study" find the same token ("studi", stemmed)
+        self.assertEqual(snippets("stud*"), snippets("study"))
+        self.assertEqual(len(snippets("stud*")), len(PAPERS))
+
     def test_a_hit_ending_the_title_is_closed(self):
         """The mark after a hit that ends the title is not lost."""
         r = self.home.pw("search", "text")
