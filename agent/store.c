@@ -175,6 +175,17 @@ enum col {
     "WHEN json_type(extras) <> 'object' THEN json(?17) "                       \
     "ELSE json_patch(extras, ?17) END"
 
+/* A paper's latest event among two kinds decides its state. */
+#define LATEST(yes, no)                                                        \
+    "coalesce((SELECT kind = '" yes "' FROM events WHERE paper_id = papers.id" \
+    " AND kind IN ('" yes "', '" no "') ORDER BY id DESC LIMIT 1), 0)"
+#define STARRED LATEST("starred", "unstarred")
+#define READ LATEST("read", "unread")
+
+#define SQL_STATE                                                              \
+    "SELECT " STARRED ", " READ ", EXISTS (SELECT 1 FROM events WHERE"         \
+    " paper_id = papers.id AND kind = 'ignored') FROM papers WHERE id = ?1"
+
 /* Cached statements. bind_paper() fills ?2..?17 of Q_INSERT and Q_UPDATE. */
 enum q {
     Q_BY_KEY,
@@ -195,6 +206,8 @@ enum q {
     Q_SRC_GET,
     Q_SRC_PUT,
     Q_COUNT,
+    Q_STATE,
+    Q_TAGS,
     Q_MAX
 };
 
@@ -258,14 +271,10 @@ static const char *const sql[Q_MAX] = {
         " next_due = excluded.next_due, moved_to = excluded.moved_to,"
         " last_ok = excluded.last_ok, http_status = excluded.http_status",
     [Q_COUNT] = "SELECT count(*) FROM papers",
+    /* once per row of a list or a search: prepared once */
+    [Q_STATE] = SQL_STATE,
+    [Q_TAGS] = "SELECT tag FROM tags WHERE paper_id = ?1 ORDER BY tag",
 };
-
-/* A paper's latest event among two kinds decides its state. */
-#define LATEST(yes, no)                                                        \
-    "coalesce((SELECT kind = '" yes "' FROM events WHERE paper_id = papers.id" \
-    " AND kind IN ('" yes "', '" no "') ORDER BY id DESC LIMIT 1), 0)"
-#define STARRED LATEST("starred", "unstarred")
-#define READ LATEST("read", "unread")
 
 #define SQL_LIST                                                               \
     "SELECT " ROW_COLS " FROM papers WHERE first_seen >= ?1"                   \
@@ -276,10 +285,6 @@ static const char *const sql[Q_MAX] = {
     " AND (?8 IS NULL OR EXISTS (SELECT 1 FROM tags"                           \
     " WHERE paper_id = papers.id AND tag = ?8))"                               \
     " ORDER BY score DESC, first_seen DESC, id DESC LIMIT ?4"
-
-#define SQL_STATE                                                              \
-    "SELECT " STARRED ", " READ ", EXISTS (SELECT 1 FROM events WHERE"         \
-    " paper_id = papers.id AND kind = 'ignored') FROM papers WHERE id = ?1"
 
 #define SQL_SCORES                                                             \
     "SELECT rule, score, reason FROM rule_scores WHERE paper_id = ?1"          \
@@ -1304,7 +1309,7 @@ store_paper_state(struct store *s, int64_t id, struct paper_state *ps,
     int rc = -1;
 
     paper_state_fini(ps);
-    if ((st = prepare(s, SQL_STATE, e)) == NULL)
+    if ((st = stmt(s, Q_STATE, e)) == NULL)
         return -1;
     sqlite3_bind_int64(st, 1, id);
     if (sqlite3_step(st) != SQLITE_ROW) {
@@ -1316,7 +1321,7 @@ store_paper_state(struct store *s, int64_t id, struct paper_state *ps,
     ps->ignored = sqlite3_column_int(st, 2);
     rc = store_tags(s, id, &ps->tags, e);
 out:
-    sqlite3_finalize(st);
+    release(st);
     return rc;
 }
 
@@ -1717,8 +1722,7 @@ store_clear_rule_tags(struct store *s, int64_t id, struct pw_err *e)
 int
 store_tags(struct store *s, int64_t id, struct strv *out, struct pw_err *e)
 {
-    sqlite3_stmt *st =
-        prepare(s, "SELECT tag FROM tags WHERE paper_id = ?1 ORDER BY tag", e);
+    sqlite3_stmt *st = stmt(s, Q_TAGS, e);
     int step;
 
     if (st == NULL)
@@ -1726,8 +1730,10 @@ store_tags(struct store *s, int64_t id, struct strv *out, struct pw_err *e)
     sqlite3_bind_int64(st, 1, id);
     while ((step = sqlite3_step(st)) == SQLITE_ROW)
         strv_add(out, (const char *)sqlite3_column_text(st, 0));
-    sqlite3_finalize(st);
-    return step == SQLITE_DONE ? 0 : dberrf(s, e, "reading tags");
+    if (step != SQLITE_DONE)
+        dberrf(s, e, "reading tags");
+    release(st);
+    return step == SQLITE_DONE ? 0 : -1;
 }
 
 int
