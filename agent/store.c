@@ -273,7 +273,8 @@ static const char *const sql[Q_MAX] = {
     [Q_COUNT] = "SELECT count(*) FROM papers",
     /* once per row of a list or a search: prepared once */
     [Q_STATE] = SQL_STATE,
-    [Q_TAGS] = "SELECT tag FROM tags WHERE paper_id = ?1 ORDER BY tag",
+    [Q_TAGS] = "SELECT tag, by_rule FROM tags WHERE paper_id = ?1"
+               " ORDER BY tag",
 };
 
 #define SQL_LIST                                                               \
@@ -1287,17 +1288,44 @@ store_set_hidden(struct store *s, int64_t id, int hidden, struct pw_err *e)
     return rc;
 }
 
+/* A paper's tags into all, and those a rule set into by_rule (if not
+ * NULL), both sorted. */
+static int
+read_tags(struct store *s, int64_t id, struct strv *all, struct strv *by_rule,
+          struct pw_err *e)
+{
+    sqlite3_stmt *st = stmt(s, Q_TAGS, e);
+    int step;
+
+    if (st == NULL)
+        return -1;
+    sqlite3_bind_int64(st, 1, id);
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *tag = (const char *)sqlite3_column_text(st, 0);
+
+        strv_add(all, tag);
+        if (by_rule && sqlite3_column_int(st, 1))
+            strv_add(by_rule, tag);
+    }
+    if (step != SQLITE_DONE)
+        dberrf(s, e, "reading tags");
+    release(st);
+    return step == SQLITE_DONE ? 0 : -1;
+}
+
 void
 paper_state_init(struct paper_state *ps)
 {
     memset(ps, 0, sizeof(*ps));
     strv_init(&ps->tags);
+    strv_init(&ps->rule_tags);
 }
 
 void
 paper_state_fini(struct paper_state *ps)
 {
     strv_fini(&ps->tags);
+    strv_fini(&ps->rule_tags);
     paper_state_init(ps);
 }
 
@@ -1319,7 +1347,7 @@ store_paper_state(struct store *s, int64_t id, struct paper_state *ps,
     ps->starred = sqlite3_column_int(st, 0);
     ps->read = sqlite3_column_int(st, 1);
     ps->ignored = sqlite3_column_int(st, 2);
-    rc = store_tags(s, id, &ps->tags, e);
+    rc = read_tags(s, id, &ps->tags, &ps->rule_tags, e);
 out:
     release(st);
     return rc;
@@ -1722,18 +1750,7 @@ store_clear_rule_tags(struct store *s, int64_t id, struct pw_err *e)
 int
 store_tags(struct store *s, int64_t id, struct strv *out, struct pw_err *e)
 {
-    sqlite3_stmt *st = stmt(s, Q_TAGS, e);
-    int step;
-
-    if (st == NULL)
-        return -1;
-    sqlite3_bind_int64(st, 1, id);
-    while ((step = sqlite3_step(st)) == SQLITE_ROW)
-        strv_add(out, (const char *)sqlite3_column_text(st, 0));
-    if (step != SQLITE_DONE)
-        dberrf(s, e, "reading tags");
-    release(st);
-    return step == SQLITE_DONE ? 0 : -1;
+    return read_tags(s, id, out, NULL, e);
 }
 
 int
