@@ -648,6 +648,41 @@ show_score(void *ud, const char *rule, double score, const char *reason,
     return 0;
 }
 
+/* starred, read, ignored, tags and rule_tags: the names list and search
+ * use for the first, read and tags */
+static void
+show_state_json(const struct paper_state *ps, struct buf *b)
+{
+    buf_addf(b, ",\"starred\":%s,\"read\":%s,\"ignored\":%s",
+             ps->starred ? "true" : "false", ps->read ? "true" : "false",
+             ps->ignored ? "true" : "false");
+    json_add_key(b, "tags", 0);
+    json_add_strv(b, &ps->tags);
+    json_add_key(b, "rule_tags", 0);
+    json_add_strv(b, &ps->rule_tags);
+}
+
+/* "state:      read, starred" and "tags:       mine, seen (rule)" */
+static void
+show_state_text(const struct paper_state *ps, struct buf *b)
+{
+    size_t j = 0;
+
+    buf_addf(b, "state:      %s%s%s\n", ps->read ? "read" : "unread",
+             ps->starred ? ", starred" : "", ps->ignored ? ", ignored" : "");
+    for (size_t i = 0; i < ps->tags.n; i++) {
+        /* both sorted: rule_tags is a subsequence of tags */
+        int by_rule = j < ps->rule_tags.n &&
+                      strcmp(ps->tags.v[i], ps->rule_tags.v[j]) == 0;
+
+        j += by_rule;
+        buf_addf(b, "%s%s%s", i ? ", " : "tags:       ", ps->tags.v[i],
+                 by_rule ? " (rule)" : "");
+    }
+    if (ps->tags.n)
+        buf_addc(b, '\n');
+}
+
 static void
 show_text(const struct store_row *r, struct buf *b)
 {
@@ -674,14 +709,15 @@ show_text(const struct store_row *r, struct buf *b)
         buf_addf(b, "pdf:        %s\n", r->p.pdf_url);
     for (size_t i = 0; i < r->sources.n; i++)
         buf_addf(b, "%s%s", i ? ", " : "sources:    ", r->sources.v[i]);
-    buf_addf(b, "\nscore:      %.2f%s\n", r->score,
-             r->scored ? "" : " (not scored yet)");
+    if (r->sources.n)
+        buf_addc(b, '\n');
 }
 
 static int
 cmd_show(struct cli *c)
 {
     struct store_row r;
+    struct paper_state ps;
     struct store *s;
     struct pw_err e;
     struct buf b;
@@ -697,13 +733,19 @@ cmd_show(struct cli *c)
     if ((s = open_store(c, &e)) == NULL)
         return fatal(&e);
     store_row_init(&r);
+    paper_state_init(&ps);
     buf_init(&b);
-    if ((found = store_get(s, c->args[0], &r, &e)) == 1) {
+    if ((found = store_get(s, c->args[0], &r, &e)) == 1 &&
+        (found = store_paper_state(s, r.id, &ps, &e) < 0 ? -1 : 1) == 1) {
         if (sc.json) {
             pipeline_row_json(&r, &b);
+            show_state_json(&ps, &b);
             buf_adds(&b, ",\"rules\":[");
         } else {
             show_text(&r, &b);
+            show_state_text(&ps, &b);
+            buf_addf(&b, "score:      %.2f%s\n", r.score,
+                     r.scored ? "" : " (not scored yet)");
         }
         found = store_scores(s, r.id, show_score, &sc, &e) < 0 ? -1 : 1;
         if (sc.json)
@@ -713,6 +755,7 @@ cmd_show(struct cli *c)
         fwrite(b.p, 1, b.len, stdout);
     }
     buf_fini(&b);
+    paper_state_fini(&ps);
     store_row_fini(&r);
     store_close(s);
     if (found < 0)

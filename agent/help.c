@@ -135,8 +135,9 @@ static const struct help {
     { "show",
       "usage: paperwatch show [--format text|json] KEY\n"
       "\n"
-      "One paper: its fields, state (starred, read, tags) and each rule's\n"
-      "contribution to its score.\n" },
+      "One paper: its fields, its state (read or unread, starred,\n"
+      "ignored), its tags (those a rule set marked \"(rule)\"; in JSON\n"
+      "tags and rule_tags) and each rule's contribution to its score.\n" },
     { "star",
       TRIAGE("star", "Star papers (list --starred, export --starred).") },
     { "unstar", TRIAGE("unstar", "Take the star off papers.") },

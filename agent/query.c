@@ -23,6 +23,7 @@ search_query_init(struct search_query *q)
     buf_init(&q->fts);
     q->since = 0;
     strv_init(&q->cats);
+    q->prefix = 0;
 }
 
 void
@@ -127,6 +128,7 @@ prefixed(const char *w, struct search_query *q, struct buf *tmp, size_t *used,
         if (strlen(fields[i].name) == n && strncmp(w, fields[i].name, n) == 0) {
             buf_addf(&q->fts, "%s : ", fields[i].column);
             add_quoted(&q->fts, tmp->p ? tmp->p : "", star);
+            q->prefix |= star;
             return 1;
         }
     }
@@ -191,6 +193,7 @@ search_query_parse(const char *in, struct search_query *q, struct pw_err *e)
         }
         operand(q, &prev);
         add_quoted(&q->fts, tmp.p ? tmp.p : "", star);
+        q->prefix |= star;
         w += len;
     }
     rc = 0;

@@ -18,6 +18,7 @@ struct search_query {
     struct buf fts;   /* the FTS5 MATCH text; empty: filters only */
     int64_t since;    /* 0: any time */
     struct strv cats; /* each must match (a category or its archive) */
+    int prefix;       /* a term ends in '*' */
 };
 
 void search_query_init(struct search_query *q);

@@ -21,6 +21,7 @@
 #include "ident.h"
 #include "json.h"
 #include "query.h"
+#include "rank.h"
 #include "store.h"
 
 /* Migrations: entry i takes the schema from user_version i to i + 1. Only
@@ -174,6 +175,17 @@ enum col {
     "WHEN json_type(extras) <> 'object' THEN json(?17) "                       \
     "ELSE json_patch(extras, ?17) END"
 
+/* A paper's latest event among two kinds decides its state. */
+#define LATEST(yes, no)                                                        \
+    "coalesce((SELECT kind = '" yes "' FROM events WHERE paper_id = papers.id" \
+    " AND kind IN ('" yes "', '" no "') ORDER BY id DESC LIMIT 1), 0)"
+#define STARRED LATEST("starred", "unstarred")
+#define READ LATEST("read", "unread")
+
+#define SQL_STATE                                                              \
+    "SELECT " STARRED ", " READ ", EXISTS (SELECT 1 FROM events WHERE"         \
+    " paper_id = papers.id AND kind = 'ignored') FROM papers WHERE id = ?1"
+
 /* Cached statements. bind_paper() fills ?2..?17 of Q_INSERT and Q_UPDATE. */
 enum q {
     Q_BY_KEY,
@@ -194,6 +206,8 @@ enum q {
     Q_SRC_GET,
     Q_SRC_PUT,
     Q_COUNT,
+    Q_STATE,
+    Q_TAGS,
     Q_MAX
 };
 
@@ -257,14 +271,11 @@ static const char *const sql[Q_MAX] = {
         " next_due = excluded.next_due, moved_to = excluded.moved_to,"
         " last_ok = excluded.last_ok, http_status = excluded.http_status",
     [Q_COUNT] = "SELECT count(*) FROM papers",
+    /* once per row of a list or a search: prepared once */
+    [Q_STATE] = SQL_STATE,
+    [Q_TAGS] = "SELECT tag, by_rule FROM tags WHERE paper_id = ?1"
+               " ORDER BY tag",
 };
-
-/* A paper's latest event among two kinds decides its state. */
-#define LATEST(yes, no)                                                        \
-    "coalesce((SELECT kind = '" yes "' FROM events WHERE paper_id = papers.id" \
-    " AND kind IN ('" yes "', '" no "') ORDER BY id DESC LIMIT 1), 0)"
-#define STARRED LATEST("starred", "unstarred")
-#define READ LATEST("read", "unread")
 
 #define SQL_LIST                                                               \
     "SELECT " ROW_COLS " FROM papers WHERE first_seen >= ?1"                   \
@@ -275,10 +286,6 @@ static const char *const sql[Q_MAX] = {
     " AND (?8 IS NULL OR EXISTS (SELECT 1 FROM tags"                           \
     " WHERE paper_id = papers.id AND tag = ?8))"                               \
     " ORDER BY score DESC, first_seen DESC, id DESC LIMIT ?4"
-
-#define SQL_STATE                                                              \
-    "SELECT " STARRED ", " READ ", EXISTS (SELECT 1 FROM events WHERE"         \
-    " paper_id = papers.id AND kind = 'ignored') FROM papers WHERE id = ?1"
 
 #define SQL_SCORES                                                             \
     "SELECT rule, score, reason FROM rule_scores WHERE paper_id = ?1"          \
@@ -293,28 +300,53 @@ static const char *const sql[Q_MAX] = {
     " json_each(p.categories) AS h WHERE h.value = w.value"                    \
     " OR h.value LIKE w.value || '.%')))"
 
-/* Title weighs most, then authors, then the abstract. The top rows are
- * picked inside from the index alone (papers is joined there only for
- * since: and cat:), then joined; the highlighted title and snippet are
- * made for those rows only. */
-#define SEARCH_OUTER                                                           \
-    "SELECT " ROW_COLS ", (SELECT highlight(papers_fts, 0, char(2), char(3))"  \
-    " FROM papers_fts WHERE papers_fts MATCH ?1 AND rowid = fid),"             \
-    " (SELECT snippet(papers_fts, 2, char(2), char(3), '...', 24)"             \
-    " FROM papers_fts WHERE papers_fts MATCH ?1 AND rowid = fid)"              \
-    " FROM papers JOIN "
-#define SQL_SEARCH                                                             \
-    SEARCH_OUTER "(SELECT rowid AS fid, bm25(papers_fts, 10.0, 5.0, 1.0)"      \
-                 " AS rank FROM papers_fts WHERE papers_fts MATCH ?1 AND"      \
-                 " rowid NOT IN (SELECT id FROM papers WHERE hidden <> 0)"     \
-                 " AND ?3 = 0 AND ?4 IS NULL ORDER BY rank LIMIT ?2)"          \
-                 " ON id = fid ORDER BY rank"
-#define SQL_SEARCH_FILTERED                                                    \
-    SEARCH_OUTER                                                               \
-    "(SELECT f.rowid AS fid, bm25(papers_fts, 10.0, 5.0, 1.0)"                 \
-    " AS rank FROM papers_fts AS f JOIN papers AS p"                           \
-    " ON p.id = f.rowid WHERE papers_fts MATCH ?1 AND " SEARCH_FILTERS         \
-    " ORDER BY rank LIMIT ?2) ON id = fid ORDER BY rank"
+/* Title weighs most, then authors, then the abstract: bm25 with these
+ * weights, as pwrank() computes it for the rows that can make the top ?2
+ * (rank.h); 'may' in WHERE skips the others before anything else is
+ * looked up. Equal scores: the older row first. The top rows are picked
+ * from the index alone (papers is joined there only for since: and
+ * cat:), then joined. */
+#define RANK_WEIGHTS "10.0, 5.0, 1.0"
+#define RANK_MAY "pwrank(papers_fts, 'may', ?2, " RANK_WEIGHTS ")"
+#define RANK_SCORE "pwrank(papers_fts, 'score', ?2, " RANK_WEIGHTS ")"
+#define TOP_PLAIN                                                              \
+    "WITH top AS MATERIALIZED (SELECT rowid AS fid, " RANK_SCORE " AS rank"    \
+    " FROM papers_fts WHERE papers_fts MATCH ?1 AND " RANK_MAY                 \
+    " AND rowid NOT IN (SELECT id FROM papers WHERE hidden <> 0)"              \
+    " AND ?3 = 0 AND ?4 IS NULL ORDER BY rank, fid LIMIT ?2)"
+#define TOP_FILTERED                                                           \
+    "WITH top AS MATERIALIZED (SELECT f.rowid AS fid, " RANK_SCORE " AS rank"  \
+    " FROM papers_fts AS f JOIN papers AS p ON p.id = f.rowid"                 \
+    " WHERE papers_fts MATCH ?1 AND " RANK_MAY " AND " SEARCH_FILTERS          \
+    " ORDER BY rank, fid LIMIT ?2)"
+
+/* The highlighted title and the snippet, for the top rows only: a
+ * lookup by rowid each, one for both (CROSS JOIN keeps top the outer
+ * loop; left to itself the planner scanned every match of a phrase). But
+ * FTS5 answers a lookup of a prefix query ("transform*") by merging the
+ * whole doclist of every term the prefix covers, a scan's worth of work
+ * each time; for those one pass over the matches makes them all. */
+#define MARKS_COLS                                                             \
+    "highlight(papers_fts, 0, char(2), char(3)) AS hl,"                        \
+    " snippet(papers_fts, 2, char(2), char(3), '...', 24) AS sn"
+#define MARKS_LOOKUP                                                           \
+    ", marks AS MATERIALIZED (SELECT f.rowid AS mid, " MARKS_COLS              \
+    " FROM top CROSS JOIN papers_fts AS f ON f.rowid = fid"                    \
+    " WHERE papers_fts MATCH ?1)"
+#define MARKS_SCAN                                                             \
+    ", marks AS MATERIALIZED (SELECT rowid AS mid, " MARKS_COLS                \
+    " FROM papers_fts WHERE papers_fts MATCH ?1"                               \
+    " AND +rowid IN (SELECT fid FROM top))"
+#define SEARCH_END                                                             \
+    " SELECT " ROW_COLS ", coalesce(hl, title), sn FROM top"                   \
+    " JOIN papers ON id = fid LEFT JOIN marks ON mid = fid ORDER BY rank, fid"
+
+/* [since: or cat:][a prefix] */
+static const char *const sql_search[2][2] = {
+    { TOP_PLAIN MARKS_LOOKUP SEARCH_END, TOP_PLAIN MARKS_SCAN SEARCH_END },
+    { TOP_FILTERED MARKS_LOOKUP SEARCH_END,
+      TOP_FILTERED MARKS_SCAN SEARCH_END },
+};
 
 /* Filters alone (no words): newest first. */
 #define SQL_SEARCH_FILTERS                                                     \
@@ -496,6 +528,9 @@ open_db(struct store *s, struct pw_err *e)
                         SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
                         NULL) == SQLITE_OK) {
         sqlite3_busy_timeout(s->db, 5000);
+        if (rank_register(s->db) != SQLITE_OK)
+            return pw_errf(e, "%s: cannot register pwrank(): %s", s->path,
+                           sqlite3_errmsg(s->db));
         return 0;
     }
     if (s->db == NULL)
@@ -1253,17 +1288,44 @@ store_set_hidden(struct store *s, int64_t id, int hidden, struct pw_err *e)
     return rc;
 }
 
+/* A paper's tags into all, and those a rule set into by_rule (if not
+ * NULL), both sorted. */
+static int
+read_tags(struct store *s, int64_t id, struct strv *all, struct strv *by_rule,
+          struct pw_err *e)
+{
+    sqlite3_stmt *st = stmt(s, Q_TAGS, e);
+    int step;
+
+    if (st == NULL)
+        return -1;
+    sqlite3_bind_int64(st, 1, id);
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *tag = (const char *)sqlite3_column_text(st, 0);
+
+        strv_add(all, tag);
+        if (by_rule && sqlite3_column_int(st, 1))
+            strv_add(by_rule, tag);
+    }
+    if (step != SQLITE_DONE)
+        dberrf(s, e, "reading tags");
+    release(st);
+    return step == SQLITE_DONE ? 0 : -1;
+}
+
 void
 paper_state_init(struct paper_state *ps)
 {
     memset(ps, 0, sizeof(*ps));
     strv_init(&ps->tags);
+    strv_init(&ps->rule_tags);
 }
 
 void
 paper_state_fini(struct paper_state *ps)
 {
     strv_fini(&ps->tags);
+    strv_fini(&ps->rule_tags);
     paper_state_init(ps);
 }
 
@@ -1275,7 +1337,7 @@ store_paper_state(struct store *s, int64_t id, struct paper_state *ps,
     int rc = -1;
 
     paper_state_fini(ps);
-    if ((st = prepare(s, SQL_STATE, e)) == NULL)
+    if ((st = stmt(s, Q_STATE, e)) == NULL)
         return -1;
     sqlite3_bind_int64(st, 1, id);
     if (sqlite3_step(st) != SQLITE_ROW) {
@@ -1285,9 +1347,9 @@ store_paper_state(struct store *s, int64_t id, struct paper_state *ps,
     ps->starred = sqlite3_column_int(st, 0);
     ps->read = sqlite3_column_int(st, 1);
     ps->ignored = sqlite3_column_int(st, 2);
-    rc = store_tags(s, id, &ps->tags, e);
+    rc = read_tags(s, id, &ps->tags, &ps->rule_tags, e);
 out:
-    sqlite3_finalize(st);
+    release(st);
     return rc;
 }
 
@@ -1506,9 +1568,9 @@ store_search(struct store *s, const char *query, long limit, store_row_fn fn,
         goto out;
     }
     st = prepare(s,
-                 q.fts.len == 0                  ? SQL_SEARCH_FILTERS
-                 : q.since == 0 && q.cats.n == 0 ? SQL_SEARCH
-                                                 : SQL_SEARCH_FILTERED,
+                 q.fts.len == 0
+                     ? SQL_SEARCH_FILTERS
+                     : sql_search[q.since != 0 || q.cats.n][q.prefix != 0],
                  e);
     if (st == NULL)
         goto out;
@@ -1688,17 +1750,7 @@ store_clear_rule_tags(struct store *s, int64_t id, struct pw_err *e)
 int
 store_tags(struct store *s, int64_t id, struct strv *out, struct pw_err *e)
 {
-    sqlite3_stmt *st =
-        prepare(s, "SELECT tag FROM tags WHERE paper_id = ?1 ORDER BY tag", e);
-    int step;
-
-    if (st == NULL)
-        return -1;
-    sqlite3_bind_int64(st, 1, id);
-    while ((step = sqlite3_step(st)) == SQLITE_ROW)
-        strv_add(out, (const char *)sqlite3_column_text(st, 0));
-    sqlite3_finalize(st);
-    return step == SQLITE_DONE ? 0 : dberrf(s, e, "reading tags");
+    return read_tags(s, id, out, NULL, e);
 }
 
 int

@@ -168,7 +168,9 @@ int store_set_hidden(struct store *s, int64_t id, int hidden, struct pw_err *e);
  * tags. */
 struct paper_state {
     int starred, read, ignored;
-    struct strv tags;
+    struct strv tags;      /* all of them, sorted */
+    struct strv rule_tags; /* those of tags a rule set (the others: the
+                              user's), sorted */
 };
 
 void paper_state_init(struct paper_state *ps);

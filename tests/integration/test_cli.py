@@ -94,6 +94,59 @@ class Cli(lib.unittest.TestCase):
         self.assertEqual(h.pw("show", "0704.0030").returncode, 0)
         self.assertEqual(h.pw("star").returncode, 2)
 
+    def test_show_state_and_tags(self):
+        """show gives the triage state and the tags, the user's and the
+        rules' told apart, under the names list uses."""
+        h = Home()
+        try:
+            h.write_config('pw.rule { name = "all", any = ".", score = 1,'
+                           ' tag = "seen" }\n'
+                           'pw.rule { name = "any", any = ".", score = 1,'
+                           ' tag = "auto" }\n')
+            self.assertEqual(h.pw("import", SNAPSHOT).returncode, 0)
+            script = h.write_config('assert(pw.db.tag("0704.0001", "toread"))'
+                                    '\nassert(pw.db.tag("0704.0001", "seen"))'
+                                    '\n', name="tag.lua")
+            r = h.pw("eval", script)
+            self.assertEqual(r.returncode, 0, r.stderr)
+
+            def show(key):
+                r = h.pw("show", "--format", "json", key)
+                self.assertEqual(r.returncode, 0, r.stderr)
+                (p,) = json_lines(r.stdout)
+                return p
+            p = show("0704.0002")
+            self.assertEqual((p["starred"], p["read"], p["ignored"]),
+                             (False, False, False))
+            self.assertEqual(p["tags"], ["auto", "seen"])
+            self.assertEqual(p["rule_tags"], ["auto", "seen"])
+            text = h.pw("show", "0704.0002").stdout
+            self.assertIn("\nstate:      unread\n", text)
+            self.assertIn("\ntags:       auto (rule), seen (rule)\n", text)
+
+            for cmd in ("star", "read", "ignore"):
+                self.assertEqual(h.pw(cmd, "0704.0001").returncode, 0)
+            p = show("0704.0001")
+            self.assertEqual((p["starred"], p["read"], p["ignored"]),
+                             (True, True, True))
+            # a tag the user set stays the user's when a rule sets it too
+            self.assertEqual(p["tags"], ["auto", "seen", "toread"])
+            self.assertEqual(p["rule_tags"], ["auto"])
+            self.assertEqual(p["rules"][0]["score"], 1)
+            text = h.pw("show", "0704.0001").stdout
+            self.assertIn("\nstate:      read, starred, ignored\n", text)
+            self.assertIn("\ntags:       auto (rule), seen, toread\n", text)
+            self.assertIn("\nscore:      2.00\n", text)
+            # list names the same fields the same way
+            self.assertEqual(h.pw("star", "0704.0002").returncode, 0)
+            (q,) = json_lines(h.pw("list", "--format", "json",
+                                   "--starred").stdout)
+            p = show("0704.0002")
+            for k in ("key", "starred", "read", "tags"):
+                self.assertEqual(q[k], p[k], k)
+        finally:
+            h.cleanup()
+
     def test_list_filters(self):
         src = "import:kaggle-arxiv-metadata-oai-snapshot-head.jsonl"
         self.assertEqual(len(self.keys("--source", src, "--limit", "5")), 5)

@@ -4,6 +4,8 @@ phrases, prefixes, operators, field filters, snippets; on a known set of
 papers imported from a JSON Lines file written here."""
 import json
 import os
+import random
+import sqlite3
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -141,6 +143,22 @@ class Search(lib.unittest.TestCase):
         self.assertTrue(r.stdout.startswith("1. **[A study of sampling]"))
         self.assertIn("**revisit**", r.stdout)
 
+    def test_prefix_highlights(self):
+        """A prefix query's highlights come from one pass over its
+        matches, not a lookup per row: the same marks all the same."""
+        r = self.home.pw("search", "transform*")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("*Transformers* in vision", r.stdout)
+        self.assertIn("*Transformer* architectures", r.stdout)
+
+        def snippets(query):
+            r = self.home.pw("search", "--format", "json", query)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            return {p["key"]: p["snippet"] for p in json_lines(r.stdout)}
+        # "stud*" and "study" find the same token ("studi", stemmed)
+        self.assertEqual(snippets("stud*"), snippets("study"))
+        self.assertEqual(len(snippets("stud*")), len(PAPERS))
+
     def test_a_hit_ending_the_title_is_closed(self):
         """The mark after a hit that ends the title is not lost."""
         r = self.home.pw("search", "text")
@@ -182,6 +200,101 @@ class Search(lib.unittest.TestCase):
             self.assertIn("no database", r.stderr)
         finally:
             home.cleanup()
+
+
+class SameAsBm25(lib.unittest.TestCase):
+    """search ranks with its own pwrank(), which skips most of the work for
+    rows that cannot make the top N; its top N must be SQLite's bm25()
+    (title 10, authors 5, abstract 1; equal scores: the older row first),
+    with ignored papers left out, on a few thousand made-up papers where
+    equal scores are common."""
+
+    WORDS = ("learning model neural network graph diffusion language "
+             "transformer sampling policy kernel sparse gradient attention "
+             "vision entropy lattice").split()
+
+    @classmethod
+    def setUpClass(cls):
+        rnd = random.Random(11)
+        vocab = cls.WORDS + ["w%d" % i for i in range(300)]
+        weights = [1.0 / (k + 4) for k in range(len(vocab))]
+
+        def text(k):
+            return " ".join(rnd.choices(vocab, weights, k=k))
+        cls.home = Home()
+        path = os.path.join(cls.home.dir, "many.jsonl")
+        with open(path, "w") as f:
+            for i in range(2500):
+                authors = ", ".join(rnd.choice(("Percy Liang", "Ada Smith",
+                                                "Wei Chen", "Li Wang"))
+                                    for _ in range(rnd.randint(1, 3)))
+                f.write(json.dumps(record(
+                    "2402.%05d" % i, text(rnd.randint(2, 8)), authors,
+                    text(rnd.randint(0, 60)),
+                    rnd.choice(("cs.LG", "cs.CL", "stat.ML cs.LG")),
+                    "Mon, 1 Jan 2024 10:00:00 GMT")) + "\n")
+        r = cls.home.pw("import", path)
+        assert r.returncode == 0, r.stderr
+        ignored = ["2402.%05d" % i for i in range(0, 2500, 9)]
+        r = cls.home.pw("ignore", *ignored)
+        assert r.returncode == 0, r.stderr
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.home.cleanup()
+
+    def reference(self, fts, limit):
+        con = sqlite3.connect(self.home.db)
+        try:
+            return [k for (k,) in con.execute(
+                "SELECT p.key FROM papers_fts JOIN papers AS p"
+                " ON p.id = papers_fts.rowid WHERE papers_fts MATCH ?"
+                " AND p.hidden = 0 ORDER BY bm25(papers_fts, 10.0, 5.0, 1.0),"
+                " papers_fts.rowid LIMIT ?", (fts, limit))]
+        finally:
+            con.close()
+
+    def test_top_n_is_bm25s(self):
+        cases = [(w, '"%s"' % w) for w in self.WORDS + ["w3", "w40"]]
+        cases += [
+            ("learning model", '"learning" "model"'),
+            ('"neural network"', '"neural network"'),
+            ("graph OR vision", '"graph" OR "vision"'),
+            ("learning NOT model", '"learning" NOT "model"'),
+            ("trans*", '"trans"*'),
+            ("w1*", '"w1"*'),
+            ("author:liang", 'authors : "liang"'),
+            ("title:learning kernel", 'title : "learning" "kernel"'),
+        ]
+        checked = 0
+        for query, fts in cases:
+            for limit in (1, 3, 20, 75):
+                want = self.reference(fts, limit)
+                r = self.home.pw("search", "--format", "json", "--limit",
+                                 str(limit), query)
+                self.assertEqual(r.returncode, 0, r.stderr)
+                got = [p["key"] for p in json_lines(r.stdout)]
+                self.assertEqual(got, want, "%s --limit %d" % (query, limit))
+                checked += 1
+        self.assertEqual(checked, 4 * len(cases))
+
+    def test_filters_keep_the_order(self):
+        """cat: joins papers inside: the same rows as bm25() over the
+        papers in cs.CL."""
+        con = sqlite3.connect(self.home.db)
+        try:
+            want = [k for (k,) in con.execute(
+                "SELECT p.key FROM papers_fts JOIN papers AS p"
+                " ON p.id = papers_fts.rowid WHERE papers_fts MATCH"
+                " '\"learning\"' AND p.hidden = 0 AND p.categories LIKE"
+                " '%\"cs.CL\"%' ORDER BY bm25(papers_fts, 10.0, 5.0, 1.0),"
+                " papers_fts.rowid LIMIT 20")]
+        finally:
+            con.close()
+        r = self.home.pw("search", "--format", "json", "cat:cs.CL", "learning")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual([p["key"] for p in json_lines(r.stdout)], want)
+        self.assertEqual(len(want), 20)
 
 
 if __name__ == "__main__":
