@@ -285,13 +285,15 @@ struct feed_parser {
     struct pw_err err; /* the first failure, repeated to later calls */
     struct feed_info info;
     struct input in;
-    long skip_lines; /* newlines skipped before expat saw the document */
-    long skip_cols;  /* characters skipped after the last of them */
-    struct buf head; /* the first bytes, until the format is known */
-    struct buf json; /* the JSON document */
-    XML_Parser xp;   /* owned */
-    char *api_error; /* owned: arXiv API error entry's summary */
-    char *feed_desc; /* owned: channel description */
+    long skip_lines;  /* newlines skipped before expat saw the document */
+    long skip_cols;   /* characters skipped after the last of them */
+    struct buf head;  /* the first bytes, until the format is known */
+    struct buf json;  /* the JSON document */
+    struct buf stage; /* feed_parser_space() before expat takes bytes */
+    int direct;       /* that space is expat's own buffer */
+    XML_Parser xp;    /* owned */
+    char *api_error;  /* owned: arXiv API error entry's summary */
+    char *feed_desc;  /* owned: channel description */
     int depth;
     unsigned char stack[STACK_MAX];
     int entry_depth;  /* depth of the open entry or item, 0 if none */
@@ -1457,22 +1459,30 @@ xml_start(struct feed_parser *fp)
     return 0;
 }
 
+/* What an XML_Parse or XML_ParseBuffer call came to. */
+static int
+xml_done(struct feed_parser *fp, enum XML_Status st)
+{
+    fp->parsing = 0;
+    if (fp->failed)
+        return -1;
+    if (st != XML_STATUS_OK) {
+        fail_at(fp, "%s", XML_ErrorString(XML_GetErrorCode(fp->xp)));
+        return -1;
+    }
+    return 0;
+}
+
 static int
 xml_write(struct feed_parser *fp, const char *s, size_t n, int final)
 {
     do {
         int len = n > INT_MAX / 2 ? INT_MAX / 2 : (int)n;
-        enum XML_Status st;
 
         fp->parsing = 1;
-        st = XML_Parse(fp->xp, s, len, final && (size_t)len == n);
-        fp->parsing = 0;
-        if (fp->failed)
+        if (xml_done(fp, XML_Parse(fp->xp, s, len, final && (size_t)len == n)) <
+            0)
             return -1;
-        if (st != XML_STATUS_OK) {
-            fail_at(fp, "%s", XML_ErrorString(XML_GetErrorCode(fp->xp)));
-            return -1;
-        }
         s += len;
         n -= (size_t)len;
     } while (n > 0);
@@ -2220,6 +2230,7 @@ feed_parser_new(const char *name, feed_entry_fn fn, void *ud)
     fp->in.cd = (iconv_t)-1;
     buf_init(&fp->head);
     buf_init(&fp->json);
+    buf_init(&fp->stage);
     buf_init(&fp->cap);
     buf_init(&fp->tmp);
     buf_init(&fp->url);
@@ -2253,6 +2264,7 @@ feed_parser_free(struct feed_parser *fp)
     free(fp->feed_desc);
     buf_fini(&fp->head);
     buf_fini(&fp->json);
+    buf_fini(&fp->stage);
     buf_fini(&fp->cap);
     buf_fini(&fp->tmp);
     buf_fini(&fp->url);
@@ -2315,6 +2327,35 @@ feed_parser_write(struct feed_parser *fp, const char *buf, size_t len,
         return failed(fp, e);
     }
     if (input(fp, buf, len, 0) < 0 || fp->failed)
+        return failed(fp, e);
+    return 0;
+}
+
+char *
+feed_parser_space(struct feed_parser *fp, size_t len)
+{
+    void *p;
+
+    fp->direct = 0;
+    if (fp->mode == M_XML && fp->in.cd == (iconv_t)-1 && !fp->failed &&
+        !fp->done && len <= INT_MAX / 2 &&
+        (p = XML_GetBuffer(fp->xp, (int)len)) != NULL) {
+        fp->direct = 1;
+        return p;
+    }
+    fp->stage.len = 0;
+    buf_reserve(&fp->stage, len);
+    return fp->stage.p;
+}
+
+int
+feed_parser_commit(struct feed_parser *fp, size_t n, struct pw_err *e)
+{
+    if (!fp->direct)
+        return n ? feed_parser_write(fp, fp->stage.p, n, e) : 0;
+    fp->direct = 0; /* nothing has happened since the space was given */
+    fp->parsing = 1;
+    if (xml_done(fp, XML_ParseBuffer(fp->xp, (int)n, 0)) < 0)
         return failed(fp, e);
     return 0;
 }

@@ -711,18 +711,21 @@ out:
     return rc;
 }
 
+/* Read straight into the parser's space: the file reaches expat without
+ * being copied once more on the way (XML_Parse would copy every byte). */
 static int
 parse_stream(struct parse_out *po, const char *what, struct pw_err *e)
 {
     FILE *f = strcmp(what, "-") == 0 ? stdin : fopen(what, "rb");
-    char chunk[65536];
-    size_t n;
+    size_t n = 1;
     int rc = 0;
 
     if (f == NULL)
         return pw_errf(e, "%s: %s", what, strerror(errno));
-    while (rc == 0 && (n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-        rc = feed_parser_write(po->fp, chunk, n, e);
+    while (rc == 0 && n > 0) {
+        n = fread(feed_parser_space(po->fp, 65536), 1, 65536, f);
+        rc = feed_parser_commit(po->fp, n, e);
+    }
     if (rc == 0 && ferror(f))
         rc = pw_errf(e, "%s: read error: %s", what, strerror(errno));
     if (f != stdin)

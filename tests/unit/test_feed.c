@@ -761,25 +761,96 @@ out:
 
 /* ---- streaming ---------------------------------------------------------- */
 
+/* As parse_mem, through feed_parser_space/commit: pieces of `chunk` bytes
+ * put in rooms of `room` bytes (a reader asks for more than it gets). */
+static int
+parse_space(struct got *g, const char *name, const char *data, size_t len,
+            size_t chunk, size_t room)
+{
+    struct feed_parser *fp = feed_parser_new(name, collect, g);
+    size_t off = 0, n = 1;
+
+    g->rc = 0;
+    g->err.msg[0] = '\0';
+    while (g->rc == 0 && n > 0) {
+        char *p = feed_parser_space(fp, room);
+
+        n = len - off < chunk ? len - off : chunk;
+        memcpy(p, data + off, n);
+        off += n;
+        g->rc = feed_parser_commit(fp, n, &g->err);
+    }
+    if (g->rc == 0)
+        g->rc = feed_parser_finish(fp, &g->err);
+    g->info = *feed_parser_info(fp);
+    g->title = dup_or_null(g->info.title);
+    g->info.title = g->title;
+    feed_parser_free(fp);
+    return g->rc;
+}
+
 static void
 same_in_chunks(const char *fixture, size_t chunk)
 {
-    struct got a, b;
+    struct got a, b, c;
     size_t len;
     char *data = slurp(fixture, &len);
 
     got_init(&a);
     got_init(&b);
+    got_init(&c);
     parse_mem(&a, "doc", data, len, 0);
     parse_mem(&b, "doc", data, len, chunk);
+    parse_space(&c, "doc", data, len, chunk, chunk + 5);
     T_OK(a.rc == b.rc && a.n == b.n && a.n > 0 &&
              strcmp(a.lines.p, b.lines.p) == 0 &&
              strcmp(a.err.msg, b.err.msg) == 0,
          "%s in %zu-byte writes: same %zu entries", strrchr(fixture, '/') + 1,
          chunk, b.n);
+    T_OK(a.rc == c.rc && a.n == c.n && strcmp(a.lines.p, c.lines.p) == 0 &&
+             strcmp(a.err.msg, c.err.msg) == 0,
+         "%s in %zu-byte spaces: same %zu entries", strrchr(fixture, '/') + 1,
+         chunk, c.n);
     free(data);
     got_fini(&a);
     got_fini(&b);
+    got_fini(&c);
+}
+
+/* Errors through space/commit: the same message, at the same place, and
+ * nothing taken after the end. */
+static void
+test_space(void)
+{
+    static const char doc[] =
+        "\n\n  <feed xmlns=\"http://www.w3.org/2005/Atom\">\n"
+        "<entry><id>urn:a</id><title>A</title></entry>\n"
+        "<entry><id>urn:b</id><title>B</ti></entry>\n</feed>\n";
+    struct feed_parser *fp;
+    struct got a, b;
+    struct pw_err e;
+
+    got_init(&a);
+    got_init(&b);
+    parse_mem(&a, "bad.xml", doc, sizeof(doc) - 1, 9);
+    parse_space(&b, "bad.xml", doc, sizeof(doc) - 1, 9, 64);
+    T_OK(a.rc == -1 && b.rc == -1 && a.n == 1 && b.n == 1 &&
+             strcmp(a.err.msg, b.err.msg) == 0,
+         "space: a broken document fails alike: %s", b.err.msg);
+    got_fini(&a);
+    got_fini(&b);
+
+    got_init(&a);
+    fp = feed_parser_new("after", collect, &a);
+    memcpy(feed_parser_space(fp, 64), "<rss><channel/></rss>", 21);
+    T_OK(feed_parser_commit(fp, 21, &e) == 0 && feed_parser_finish(fp, &e) == 0,
+         "space: a whole document");
+    memcpy(feed_parser_space(fp, 64), "x", 1);
+    T_OK(feed_parser_commit(fp, 1, &e) == -1 &&
+             strcmp(e.msg, "after: data after the end of the document") == 0,
+         "space: commit after finish: %s", e.msg);
+    feed_parser_free(fp);
+    got_fini(&a);
 }
 
 static void
@@ -790,6 +861,8 @@ test_streaming(void)
     same_in_chunks(T_FIXTURE("arxiv-rss-2024-11-28-all-archives.xml"), 1);
     same_in_chunks(T_FIXTURE("arxiv-rss-2024-11-28-all-archives.xml"), 4093);
     same_in_chunks(T_FIXTURE("hf-daily-papers-api-2026-06-12.json"), 1);
+    same_in_chunks(T_FIXTURE("arxiv-api-atom-search-2026.xml"), 65536);
+    test_space();
 }
 
 /* ---- failures ------------------------------------------------------------ */
