@@ -56,6 +56,8 @@
 #define LINE_MAX_JSONL (16u << 20) /* one JSON Lines record */
 #define BASE_MAX 64                /* nested xml:base attributes kept */
 #define ETAB_SIZE 256              /* hash slots for elems[], a power of 2 */
+#define ARENA_BLOCK 8192           /* bytes of an arena block, at least */
+#define ARENA_KEEP (1u << 20)      /* arena bytes kept for the next entry */
 #define XML_NS "http://www.w3.org/XML/1998/namespace\001"
 
 enum mode { M_DETECT, M_XML, M_JSON, M_JSONL };
@@ -244,21 +246,36 @@ static const struct elem {
 };
 
 /* The raw pieces of the open entry, turned into the paper at its end.
- * Buffers are reused from entry to entry. */
+ * Buffers are reused from entry to entry; strings are in the arena. */
 struct entry {
     struct buf title, summary, content;
     enum markup title_mk, summary_mk, content_mk;
     int has_title, has_summary, has_content;
-    char *primary;        /* owned: arxiv:primary_category term */
-    struct strv creators; /* dc:creator texts, split at the end */
-    struct strv affil;    /* parallel to paper.authors, NULL for none */
+    char *primary;        /* arena: arxiv:primary_category term */
+    struct strv creators; /* arena: dc:creator texts, split at the end */
+    struct strv affil;    /* arena: parallel to paper.authors, NULL none */
     int has_affil;
     size_t author_base; /* authors.n when the open atom:author began */
     int arxiv;          /* an arXiv listing item (new style: plain text,
                            arxiv:announce_type or "Announce Type:") */
-    char *alt_url;      /* owned: a link to use when the item has none
+    char *alt_url;      /* arena: a link to use when the item has none
                            (atom:link in RSS, prism:url) */
-    char *jname;        /* owned: prism:publicationName */
+    char *jname;        /* arena: prism:publicationName */
+};
+
+/* The strings of the entry being built, struct paper's and struct entry's,
+ * in blocks that are never moved and are reused from entry to entry: a
+ * record costs no malloc and free per field, author and category. */
+struct arena_block {
+    struct arena_block *next; /* owned */
+    size_t size, used;
+    char data[];
+};
+
+struct arena {
+    struct arena_block *head; /* owned */
+    struct arena_block *cur;  /* the block being filled, NULL: none yet */
+    size_t size;              /* of all blocks */
 };
 
 /* The input stage, before format detection: byte order marks, UTF-16 and
@@ -314,12 +331,15 @@ struct feed_parser {
     int jsonl_tried;
     size_t jscan; /* bytes of fp->json already searched for a newline */
     struct entry e;
+    /* The record handed to the callback, which only borrows it: its strings
+     * and list items point into the arena, or (an XML entry's title and
+     * abstract, most of a feed's bytes) into title_text and abstract_text,
+     * or (key, extras) into key_text and extras_text; all are kept from
+     * entry to entry, never freed one by one. */
     struct paper p;
-    /* The plain text of an XML entry's title and abstract, kept from entry
-     * to entry: p.title and p.abstract point into them for the callback
-     * (which only borrows the paper) and are unhooked before p is cleared.
-     * No allocation per entry for most of a feed's bytes. */
-    struct buf title_text, abstract_text;
+    struct arena arena;
+    struct buf title_text, abstract_text, key_text, extras_text;
+    struct buf text;               /* plain text on its way into the arena */
     unsigned char etab[ETAB_SIZE]; /* index + 1 into elems[], 0 empty */
 };
 
@@ -377,24 +397,96 @@ fail_at(struct feed_parser *fp, const char *fmt, ...)
     va_end(ap);
 }
 
-/* ---- building the paper ------------------------------------------------ */
+/* ---- the arena --------------------------------------------------------- */
+
+static char *
+arena_alloc(struct arena *a, size_t n)
+{
+    struct arena_block *b = a->cur, *next;
+
+    if (b && b->size - b->used >= n) {
+        b->used += n;
+        return b->data + b->used - n;
+    }
+    next = b ? b->next : a->head; /* left by an earlier entry */
+    if (next == NULL || next->size < n) {
+        size_t size = n > ARENA_BLOCK ? n : ARENA_BLOCK;
+        struct arena_block *nb = xmalloc(sizeof(*nb) + size);
+
+        nb->size = size;
+        nb->next = next;
+        a->size += size;
+        if (b)
+            b->next = nb;
+        else
+            a->head = nb;
+        next = nb;
+    }
+    next->used = n;
+    a->cur = next;
+    return next->data;
+}
 
 static void
-entry_reset(struct entry *e)
+arena_fini(struct arena *a)
 {
+    while (a->head) {
+        struct arena_block *next = a->head->next;
+
+        free(a->head);
+        a->head = next;
+    }
+    a->cur = NULL;
+    a->size = 0;
+}
+
+/* Every string goes; the blocks stay for the next entry, unless an
+ * outsized one (a megabyte of authors) left more than is worth keeping. */
+static void
+arena_reset(struct arena *a)
+{
+    if (a->size > ARENA_KEEP)
+        arena_fini(a);
+    a->cur = NULL;
+}
+
+/* A NUL-terminated copy of s[0..n) in the arena. */
+static char *
+adup(struct feed_parser *fp, const char *s, size_t n)
+{
+    char *d = arena_alloc(&fp->arena, n + 1);
+
+    memcpy(d, s, n);
+    d[n] = '\0';
+    return d;
+}
+
+/* ---- building the paper ------------------------------------------------ */
+
+/* Forget the entry and the record: everything they point to is in the
+ * arena or in buffers that are kept. */
+static void
+entry_reset(struct feed_parser *fp)
+{
+    struct entry *e = &fp->e;
+    struct paper *p = &fp->p;
+    struct strv authors = p->authors, categories = p->categories;
+
     e->title.len = e->summary.len = e->content.len = 0;
     e->has_title = e->has_summary = e->has_content = 0;
-    free(e->primary);
     e->primary = NULL;
-    strv_clear(&e->creators);
-    strv_clear(&e->affil);
+    e->creators.n = 0;
+    e->affil.n = 0;
     e->has_affil = 0;
     e->author_base = 0;
     e->arxiv = 0;
-    free(e->alt_url);
     e->alt_url = NULL;
-    free(e->jname);
     e->jname = NULL;
+    memset(p, 0, sizeof(*p));
+    authors.n = categories.n = 0;
+    p->authors = authors;
+    p->categories = categories;
+    arena_reset(&fp->arena);
 }
 
 static int
@@ -403,8 +495,8 @@ mk_html(enum markup mk, int arxiv)
     return mk == MK_AUTO ? !arxiv : mk != MK_TEXT;
 }
 
-/* Plain text of s, owned; NULL when empty. Written straight into its own
- * allocation: abstracts are most of a feed's bytes. */
+/* Plain text of s, owned; NULL when empty: for what outlives the entry
+ * (the feed's title and description). */
 static char *
 plain(const char *s, size_t n, int html)
 {
@@ -417,6 +509,22 @@ plain(const char *s, size_t n, int html)
         return NULL;
     }
     return buf_steal(&b);
+}
+
+/* Plain text of s into fp->text (emptied first): its length. */
+static size_t
+to_text(struct feed_parser *fp, const char *s, size_t n, int html)
+{
+    fp->text.len = 0;
+    text_plain(&fp->text, s, n, html);
+    return fp->text.len;
+}
+
+/* Plain text of s in the arena; NULL when empty. */
+static char *
+aplain(struct feed_parser *fp, const char *s, size_t n, int html)
+{
+    return to_text(fp, s, n, html) ? adup(fp, fp->text.p, fp->text.len) : NULL;
 }
 
 static int
@@ -492,12 +600,12 @@ add_author(struct feed_parser *fp, const char *name, size_t n,
     tmp_text(fp, name, n, is_plain);
     if (fp->tmp.len == 0)
         return;
-    strv_addn(&p->authors, fp->tmp.p, fp->tmp.len);
+    strv_push(&p->authors, adup(fp, fp->tmp.p, fp->tmp.len));
     fp->tmp.len = 0;
     if (affil) /* most authors have none */
         tmp_text(fp, affil, an, is_plain);
     strv_push(&fp->e.affil,
-              fp->tmp.len ? xstrndup(fp->tmp.p, fp->tmp.len) : NULL);
+              fp->tmp.len ? adup(fp, fp->tmp.p, fp->tmp.len) : NULL);
     if (fp->tmp.len)
         fp->e.has_affil = 1;
 }
@@ -510,7 +618,7 @@ add_category(struct feed_parser *fp, const char *s, size_t n)
     fp->tmp.len = 0;
     text_plain(&fp->tmp, s, n, 0);
     if (fp->tmp.len && c->n < LIST_MAX && !strv_has(c, fp->tmp.p))
-        strv_addn(c, fp->tmp.p, fp->tmp.len);
+        strv_push(c, adup(fp, fp->tmp.p, fp->tmp.len));
 }
 
 /* One person as RSS writes them: "jane@example.org (Jane Doe)", "Jane Doe
@@ -608,22 +716,26 @@ put_affiliations(struct feed_parser *fp, struct buf *x, int *n)
     buf_addc(x, ']');
 }
 
+/* The buffer the record's extras are written into. */
+static struct buf *
+extras_start(struct feed_parser *fp)
+{
+    fp->extras_text.len = 0;
+    return &fp->extras_text;
+}
+
 static void
 extras_end(struct paper *p, struct buf *x, int n)
 {
-    if (n == 0) {
-        buf_fini(x);
+    if (n == 0)
         return;
-    }
     buf_addc(x, '}');
-    free(p->extras);
-    p->extras = buf_steal(x);
-    buf_fini(x);
+    p->extras = x->p;
 }
 
-/* The primary category goes first, once. */
+/* The primary category (in the arena) goes first, once. */
 static void
-primary_first(struct strv *c, const char *primary)
+primary_first(struct strv *c, char *primary)
 {
     size_t i;
     char *s;
@@ -633,7 +745,7 @@ primary_first(struct strv *c, const char *primary)
     for (i = 0; i < c->n && strcmp(c->v[i], primary) != 0; i++)
         ;
     if (i == c->n)
-        strv_add(c, primary);
+        strv_push(c, primary);
     s = c->v[i];
     memmove(c->v + 1, c->v, i * sizeof(*c->v));
     c->v[0] = s;
@@ -665,7 +777,7 @@ arxiv_description(struct feed_parser *fp, const char *s, size_t *n)
              skip++)
             ;
         if (skip)
-            fp->p.announce = xstrndup(t, skip);
+            fp->p.announce = adup(fp, t, skip);
     }
     if (a == NULL)
         return s;
@@ -688,22 +800,29 @@ on_arxiv(const char *s)
                  strstr(s, "arxiv.org/abs/") != NULL);
 }
 
-/* Take back what p borrows from the parser's buffers, so that clearing p
- * frees only its own. */
+/* paper_identify, with the strings it finds put where the record's are. */
 static void
-unhook(struct feed_parser *fp)
+identify(struct feed_parser *fp)
 {
-    if (fp->p.title && fp->p.title == fp->title_text.p)
-        fp->p.title = NULL;
-    if (fp->p.abstract && fp->p.abstract == fp->abstract_text.p)
-        fp->p.abstract = NULL;
+    struct paper *p = &fp->p;
+    struct paper_ids ids;
+
+    paper_find_ids(p, &ids);
+    if (ids.arxiv_id[0])
+        p->arxiv_id = adup(fp, ids.arxiv_id, strlen(ids.arxiv_id));
+    p->version = ids.version;
+    if (ids.new_doi)
+        p->doi = adup(fp, ids.doi, strlen(ids.doi));
+    fp->key_text.len = 0;
+    paper_key(p, &fp->key_text);
+    p->key = fp->key_text.len ? fp->key_text.p : NULL;
 }
 
 /* Hand the paper to the callback and make ready for the next. */
 static void
 deliver(struct feed_parser *fp)
 {
-    paper_identify(&fp->p);
+    identify(fp);
     fp->err.msg[0] = '\0';
     if (fp->fn && fp->fn(fp->ud, &fp->p, &fp->err) < 0) {
         /* the callback's own message, as it wrote it */
@@ -715,8 +834,7 @@ deliver(struct feed_parser *fp)
     } else {
         fp->info.entries++;
     }
-    unhook(fp);
-    paper_clear(&fp->p);
+    entry_reset(fp);
 }
 
 static void
@@ -724,7 +842,7 @@ emit_entry(struct feed_parser *fp)
 {
     struct entry *e = &fp->e;
     struct paper *p = &fp->p;
-    struct buf x;
+    struct buf *x;
     int nx = 0;
     const char *s;
     size_t n;
@@ -768,15 +886,13 @@ emit_entry(struct feed_parser *fp)
             person(fp, e->creators.v[i], strlen(e->creators.v[i]));
     }
     primary_first(&p->categories, e->primary);
-    buf_init(&x);
+    x = extras_start(fp);
     if (e->has_affil)
-        put_affiliations(fp, &x, &nx);
-    extras_end(p, &x, nx);
+        put_affiliations(fp, x, &nx);
+    extras_end(p, x, nx);
     deliver(fp);
 out:
-    unhook(fp);
-    paper_clear(p);
-    entry_reset(e);
+    entry_reset(fp);
 }
 
 /* ---- XML handlers ------------------------------------------------------ */
@@ -898,13 +1014,14 @@ cur_base(const struct feed_parser *fp)
                      : fp->doc_base;
 }
 
-/* s resolved against the base in effect, owned (NULL when empty). */
+/* s resolved against the base in effect, in the arena (NULL when
+ * empty). */
 static char *
 resolve(struct feed_parser *fp, const char *s)
 {
     fp->url.len = 0;
     text_resolve_url(&fp->url, cur_base(fp), s);
-    return fp->url.len ? xstrndup(fp->url.p, fp->url.len) : NULL;
+    return fp->url.len ? adup(fp, fp->url.p, fp->url.len) : NULL;
 }
 
 static void
@@ -1066,7 +1183,7 @@ entry_start(struct feed_parser *fp, enum tok t, const char **atts)
         break;
     case T_PRIMARY:
         if ((v = attr(atts, "term")) != NULL)
-            str_set(&fp->e.primary, v);
+            fp->e.primary = adup(fp, v, strlen(v));
         break;
     default:
         break;
@@ -1080,11 +1197,9 @@ begin_entry(struct feed_parser *fp, const char **atts)
                                    "ns#\001about");
 
     fp->entry_depth = fp->depth;
-    unhook(fp);
-    paper_clear(&fp->p);
-    entry_reset(&fp->e);
+    entry_reset(fp);
     if (!str_empty(about))
-        fp->p.entry_id = xstrdup(about);
+        fp->p.entry_id = adup(fp, about, strlen(about));
 }
 
 static void
@@ -1192,11 +1307,12 @@ set_time(int64_t *t, const char *s)
         *t = v;
 }
 
+/* The field's plain text into *dst (in the arena), unless set. */
 static void
 set_once(struct feed_parser *fp, char **dst)
 {
     if (*dst == NULL)
-        *dst = plain(fp->cap.p, fp->cap.len, 0);
+        *dst = aplain(fp, fp->cap.p, fp->cap.len, 0);
 }
 
 /* Keep the collected text for the end of the entry: the buffers trade
@@ -1226,18 +1342,17 @@ set_affiliation(struct feed_parser *fp)
 
     if (i == e->author_base || i != e->affil.n)
         return; /* NOTE: an affiliation before the name is dropped */
-    a = plain(fp->cap.p, fp->cap.len, 0);
-    if (a == NULL)
+    if (to_text(fp, fp->cap.p, fp->cap.len, 0) == 0)
         return;
     if (e->affil.v[i - 1]) {
         fp->tmp.len = 0;
         buf_adds(&fp->tmp, e->affil.v[i - 1]);
         buf_adds(&fp->tmp, "; ");
-        buf_adds(&fp->tmp, a);
-        free(a);
-        a = buf_steal(&fp->tmp);
+        buf_add(&fp->tmp, fp->text.p, fp->text.len);
+        a = adup(fp, fp->tmp.p, fp->tmp.len);
+    } else {
+        a = adup(fp, fp->text.p, fp->text.len);
     }
-    free(e->affil.v[i - 1]);
     e->affil.v[i - 1] = a;
     e->has_affil = 1;
 }
@@ -1253,11 +1368,9 @@ end_field(struct feed_parser *fp)
     switch (fp->field) {
     case F_ID:
         set_once(fp, &p->entry_id);
-        if (fp->nbase && fp->info.format == FEED_ATOM && p->entry_id) {
-            s = resolve(fp, p->entry_id); /* an IRI, relative to xml:base */
-            free(p->entry_id);
-            p->entry_id = s;
-        }
+        if (fp->nbase && fp->info.format == FEED_ATOM && p->entry_id)
+            p->entry_id = resolve(fp, p->entry_id); /* an IRI, relative to
+                                                       xml:base */
         break;
     case F_TITLE:
         keep_raw(&e->title, &e->has_title, &e->title_mk, c, fp->field_mk);
@@ -1275,34 +1388,27 @@ end_field(struct feed_parser *fp)
         set_affiliation(fp);
         break;
     case F_RSS_AUTHOR: /* HTML, as RSS text goes */
-        if ((s = plain(c->p, c->len, 1)) != NULL) {
-            person(fp, s, strlen(s));
-            free(s);
-        }
+        if (to_text(fp, c->p, c->len, 1))
+            person(fp, fp->text.p, fp->text.len);
         break;
     case F_CREATOR:
-        if (e->creators.n < LIST_MAX && (s = plain(c->p, c->len, 1)))
+        if (e->creators.n < LIST_MAX && (s = aplain(fp, c->p, c->len, 1)))
             strv_push(&e->creators, s);
         break;
     case F_LINK:
-        if (p->url == NULL && (s = plain(c->p, c->len, 0)) != NULL) {
-            p->url = resolve(fp, s);
-            free(s);
-        }
+        if (p->url == NULL && to_text(fp, c->p, c->len, 0))
+            p->url = resolve(fp, fp->text.p);
         break;
     case F_ALT_URL:
-        if (e->alt_url == NULL && (s = plain(c->p, c->len, 0)) != NULL) {
-            e->alt_url = resolve(fp, s);
-            free(s);
-        }
+        if (e->alt_url == NULL && to_text(fp, c->p, c->len, 0))
+            e->alt_url = resolve(fp, fp->text.p);
         break;
     case F_JNAME:
         set_once(fp, &e->jname);
         break;
     case F_CATEGORY:
-        if (fp->info.format != FEED_ATOM && (s = plain(c->p, c->len, 1))) {
-            add_category(fp, s, strlen(s));
-            free(s);
+        if (fp->info.format != FEED_ATOM && to_text(fp, c->p, c->len, 1)) {
+            add_category(fp, fp->text.p, fp->text.len);
         } else {
             add_category(fp, c->p, c->len);
         }
@@ -1320,12 +1426,11 @@ end_field(struct feed_parser *fp)
         set_once(fp, &p->journal_ref);
         break;
     case F_DOI:
-        free(p->doi); /* arxiv:doi wins over link title="doi" */
-        p->doi = plain(c->p, c->len, 0);
+        /* arxiv:doi wins over link title="doi" */
+        p->doi = aplain(fp, c->p, c->len, 0);
         break;
     case F_ANNOUNCE:
-        free(p->announce);
-        p->announce = plain(c->p, c->len, 0);
+        p->announce = aplain(fp, c->p, c->len, 0);
         e->arxiv = 1;
         break;
     case F_FEED_TITLE:
@@ -1334,7 +1439,8 @@ end_field(struct feed_parser *fp)
                 field_plain(fp, NULL, c->p, c->len, fp->field_mk, 0);
         break;
     case F_FEED_DESC:
-        set_once(fp, &fp->feed_desc);
+        if (fp->feed_desc == NULL)
+            fp->feed_desc = plain(c->p, c->len, 0);
         break;
     case F_TOTAL:
         fp->info.total_results = strtol(c->p, NULL, 10);
@@ -1499,11 +1605,12 @@ jstr(const cJSON *o, const char *key)
     return cJSON_IsString(v) && v->valuestring ? v->valuestring : NULL;
 }
 
+/* s's plain text into the record's *dst, unless set. */
 static void
-jplain(char **dst, const char *s, int html)
+jplain(struct feed_parser *fp, char **dst, const char *s, int html)
 {
     if (s && *dst == NULL)
-        *dst = plain(s, strlen(s), html);
+        *dst = aplain(fp, s, strlen(s), html);
 }
 
 static void
@@ -1574,7 +1681,7 @@ hf_item(struct feed_parser *fp, const cJSON *item, int i)
     const cJSON *org;
     struct paper *p = &fp->p;
     const char *id;
-    struct buf x;
+    struct buf *x;
     int nx = 0;
     int64_t t = 0;
 
@@ -1584,44 +1691,44 @@ hf_item(struct feed_parser *fp, const cJSON *item, int i)
         fail(fp, "not a Hugging Face papers list: item %d has no paper.id", i);
         return -1;
     }
-    p->entry_id = xstrdup(id);
+    p->entry_id = adup(fp, id, strlen(id));
     fp->tmp.len = 0;
     buf_addf(&fp->tmp, "https://arxiv.org/abs/%s", id);
-    p->url = xstrdup(fp->tmp.p);
+    p->url = adup(fp, fp->tmp.p, fp->tmp.len);
     fp->tmp.len = 0;
     buf_addf(&fp->tmp, "https://arxiv.org/pdf/%s", id);
-    p->pdf_url = xstrdup(fp->tmp.p);
-    jplain(&p->title, jstr(pp, "title"), 0);
-    jplain(&p->title, jstr(item, "title"), 0);
-    jplain(&p->abstract, jstr(pp, "summary"), 0);
-    jplain(&p->abstract, jstr(item, "summary"), 0);
+    p->pdf_url = adup(fp, fp->tmp.p, fp->tmp.len);
+    jplain(fp, &p->title, jstr(pp, "title"), 0);
+    jplain(fp, &p->title, jstr(item, "title"), 0);
+    jplain(fp, &p->abstract, jstr(pp, "summary"), 0);
+    jplain(fp, &p->abstract, jstr(item, "summary"), 0);
     jauthors(fp, cJSON_GetObjectItemCaseSensitive(pp, "authors"));
     jtime(&p->published, jstr(pp, "publishedAt"));
     jtime(&p->published, jstr(item, "publishedAt"));
-    buf_init(&x);
-    x_num(&x, &nx, "upvotes", cJSON_GetObjectItemCaseSensitive(pp, "upvotes"));
-    x_num(&x, &nx, "comments",
+    x = extras_start(fp);
+    x_num(x, &nx, "upvotes", cJSON_GetObjectItemCaseSensitive(pp, "upvotes"));
+    x_num(x, &nx, "comments",
           cJSON_GetObjectItemCaseSensitive(item, "numComments"));
-    x_str(&x, &nx, "github_repo", jstr(pp, "githubRepo"));
-    x_num(&x, &nx, "github_stars",
+    x_str(x, &nx, "github_repo", jstr(pp, "githubRepo"));
+    x_num(x, &nx, "github_stars",
           cJSON_GetObjectItemCaseSensitive(pp, "githubStars"));
-    x_str(&x, &nx, "project_page", jstr(pp, "projectPage"));
-    x_str(&x, &nx, "ai_summary", jstr(pp, "ai_summary"));
-    x_strings(&x, &nx, "ai_keywords",
+    x_str(x, &nx, "project_page", jstr(pp, "projectPage"));
+    x_str(x, &nx, "ai_summary", jstr(pp, "ai_summary"));
+    x_strings(x, &nx, "ai_keywords",
               cJSON_GetObjectItemCaseSensitive(pp, "ai_keywords"));
     org = cJSON_GetObjectItemCaseSensitive(item, "organization");
     if (!cJSON_IsObject(org))
         org = cJSON_GetObjectItemCaseSensitive(pp, "organization");
-    x_str(&x, &nx, "organization", jstr(org, "fullname"));
+    x_str(x, &nx, "organization", jstr(org, "fullname"));
     jtime(&t, jstr(pp, "submittedOnDailyAt"));
     if (t) {
-        extras_begin(&x, &nx, "submitted_on_daily_at");
-        json_add_time(&x, t);
+        extras_begin(x, &nx, "submitted_on_daily_at");
+        json_add_time(x, t);
     }
     fp->tmp.len = 0;
     buf_addf(&fp->tmp, "https://huggingface.co/papers/%s", id);
-    x_str(&x, &nx, "hf_url", fp->tmp.p);
-    extras_end(p, &x, nx);
+    x_str(x, &nx, "hf_url", fp->tmp.p);
+    extras_end(p, x, nx);
     deliver(fp);
     return fp->failed ? -1 : 0;
 }
@@ -1633,7 +1740,7 @@ jsonfeed_item(struct feed_parser *fp, const cJSON *item, int i)
     const cJSON *id = cJSON_GetObjectItemCaseSensitive(item, "id");
     const cJSON *a, *v;
     struct paper *p = &fp->p;
-    struct buf x;
+    struct buf *x;
     int nx = 0;
 
     if (!cJSON_IsObject(item)) {
@@ -1641,18 +1748,18 @@ jsonfeed_item(struct feed_parser *fp, const cJSON *item, int i)
         return -1;
     }
     if (cJSON_IsString(id))
-        p->entry_id = xstrdup(id->valuestring);
+        p->entry_id = adup(fp, id->valuestring, strlen(id->valuestring));
     else if (cJSON_IsNumber(id)) {
         fp->tmp.len = 0;
         buf_addf(&fp->tmp, "%.17g", id->valuedouble);
-        p->entry_id = xstrdup(fp->tmp.p);
+        p->entry_id = adup(fp, fp->tmp.p, fp->tmp.len);
     }
-    jplain(&p->url, jstr(item, "url"), 0);
-    jplain(&p->url, jstr(item, "external_url"), 0);
-    jplain(&p->title, jstr(item, "title"), 1);
-    jplain(&p->abstract, jstr(item, "summary"), 0);
-    jplain(&p->abstract, jstr(item, "content_text"), 0);
-    jplain(&p->abstract, jstr(item, "content_html"), 1);
+    jplain(fp, &p->url, jstr(item, "url"), 0);
+    jplain(fp, &p->url, jstr(item, "external_url"), 0);
+    jplain(fp, &p->title, jstr(item, "title"), 1);
+    jplain(fp, &p->abstract, jstr(item, "summary"), 0);
+    jplain(fp, &p->abstract, jstr(item, "content_text"), 0);
+    jplain(fp, &p->abstract, jstr(item, "content_html"), 1);
     jtime(&p->published, jstr(item, "date_published"));
     jtime(&p->updated, jstr(item, "date_modified"));
     if (cJSON_IsArray(a = cJSON_GetObjectItemCaseSensitive(item, "authors")))
@@ -1671,11 +1778,11 @@ jsonfeed_item(struct feed_parser *fp, const cJSON *item, int i)
         const char *type = jstr(v, "mime_type");
 
         if (type && strcmp(type, "application/pdf") == 0)
-            jplain(&p->pdf_url, jstr(v, "url"), 0);
+            jplain(fp, &p->pdf_url, jstr(v, "url"), 0);
     }
-    buf_init(&x);
-    x_str(&x, &nx, "image", jstr(item, "image"));
-    extras_end(p, &x, nx);
+    x = extras_start(fp);
+    x_str(x, &nx, "image", jstr(item, "image"));
+    extras_end(p, x, nx);
     deliver(fp);
     return fp->failed ? -1 : 0;
 }
@@ -1684,7 +1791,7 @@ static int
 json_finish(struct feed_parser *fp)
 {
     cJSON *root, *items, *it;
-    const char *ver;
+    const char *ver, *t;
     int i = 0, rc = -1;
 
     root = cJSON_ParseWithLength(fp->json.p, fp->json.len);
@@ -1715,7 +1822,8 @@ json_finish(struct feed_parser *fp)
                 strncmp(ver, "1.", 2) == 0 || strcmp(ver, "1") == 0) &&
                cJSON_IsArray(
                    items = cJSON_GetObjectItemCaseSensitive(root, "items"))) {
-        jplain(&fp->info.title, jstr(root, "title"), 0);
+        if (fp->info.title == NULL && (t = jstr(root, "title")) != NULL)
+            fp->info.title = plain(t, strlen(t), 0);
         cJSON_ArrayForEach(it, items)
         {
             if (jsonfeed_item(fp, it, i++) < 0)
@@ -1811,23 +1919,23 @@ jsonl_record(struct feed_parser *fp, const cJSON *o)
     struct paper *p = &fp->p;
     const char *id = jstr(o, "id"), *s;
     const cJSON *a;
-    struct buf x;
+    struct buf *x;
     int nx = 0;
 
     if (!cJSON_IsObject(o) || str_empty(id)) {
         fail_at(fp, "not an arXiv metadata record (no \"id\")");
         return -1;
     }
-    paper_clear(p);
-    p->entry_id = xstrdup(id);
+    entry_reset(fp);
+    p->entry_id = adup(fp, id, strlen(id));
     fp->tmp.len = 0;
     buf_addf(&fp->tmp, "https://arxiv.org/abs/%s", id);
-    p->url = xstrdup(fp->tmp.p);
+    p->url = adup(fp, fp->tmp.p, fp->tmp.len);
     fp->tmp.len = 0;
     buf_addf(&fp->tmp, "https://arxiv.org/pdf/%s", id);
-    p->pdf_url = xstrdup(fp->tmp.p);
-    jplain(&p->title, jstr(o, "title"), 0);
-    jplain(&p->abstract, jstr(o, "abstract"), 0);
+    p->pdf_url = adup(fp, fp->tmp.p, fp->tmp.len);
+    jplain(fp, &p->title, jstr(o, "title"), 0);
+    jplain(fp, &p->abstract, jstr(o, "abstract"), 0);
     a = cJSON_GetObjectItemCaseSensitive(o, "authors_parsed");
     if (cJSON_IsArray(a))
         jsonl_authors(fp, a);
@@ -1845,14 +1953,14 @@ jsonl_record(struct feed_parser *fp, const cJSON *o)
     }
     jsonl_versions(fp, cJSON_GetObjectItemCaseSensitive(o, "versions"));
     if ((s = jstr(o, "doi")) != NULL && *s)
-        p->doi = xstrdup(s);
-    jplain(&p->journal_ref, jstr(o, "journal-ref"), 0);
-    jplain(&p->comment, jstr(o, "comments"), 0);
-    buf_init(&x);
-    x_str(&x, &nx, "submitter", jstr(o, "submitter"));
-    x_str(&x, &nx, "report_no", jstr(o, "report-no"));
-    x_str(&x, &nx, "license", jstr(o, "license"));
-    extras_end(p, &x, nx);
+        p->doi = adup(fp, s, strlen(s));
+    jplain(fp, &p->journal_ref, jstr(o, "journal-ref"), 0);
+    jplain(fp, &p->comment, jstr(o, "comments"), 0);
+    x = extras_start(fp);
+    x_str(x, &nx, "submitter", jstr(o, "submitter"));
+    x_str(x, &nx, "report_no", jstr(o, "report-no"));
+    x_str(x, &nx, "license", jstr(o, "license"));
+    extras_end(p, x, nx);
     deliver(fp);
     return fp->failed ? -1 : 0;
 }
@@ -2243,6 +2351,9 @@ feed_parser_new(const char *name, feed_entry_fn fn, void *ud)
     paper_init(&fp->p);
     buf_init(&fp->title_text);
     buf_init(&fp->abstract_text);
+    buf_init(&fp->key_text);
+    buf_init(&fp->extras_text);
+    buf_init(&fp->text);
     etab_init(fp->etab);
     return fp;
 }
@@ -2272,15 +2383,16 @@ feed_parser_free(struct feed_parser *fp)
     buf_fini(&fp->e.title);
     buf_fini(&fp->e.summary);
     buf_fini(&fp->e.content);
-    free(fp->e.primary);
-    free(fp->e.alt_url);
-    free(fp->e.jname);
-    strv_fini(&fp->e.creators);
-    strv_fini(&fp->e.affil);
-    unhook(fp);
-    paper_fini(&fp->p);
+    free(fp->e.creators.v); /* the strings are the arena's */
+    free(fp->e.affil.v);
+    free(fp->p.authors.v);
+    free(fp->p.categories.v);
+    arena_fini(&fp->arena);
     buf_fini(&fp->title_text);
     buf_fini(&fp->abstract_text);
+    buf_fini(&fp->key_text);
+    buf_fini(&fp->extras_text);
+    buf_fini(&fp->text);
     free(fp);
 }
 

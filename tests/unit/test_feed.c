@@ -1248,6 +1248,54 @@ test_json_feed(void)
     got_fini(&g);
 }
 
+/* The record's strings live in a per-entry arena: an entry far over its
+ * blocks (2000 authors of 600 bytes, a 20 kB id), then small ones that
+ * reuse them, all come out whole. */
+static void
+test_arena(void)
+{
+    struct buf doc, name;
+    struct got g;
+    const struct paper *p;
+
+    buf_init(&doc);
+    buf_init(&name);
+    buf_adds(&doc, "<feed xmlns=\"http://www.w3.org/2005/Atom\"><entry><id>");
+    for (int i = 0; i < 2000; i++)
+        buf_adds(&doc, "urn:x");
+    buf_adds(&doc, "</id><title>Big</title>");
+    for (int i = 0; i < 600; i++)
+        buf_addc(&name, (char)('a' + i % 26));
+    for (int i = 0; i < 2000; i++)
+        buf_addf(&doc, "<author><name>%d %s</name></author>", i, name.p);
+    buf_adds(&doc, "<category term=\"cs.LG\"/></entry>");
+    for (int i = 0; i < 3; i++)
+        buf_addf(&doc,
+                 "<entry><id>urn:small:%d</id><title>S%d</title><author>"
+                 "<name>A %d</name></author><category term=\"c%d\"/>"
+                 "</entry>",
+                 i, i, i, i);
+    buf_adds(&doc, "</feed>");
+    got_init(&g);
+    T_OK(parse_mem(&g, "arena", doc.p, doc.len, 4096) == 0 && g.n == 4,
+         "arena: a huge entry and small ones parse");
+    p = g.n == 4 ? &g.v[0] : NULL;
+    T_OK(p && p->entry_id && strlen(p->entry_id) == 10000 &&
+             p->authors.n == 2000 && strlen(p->authors.v[1999]) == 605 &&
+             strncmp(p->authors.v[1999], "1999 abc", 8) == 0 &&
+             p->categories.n == 1 && strcmp(p->categories.v[0], "cs.LG") == 0,
+         "arena: the huge entry whole");
+    p = g.n == 4 ? &g.v[3] : NULL;
+    T_OK(p && strcmp(p->key, "urn:small:2") == 0 && p->authors.n == 1 &&
+             strcmp(p->authors.v[0], "A 2") == 0 && p->categories.n == 1 &&
+             strcmp(p->categories.v[0], "c2") == 0 &&
+             strcmp(p->title, "S2") == 0,
+         "arena: the small ones after it");
+    got_fini(&g);
+    buf_fini(&doc);
+    buf_fini(&name);
+}
+
 static void
 test_bounded(void)
 {
@@ -1715,6 +1763,7 @@ main(void)
     test_rss_shapes();
     test_json_feed();
     test_bounded();
+    test_arena();
     test_jsonl();
     test_jsonl_errors();
     test_encodings();
