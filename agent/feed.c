@@ -56,6 +56,7 @@
 #define LINE_MAX_JSONL (16u << 20) /* one JSON Lines record */
 #define BASE_MAX 64                /* nested xml:base attributes kept */
 #define ETAB_SIZE 256              /* hash slots for elems[], a power of 2 */
+#define NS_CACHE 4                 /* namespaces remembered by address */
 #define ARENA_BLOCK 8192           /* bytes of an arena block, at least */
 #define ARENA_KEEP (1u << 20)      /* arena bytes kept for the next entry */
 #define XML_NS "http://www.w3.org/XML/1998/namespace\001"
@@ -341,6 +342,11 @@ struct feed_parser {
     struct buf title_text, abstract_text, key_text, extras_text;
     struct buf text;               /* plain text on its way into the arena */
     unsigned char etab[ETAB_SIZE]; /* index + 1 into elems[], 0 empty */
+    struct {
+        const char *name; /* borrowed from expat: only compared */
+        int i;            /* into namespaces[] */
+    } ns_cache[NS_CACHE];
+    int ns_next;
 };
 
 static void
@@ -921,26 +927,61 @@ etab_init(unsigned char *tab)
     }
 }
 
-static enum group
-ns_group(const char *uri, size_t n)
+/* Index into namespaces[] of the URI, or -1. */
+static int
+ns_index(const char *uri, size_t n)
 {
     for (size_t i = 0; i < sizeof(namespaces) / sizeof(namespaces[0]); i++)
         if (namespaces[i].len == n && memcmp(namespaces[i].uri, uri, n) == 0)
-            return namespaces[i].g;
-    return G_OTHER;
+            return (int)i;
+    return -1;
+}
+
+/* The group of "URI\1local" (G_RSS without a URI); *local points at the
+ * local name. Expat writes an expanded name after its binding's URI, so
+ * a namespace comes back at the same address, element after element: the
+ * last few are remembered. Their bytes are still compared, as a binding
+ * expat frees can come back for another URI. */
+static enum group
+name_group(struct feed_parser *fp, const char *name, const char **local)
+{
+    const char *sep;
+    int i;
+
+    for (int c = 0; c < NS_CACHE; c++) {
+        size_t n;
+
+        if (fp->ns_cache[c].name != name)
+            continue;
+        n = namespaces[fp->ns_cache[c].i].len;
+        if (name[n] == NS_SEP &&
+            memcmp(name, namespaces[fp->ns_cache[c].i].uri, n) == 0) {
+            *local = name + n + 1;
+            return namespaces[fp->ns_cache[c].i].g;
+        }
+    }
+    if ((sep = strchr(name, NS_SEP)) == NULL) {
+        *local = name;
+        return G_RSS;
+    }
+    *local = sep + 1;
+    if ((i = ns_index(name, (size_t)(sep - name))) < 0)
+        return G_OTHER;
+    fp->ns_cache[fp->ns_next].name = name;
+    fp->ns_cache[fp->ns_next].i = i;
+    fp->ns_next = (fp->ns_next + 1) % NS_CACHE;
+    return namespaces[i].g;
 }
 
 /* "URI\1local" -> token; *local points at the local name. */
 static enum tok
-lookup(const struct feed_parser *fp, const char *name, const char **local)
+lookup(struct feed_parser *fp, const char *name, const char **local)
 {
-    const char *sep = strchr(name, NS_SEP);
-    enum group g = sep ? ns_group(name, (size_t)(sep - name)) : G_RSS;
-    const char *l = sep ? sep + 1 : name;
+    enum group g = name_group(fp, name, local);
+    const char *l = *local;
     size_t n = strlen(l);
     unsigned h, k;
 
-    *local = l;
     if (g == G_OTHER || n == 0)
         return T_OTHER;
     for (h = elem_hash(g, l, n); (k = fp->etab[h]) != 0;
@@ -1049,9 +1090,15 @@ push_base(struct feed_parser *fp, const char *b)
     fp->nbase++;
 }
 
+static void XMLCALL on_text(void *ud, const XML_Char *s, int len);
+
+/* Collect the text of this element for field f. Expat is told of a text
+ * handler only while a field is open: the white space between elements,
+ * and the elements we skip, then cost no call at all. */
 static void
 capture(struct feed_parser *fp, enum field f, enum markup mk)
 {
+    XML_SetCharacterDataHandler(fp->xp, on_text);
     fp->field = f;
     fp->field_depth = fp->depth;
     fp->field_mk = mk;
@@ -1449,6 +1496,7 @@ end_field(struct feed_parser *fp)
         break;
     }
     fp->field = F_NONE;
+    XML_SetCharacterDataHandler(fp->xp, NULL);
 }
 
 static void XMLCALL
@@ -1553,7 +1601,6 @@ xml_start(struct feed_parser *fp)
     }
     XML_SetUserData(fp->xp, fp);
     XML_SetElementHandler(fp->xp, on_start, on_end);
-    XML_SetCharacterDataHandler(fp->xp, on_text);
     XML_SetEntityDeclHandler(fp->xp, on_entity_decl);
     XML_SetUnknownEncodingHandler(fp->xp, on_unknown_encoding, fp);
 #if XML_MAJOR_VERSION > 2 || (XML_MAJOR_VERSION == 2 && XML_MINOR_VERSION >= 4)
