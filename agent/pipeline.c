@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "explain.h"
 #include "feed.h"
@@ -625,6 +626,7 @@ struct parse_out {
     struct feed_parser *fp; /* borrowed */
     int json;
     struct buf b;
+    size_t batch; /* bytes of entries held before a write */
     int write_failed;
     int done;
     struct pw_err herr; /* why the fetch failed */
@@ -633,6 +635,11 @@ struct parse_out {
     const struct log *log; /* borrowed */
 };
 
+/* Entries are collected in po->b and written a batch at a time (one
+ * fwrite per entry cost more than the copy of its bytes); on a terminal,
+ * each as it comes. */
+#define PARSE_BATCH (64u << 10)
+
 static int
 parse_entry(void *ud, const struct paper *p, struct pw_err *e)
 {
@@ -640,7 +647,6 @@ parse_entry(void *ud, const struct paper *p, struct pw_err *e)
     const struct feed_info *fi = feed_parser_info(po->fp);
     struct buf *b = &po->b;
 
-    b->len = 0;
     if (po->json) {
         paper_to_json(p, b, 1);
         buf_add(b, ",\"feed_title\":", 14);
@@ -650,8 +656,11 @@ parse_entry(void *ud, const struct paper *p, struct pw_err *e)
         buf_addf(b, "%s\t%s\n", p->key ? p->key : "-",
                  p->title ? p->title : "");
     }
+    if (b->len < po->batch)
+        return 0;
     if (fwrite(b->p, 1, b->len, stdout) != b->len)
         return pw_errf(e, "stdout: %s", strerror(errno));
+    b->len = 0;
     return 0;
 }
 
@@ -737,7 +746,9 @@ int
 pipeline_parse(const char *what, int json, const struct log *lg,
                struct pw_err *e)
 {
-    struct parse_out po = { .json = json, .log = lg };
+    struct parse_out po = { .json = json,
+                            .log = lg,
+                            .batch = isatty(STDOUT_FILENO) ? 0 : PARSE_BATCH };
     int rc;
 
     buf_init(&po.b);
@@ -749,6 +760,8 @@ pipeline_parse(const char *what, int json, const struct log *lg,
         rc = parse_stream(&po, what, e);
     if (rc == 0)
         rc = feed_parser_finish(po.fp, e);
+    if (po.b.len) /* the last batch; a failure is told below */
+        fwrite(po.b.p, 1, po.b.len, stdout);
     if (fflush(stdout) != 0 || ferror(stdout))
         rc = pw_errf(e, "stdout: write error");
     feed_parser_free(po.fp);
