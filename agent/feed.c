@@ -56,6 +56,9 @@
 #define LINE_MAX_JSONL (16u << 20) /* one JSON Lines record */
 #define BASE_MAX 64                /* nested xml:base attributes kept */
 #define ETAB_SIZE 256              /* hash slots for elems[], a power of 2 */
+#define NS_CACHE 4                 /* namespaces remembered by address */
+#define ARENA_BLOCK 8192           /* bytes of an arena block, at least */
+#define ARENA_KEEP (1u << 20)      /* arena bytes kept for the next entry */
 #define XML_NS "http://www.w3.org/XML/1998/namespace\001"
 
 enum mode { M_DETECT, M_XML, M_JSON, M_JSONL };
@@ -244,21 +247,36 @@ static const struct elem {
 };
 
 /* The raw pieces of the open entry, turned into the paper at its end.
- * Buffers are reused from entry to entry. */
+ * Buffers are reused from entry to entry; strings are in the arena. */
 struct entry {
     struct buf title, summary, content;
     enum markup title_mk, summary_mk, content_mk;
     int has_title, has_summary, has_content;
-    char *primary;        /* owned: arxiv:primary_category term */
-    struct strv creators; /* dc:creator texts, split at the end */
-    struct strv affil;    /* parallel to paper.authors, NULL for none */
+    char *primary;        /* arena: arxiv:primary_category term */
+    struct strv creators; /* arena: dc:creator texts, split at the end */
+    struct strv affil;    /* arena: parallel to paper.authors, NULL none */
     int has_affil;
     size_t author_base; /* authors.n when the open atom:author began */
     int arxiv;          /* an arXiv listing item (new style: plain text,
                            arxiv:announce_type or "Announce Type:") */
-    char *alt_url;      /* owned: a link to use when the item has none
+    char *alt_url;      /* arena: a link to use when the item has none
                            (atom:link in RSS, prism:url) */
-    char *jname;        /* owned: prism:publicationName */
+    char *jname;        /* arena: prism:publicationName */
+};
+
+/* The strings of the entry being built, struct paper's and struct entry's,
+ * in blocks that are never moved and are reused from entry to entry: a
+ * record costs no malloc and free per field, author and category. */
+struct arena_block {
+    struct arena_block *next; /* owned */
+    size_t size, used;
+    char data[];
+};
+
+struct arena {
+    struct arena_block *head; /* owned */
+    struct arena_block *cur;  /* the block being filled, NULL: none yet */
+    size_t size;              /* of all blocks */
 };
 
 /* The input stage, before format detection: byte order marks, UTF-16 and
@@ -285,13 +303,15 @@ struct feed_parser {
     struct pw_err err; /* the first failure, repeated to later calls */
     struct feed_info info;
     struct input in;
-    long skip_lines; /* newlines skipped before expat saw the document */
-    long skip_cols;  /* characters skipped after the last of them */
-    struct buf head; /* the first bytes, until the format is known */
-    struct buf json; /* the JSON document */
-    XML_Parser xp;   /* owned */
-    char *api_error; /* owned: arXiv API error entry's summary */
-    char *feed_desc; /* owned: channel description */
+    long skip_lines;  /* newlines skipped before expat saw the document */
+    long skip_cols;   /* characters skipped after the last of them */
+    struct buf head;  /* the first bytes, until the format is known */
+    struct buf json;  /* the JSON document */
+    struct buf stage; /* feed_parser_space() before expat takes bytes */
+    int direct;       /* that space is expat's own buffer */
+    XML_Parser xp;    /* owned */
+    char *api_error;  /* owned: arXiv API error entry's summary */
+    char *feed_desc;  /* owned: channel description */
     int depth;
     unsigned char stack[STACK_MAX];
     int entry_depth;  /* depth of the open entry or item, 0 if none */
@@ -312,13 +332,21 @@ struct feed_parser {
     int jsonl_tried;
     size_t jscan; /* bytes of fp->json already searched for a newline */
     struct entry e;
+    /* The record handed to the callback, which only borrows it: its strings
+     * and list items point into the arena, or (an XML entry's title and
+     * abstract, most of a feed's bytes) into title_text and abstract_text,
+     * or (key, extras) into key_text and extras_text; all are kept from
+     * entry to entry, never freed one by one. */
     struct paper p;
-    /* The plain text of an XML entry's title and abstract, kept from entry
-     * to entry: p.title and p.abstract point into them for the callback
-     * (which only borrows the paper) and are unhooked before p is cleared.
-     * No allocation per entry for most of a feed's bytes. */
-    struct buf title_text, abstract_text;
+    struct arena arena;
+    struct buf title_text, abstract_text, key_text, extras_text;
+    struct buf text;               /* plain text on its way into the arena */
     unsigned char etab[ETAB_SIZE]; /* index + 1 into elems[], 0 empty */
+    struct {
+        const char *name; /* borrowed from expat: only compared */
+        int i;            /* into namespaces[] */
+    } ns_cache[NS_CACHE];
+    int ns_next;
 };
 
 static void
@@ -375,24 +403,96 @@ fail_at(struct feed_parser *fp, const char *fmt, ...)
     va_end(ap);
 }
 
-/* ---- building the paper ------------------------------------------------ */
+/* ---- the arena --------------------------------------------------------- */
+
+static char *
+arena_alloc(struct arena *a, size_t n)
+{
+    struct arena_block *b = a->cur, *next;
+
+    if (b && b->size - b->used >= n) {
+        b->used += n;
+        return b->data + b->used - n;
+    }
+    next = b ? b->next : a->head; /* left by an earlier entry */
+    if (next == NULL || next->size < n) {
+        size_t size = n > ARENA_BLOCK ? n : ARENA_BLOCK;
+        struct arena_block *nb = xmalloc(sizeof(*nb) + size);
+
+        nb->size = size;
+        nb->next = next;
+        a->size += size;
+        if (b)
+            b->next = nb;
+        else
+            a->head = nb;
+        next = nb;
+    }
+    next->used = n;
+    a->cur = next;
+    return next->data;
+}
 
 static void
-entry_reset(struct entry *e)
+arena_fini(struct arena *a)
 {
+    while (a->head) {
+        struct arena_block *next = a->head->next;
+
+        free(a->head);
+        a->head = next;
+    }
+    a->cur = NULL;
+    a->size = 0;
+}
+
+/* Every string goes; the blocks stay for the next entry, unless an
+ * outsized one (a megabyte of authors) left more than is worth keeping. */
+static void
+arena_reset(struct arena *a)
+{
+    if (a->size > ARENA_KEEP)
+        arena_fini(a);
+    a->cur = NULL;
+}
+
+/* A NUL-terminated copy of s[0..n) in the arena. */
+static char *
+adup(struct feed_parser *fp, const char *s, size_t n)
+{
+    char *d = arena_alloc(&fp->arena, n + 1);
+
+    memcpy(d, s, n);
+    d[n] = '\0';
+    return d;
+}
+
+/* ---- building the paper ------------------------------------------------ */
+
+/* Forget the entry and the record: everything they point to is in the
+ * arena or in buffers that are kept. */
+static void
+entry_reset(struct feed_parser *fp)
+{
+    struct entry *e = &fp->e;
+    struct paper *p = &fp->p;
+    struct strv authors = p->authors, categories = p->categories;
+
     e->title.len = e->summary.len = e->content.len = 0;
     e->has_title = e->has_summary = e->has_content = 0;
-    free(e->primary);
     e->primary = NULL;
-    strv_clear(&e->creators);
-    strv_clear(&e->affil);
+    e->creators.n = 0;
+    e->affil.n = 0;
     e->has_affil = 0;
     e->author_base = 0;
     e->arxiv = 0;
-    free(e->alt_url);
     e->alt_url = NULL;
-    free(e->jname);
     e->jname = NULL;
+    memset(p, 0, sizeof(*p));
+    authors.n = categories.n = 0;
+    p->authors = authors;
+    p->categories = categories;
+    arena_reset(&fp->arena);
 }
 
 static int
@@ -401,8 +501,8 @@ mk_html(enum markup mk, int arxiv)
     return mk == MK_AUTO ? !arxiv : mk != MK_TEXT;
 }
 
-/* Plain text of s, owned; NULL when empty. Written straight into its own
- * allocation: abstracts are most of a feed's bytes. */
+/* Plain text of s, owned; NULL when empty: for what outlives the entry
+ * (the feed's title and description). */
 static char *
 plain(const char *s, size_t n, int html)
 {
@@ -415,6 +515,22 @@ plain(const char *s, size_t n, int html)
         return NULL;
     }
     return buf_steal(&b);
+}
+
+/* Plain text of s into fp->text (emptied first): its length. */
+static size_t
+to_text(struct feed_parser *fp, const char *s, size_t n, int html)
+{
+    fp->text.len = 0;
+    text_plain(&fp->text, s, n, html);
+    return fp->text.len;
+}
+
+/* Plain text of s in the arena; NULL when empty. */
+static char *
+aplain(struct feed_parser *fp, const char *s, size_t n, int html)
+{
+    return to_text(fp, s, n, html) ? adup(fp, fp->text.p, fp->text.len) : NULL;
 }
 
 static int
@@ -490,12 +606,12 @@ add_author(struct feed_parser *fp, const char *name, size_t n,
     tmp_text(fp, name, n, is_plain);
     if (fp->tmp.len == 0)
         return;
-    strv_addn(&p->authors, fp->tmp.p, fp->tmp.len);
+    strv_push(&p->authors, adup(fp, fp->tmp.p, fp->tmp.len));
     fp->tmp.len = 0;
     if (affil) /* most authors have none */
         tmp_text(fp, affil, an, is_plain);
     strv_push(&fp->e.affil,
-              fp->tmp.len ? xstrndup(fp->tmp.p, fp->tmp.len) : NULL);
+              fp->tmp.len ? adup(fp, fp->tmp.p, fp->tmp.len) : NULL);
     if (fp->tmp.len)
         fp->e.has_affil = 1;
 }
@@ -508,7 +624,7 @@ add_category(struct feed_parser *fp, const char *s, size_t n)
     fp->tmp.len = 0;
     text_plain(&fp->tmp, s, n, 0);
     if (fp->tmp.len && c->n < LIST_MAX && !strv_has(c, fp->tmp.p))
-        strv_addn(c, fp->tmp.p, fp->tmp.len);
+        strv_push(c, adup(fp, fp->tmp.p, fp->tmp.len));
 }
 
 /* One person as RSS writes them: "jane@example.org (Jane Doe)", "Jane Doe
@@ -606,22 +722,26 @@ put_affiliations(struct feed_parser *fp, struct buf *x, int *n)
     buf_addc(x, ']');
 }
 
+/* The buffer the record's extras are written into. */
+static struct buf *
+extras_start(struct feed_parser *fp)
+{
+    fp->extras_text.len = 0;
+    return &fp->extras_text;
+}
+
 static void
 extras_end(struct paper *p, struct buf *x, int n)
 {
-    if (n == 0) {
-        buf_fini(x);
+    if (n == 0)
         return;
-    }
     buf_addc(x, '}');
-    free(p->extras);
-    p->extras = buf_steal(x);
-    buf_fini(x);
+    p->extras = x->p;
 }
 
-/* The primary category goes first, once. */
+/* The primary category (in the arena) goes first, once. */
 static void
-primary_first(struct strv *c, const char *primary)
+primary_first(struct strv *c, char *primary)
 {
     size_t i;
     char *s;
@@ -631,7 +751,7 @@ primary_first(struct strv *c, const char *primary)
     for (i = 0; i < c->n && strcmp(c->v[i], primary) != 0; i++)
         ;
     if (i == c->n)
-        strv_add(c, primary);
+        strv_push(c, primary);
     s = c->v[i];
     memmove(c->v + 1, c->v, i * sizeof(*c->v));
     c->v[0] = s;
@@ -663,7 +783,7 @@ arxiv_description(struct feed_parser *fp, const char *s, size_t *n)
              skip++)
             ;
         if (skip)
-            fp->p.announce = xstrndup(t, skip);
+            fp->p.announce = adup(fp, t, skip);
     }
     if (a == NULL)
         return s;
@@ -686,22 +806,29 @@ on_arxiv(const char *s)
                  strstr(s, "arxiv.org/abs/") != NULL);
 }
 
-/* Take back what p borrows from the parser's buffers, so that clearing p
- * frees only its own. */
+/* paper_identify, with the strings it finds put where the record's are. */
 static void
-unhook(struct feed_parser *fp)
+identify(struct feed_parser *fp)
 {
-    if (fp->p.title && fp->p.title == fp->title_text.p)
-        fp->p.title = NULL;
-    if (fp->p.abstract && fp->p.abstract == fp->abstract_text.p)
-        fp->p.abstract = NULL;
+    struct paper *p = &fp->p;
+    struct paper_ids ids;
+
+    paper_find_ids(p, &ids);
+    if (ids.arxiv_id[0])
+        p->arxiv_id = adup(fp, ids.arxiv_id, strlen(ids.arxiv_id));
+    p->version = ids.version;
+    if (ids.new_doi)
+        p->doi = adup(fp, ids.doi, strlen(ids.doi));
+    fp->key_text.len = 0;
+    paper_key(p, &fp->key_text);
+    p->key = fp->key_text.len ? fp->key_text.p : NULL;
 }
 
 /* Hand the paper to the callback and make ready for the next. */
 static void
 deliver(struct feed_parser *fp)
 {
-    paper_identify(&fp->p);
+    identify(fp);
     fp->err.msg[0] = '\0';
     if (fp->fn && fp->fn(fp->ud, &fp->p, &fp->err) < 0) {
         /* the callback's own message, as it wrote it */
@@ -713,8 +840,7 @@ deliver(struct feed_parser *fp)
     } else {
         fp->info.entries++;
     }
-    unhook(fp);
-    paper_clear(&fp->p);
+    entry_reset(fp);
 }
 
 static void
@@ -722,7 +848,7 @@ emit_entry(struct feed_parser *fp)
 {
     struct entry *e = &fp->e;
     struct paper *p = &fp->p;
-    struct buf x;
+    struct buf *x;
     int nx = 0;
     const char *s;
     size_t n;
@@ -766,15 +892,13 @@ emit_entry(struct feed_parser *fp)
             person(fp, e->creators.v[i], strlen(e->creators.v[i]));
     }
     primary_first(&p->categories, e->primary);
-    buf_init(&x);
+    x = extras_start(fp);
     if (e->has_affil)
-        put_affiliations(fp, &x, &nx);
-    extras_end(p, &x, nx);
+        put_affiliations(fp, x, &nx);
+    extras_end(p, x, nx);
     deliver(fp);
 out:
-    unhook(fp);
-    paper_clear(p);
-    entry_reset(e);
+    entry_reset(fp);
 }
 
 /* ---- XML handlers ------------------------------------------------------ */
@@ -803,26 +927,61 @@ etab_init(unsigned char *tab)
     }
 }
 
-static enum group
-ns_group(const char *uri, size_t n)
+/* Index into namespaces[] of the URI, or -1. */
+static int
+ns_index(const char *uri, size_t n)
 {
     for (size_t i = 0; i < sizeof(namespaces) / sizeof(namespaces[0]); i++)
         if (namespaces[i].len == n && memcmp(namespaces[i].uri, uri, n) == 0)
-            return namespaces[i].g;
-    return G_OTHER;
+            return (int)i;
+    return -1;
+}
+
+/* The group of "URI\1local" (G_RSS without a URI); *local points at the
+ * local name. Expat writes an expanded name after its binding's URI, so
+ * a namespace comes back at the same address, element after element: the
+ * last few are remembered. Their bytes are still compared, as a binding
+ * expat frees can come back for another URI. */
+static enum group
+name_group(struct feed_parser *fp, const char *name, const char **local)
+{
+    const char *sep;
+    int i;
+
+    for (int c = 0; c < NS_CACHE; c++) {
+        size_t n;
+
+        if (fp->ns_cache[c].name != name)
+            continue;
+        n = namespaces[fp->ns_cache[c].i].len;
+        if (name[n] == NS_SEP &&
+            memcmp(name, namespaces[fp->ns_cache[c].i].uri, n) == 0) {
+            *local = name + n + 1;
+            return namespaces[fp->ns_cache[c].i].g;
+        }
+    }
+    if ((sep = strchr(name, NS_SEP)) == NULL) {
+        *local = name;
+        return G_RSS;
+    }
+    *local = sep + 1;
+    if ((i = ns_index(name, (size_t)(sep - name))) < 0)
+        return G_OTHER;
+    fp->ns_cache[fp->ns_next].name = name;
+    fp->ns_cache[fp->ns_next].i = i;
+    fp->ns_next = (fp->ns_next + 1) % NS_CACHE;
+    return namespaces[i].g;
 }
 
 /* "URI\1local" -> token; *local points at the local name. */
 static enum tok
-lookup(const struct feed_parser *fp, const char *name, const char **local)
+lookup(struct feed_parser *fp, const char *name, const char **local)
 {
-    const char *sep = strchr(name, NS_SEP);
-    enum group g = sep ? ns_group(name, (size_t)(sep - name)) : G_RSS;
-    const char *l = sep ? sep + 1 : name;
+    enum group g = name_group(fp, name, local);
+    const char *l = *local;
     size_t n = strlen(l);
     unsigned h, k;
 
-    *local = l;
     if (g == G_OTHER || n == 0)
         return T_OTHER;
     for (h = elem_hash(g, l, n); (k = fp->etab[h]) != 0;
@@ -896,13 +1055,14 @@ cur_base(const struct feed_parser *fp)
                      : fp->doc_base;
 }
 
-/* s resolved against the base in effect, owned (NULL when empty). */
+/* s resolved against the base in effect, in the arena (NULL when
+ * empty). */
 static char *
 resolve(struct feed_parser *fp, const char *s)
 {
     fp->url.len = 0;
     text_resolve_url(&fp->url, cur_base(fp), s);
-    return fp->url.len ? xstrndup(fp->url.p, fp->url.len) : NULL;
+    return fp->url.len ? adup(fp, fp->url.p, fp->url.len) : NULL;
 }
 
 static void
@@ -930,9 +1090,15 @@ push_base(struct feed_parser *fp, const char *b)
     fp->nbase++;
 }
 
+static void XMLCALL on_text(void *ud, const XML_Char *s, int len);
+
+/* Collect the text of this element for field f. Expat is told of a text
+ * handler only while a field is open: the white space between elements,
+ * and the elements we skip, then cost no call at all. */
 static void
 capture(struct feed_parser *fp, enum field f, enum markup mk)
 {
+    XML_SetCharacterDataHandler(fp->xp, on_text);
     fp->field = f;
     fp->field_depth = fp->depth;
     fp->field_mk = mk;
@@ -1064,7 +1230,7 @@ entry_start(struct feed_parser *fp, enum tok t, const char **atts)
         break;
     case T_PRIMARY:
         if ((v = attr(atts, "term")) != NULL)
-            str_set(&fp->e.primary, v);
+            fp->e.primary = adup(fp, v, strlen(v));
         break;
     default:
         break;
@@ -1078,11 +1244,9 @@ begin_entry(struct feed_parser *fp, const char **atts)
                                    "ns#\001about");
 
     fp->entry_depth = fp->depth;
-    unhook(fp);
-    paper_clear(&fp->p);
-    entry_reset(&fp->e);
+    entry_reset(fp);
     if (!str_empty(about))
-        fp->p.entry_id = xstrdup(about);
+        fp->p.entry_id = adup(fp, about, strlen(about));
 }
 
 static void
@@ -1190,11 +1354,12 @@ set_time(int64_t *t, const char *s)
         *t = v;
 }
 
+/* The field's plain text into *dst (in the arena), unless set. */
 static void
 set_once(struct feed_parser *fp, char **dst)
 {
     if (*dst == NULL)
-        *dst = plain(fp->cap.p, fp->cap.len, 0);
+        *dst = aplain(fp, fp->cap.p, fp->cap.len, 0);
 }
 
 /* Keep the collected text for the end of the entry: the buffers trade
@@ -1224,18 +1389,17 @@ set_affiliation(struct feed_parser *fp)
 
     if (i == e->author_base || i != e->affil.n)
         return; /* NOTE: an affiliation before the name is dropped */
-    a = plain(fp->cap.p, fp->cap.len, 0);
-    if (a == NULL)
+    if (to_text(fp, fp->cap.p, fp->cap.len, 0) == 0)
         return;
     if (e->affil.v[i - 1]) {
         fp->tmp.len = 0;
         buf_adds(&fp->tmp, e->affil.v[i - 1]);
         buf_adds(&fp->tmp, "; ");
-        buf_adds(&fp->tmp, a);
-        free(a);
-        a = buf_steal(&fp->tmp);
+        buf_add(&fp->tmp, fp->text.p, fp->text.len);
+        a = adup(fp, fp->tmp.p, fp->tmp.len);
+    } else {
+        a = adup(fp, fp->text.p, fp->text.len);
     }
-    free(e->affil.v[i - 1]);
     e->affil.v[i - 1] = a;
     e->has_affil = 1;
 }
@@ -1251,11 +1415,9 @@ end_field(struct feed_parser *fp)
     switch (fp->field) {
     case F_ID:
         set_once(fp, &p->entry_id);
-        if (fp->nbase && fp->info.format == FEED_ATOM && p->entry_id) {
-            s = resolve(fp, p->entry_id); /* an IRI, relative to xml:base */
-            free(p->entry_id);
-            p->entry_id = s;
-        }
+        if (fp->nbase && fp->info.format == FEED_ATOM && p->entry_id)
+            p->entry_id = resolve(fp, p->entry_id); /* an IRI, relative to
+                                                       xml:base */
         break;
     case F_TITLE:
         keep_raw(&e->title, &e->has_title, &e->title_mk, c, fp->field_mk);
@@ -1273,34 +1435,27 @@ end_field(struct feed_parser *fp)
         set_affiliation(fp);
         break;
     case F_RSS_AUTHOR: /* HTML, as RSS text goes */
-        if ((s = plain(c->p, c->len, 1)) != NULL) {
-            person(fp, s, strlen(s));
-            free(s);
-        }
+        if (to_text(fp, c->p, c->len, 1))
+            person(fp, fp->text.p, fp->text.len);
         break;
     case F_CREATOR:
-        if (e->creators.n < LIST_MAX && (s = plain(c->p, c->len, 1)))
+        if (e->creators.n < LIST_MAX && (s = aplain(fp, c->p, c->len, 1)))
             strv_push(&e->creators, s);
         break;
     case F_LINK:
-        if (p->url == NULL && (s = plain(c->p, c->len, 0)) != NULL) {
-            p->url = resolve(fp, s);
-            free(s);
-        }
+        if (p->url == NULL && to_text(fp, c->p, c->len, 0))
+            p->url = resolve(fp, fp->text.p);
         break;
     case F_ALT_URL:
-        if (e->alt_url == NULL && (s = plain(c->p, c->len, 0)) != NULL) {
-            e->alt_url = resolve(fp, s);
-            free(s);
-        }
+        if (e->alt_url == NULL && to_text(fp, c->p, c->len, 0))
+            e->alt_url = resolve(fp, fp->text.p);
         break;
     case F_JNAME:
         set_once(fp, &e->jname);
         break;
     case F_CATEGORY:
-        if (fp->info.format != FEED_ATOM && (s = plain(c->p, c->len, 1))) {
-            add_category(fp, s, strlen(s));
-            free(s);
+        if (fp->info.format != FEED_ATOM && to_text(fp, c->p, c->len, 1)) {
+            add_category(fp, fp->text.p, fp->text.len);
         } else {
             add_category(fp, c->p, c->len);
         }
@@ -1318,12 +1473,11 @@ end_field(struct feed_parser *fp)
         set_once(fp, &p->journal_ref);
         break;
     case F_DOI:
-        free(p->doi); /* arxiv:doi wins over link title="doi" */
-        p->doi = plain(c->p, c->len, 0);
+        /* arxiv:doi wins over link title="doi" */
+        p->doi = aplain(fp, c->p, c->len, 0);
         break;
     case F_ANNOUNCE:
-        free(p->announce);
-        p->announce = plain(c->p, c->len, 0);
+        p->announce = aplain(fp, c->p, c->len, 0);
         e->arxiv = 1;
         break;
     case F_FEED_TITLE:
@@ -1332,7 +1486,8 @@ end_field(struct feed_parser *fp)
                 field_plain(fp, NULL, c->p, c->len, fp->field_mk, 0);
         break;
     case F_FEED_DESC:
-        set_once(fp, &fp->feed_desc);
+        if (fp->feed_desc == NULL)
+            fp->feed_desc = plain(c->p, c->len, 0);
         break;
     case F_TOTAL:
         fp->info.total_results = strtol(c->p, NULL, 10);
@@ -1341,6 +1496,7 @@ end_field(struct feed_parser *fp)
         break;
     }
     fp->field = F_NONE;
+    XML_SetCharacterDataHandler(fp->xp, NULL);
 }
 
 static void XMLCALL
@@ -1445,7 +1601,6 @@ xml_start(struct feed_parser *fp)
     }
     XML_SetUserData(fp->xp, fp);
     XML_SetElementHandler(fp->xp, on_start, on_end);
-    XML_SetCharacterDataHandler(fp->xp, on_text);
     XML_SetEntityDeclHandler(fp->xp, on_entity_decl);
     XML_SetUnknownEncodingHandler(fp->xp, on_unknown_encoding, fp);
 #if XML_MAJOR_VERSION > 2 || (XML_MAJOR_VERSION == 2 && XML_MINOR_VERSION >= 4)
@@ -1457,22 +1612,30 @@ xml_start(struct feed_parser *fp)
     return 0;
 }
 
+/* What an XML_Parse or XML_ParseBuffer call came to. */
+static int
+xml_done(struct feed_parser *fp, enum XML_Status st)
+{
+    fp->parsing = 0;
+    if (fp->failed)
+        return -1;
+    if (st != XML_STATUS_OK) {
+        fail_at(fp, "%s", XML_ErrorString(XML_GetErrorCode(fp->xp)));
+        return -1;
+    }
+    return 0;
+}
+
 static int
 xml_write(struct feed_parser *fp, const char *s, size_t n, int final)
 {
     do {
         int len = n > INT_MAX / 2 ? INT_MAX / 2 : (int)n;
-        enum XML_Status st;
 
         fp->parsing = 1;
-        st = XML_Parse(fp->xp, s, len, final && (size_t)len == n);
-        fp->parsing = 0;
-        if (fp->failed)
+        if (xml_done(fp, XML_Parse(fp->xp, s, len, final && (size_t)len == n)) <
+            0)
             return -1;
-        if (st != XML_STATUS_OK) {
-            fail_at(fp, "%s", XML_ErrorString(XML_GetErrorCode(fp->xp)));
-            return -1;
-        }
         s += len;
         n -= (size_t)len;
     } while (n > 0);
@@ -1489,11 +1652,12 @@ jstr(const cJSON *o, const char *key)
     return cJSON_IsString(v) && v->valuestring ? v->valuestring : NULL;
 }
 
+/* s's plain text into the record's *dst, unless set. */
 static void
-jplain(char **dst, const char *s, int html)
+jplain(struct feed_parser *fp, char **dst, const char *s, int html)
 {
     if (s && *dst == NULL)
-        *dst = plain(s, strlen(s), html);
+        *dst = aplain(fp, s, strlen(s), html);
 }
 
 static void
@@ -1564,7 +1728,7 @@ hf_item(struct feed_parser *fp, const cJSON *item, int i)
     const cJSON *org;
     struct paper *p = &fp->p;
     const char *id;
-    struct buf x;
+    struct buf *x;
     int nx = 0;
     int64_t t = 0;
 
@@ -1574,44 +1738,44 @@ hf_item(struct feed_parser *fp, const cJSON *item, int i)
         fail(fp, "not a Hugging Face papers list: item %d has no paper.id", i);
         return -1;
     }
-    p->entry_id = xstrdup(id);
+    p->entry_id = adup(fp, id, strlen(id));
     fp->tmp.len = 0;
     buf_addf(&fp->tmp, "https://arxiv.org/abs/%s", id);
-    p->url = xstrdup(fp->tmp.p);
+    p->url = adup(fp, fp->tmp.p, fp->tmp.len);
     fp->tmp.len = 0;
     buf_addf(&fp->tmp, "https://arxiv.org/pdf/%s", id);
-    p->pdf_url = xstrdup(fp->tmp.p);
-    jplain(&p->title, jstr(pp, "title"), 0);
-    jplain(&p->title, jstr(item, "title"), 0);
-    jplain(&p->abstract, jstr(pp, "summary"), 0);
-    jplain(&p->abstract, jstr(item, "summary"), 0);
+    p->pdf_url = adup(fp, fp->tmp.p, fp->tmp.len);
+    jplain(fp, &p->title, jstr(pp, "title"), 0);
+    jplain(fp, &p->title, jstr(item, "title"), 0);
+    jplain(fp, &p->abstract, jstr(pp, "summary"), 0);
+    jplain(fp, &p->abstract, jstr(item, "summary"), 0);
     jauthors(fp, cJSON_GetObjectItemCaseSensitive(pp, "authors"));
     jtime(&p->published, jstr(pp, "publishedAt"));
     jtime(&p->published, jstr(item, "publishedAt"));
-    buf_init(&x);
-    x_num(&x, &nx, "upvotes", cJSON_GetObjectItemCaseSensitive(pp, "upvotes"));
-    x_num(&x, &nx, "comments",
+    x = extras_start(fp);
+    x_num(x, &nx, "upvotes", cJSON_GetObjectItemCaseSensitive(pp, "upvotes"));
+    x_num(x, &nx, "comments",
           cJSON_GetObjectItemCaseSensitive(item, "numComments"));
-    x_str(&x, &nx, "github_repo", jstr(pp, "githubRepo"));
-    x_num(&x, &nx, "github_stars",
+    x_str(x, &nx, "github_repo", jstr(pp, "githubRepo"));
+    x_num(x, &nx, "github_stars",
           cJSON_GetObjectItemCaseSensitive(pp, "githubStars"));
-    x_str(&x, &nx, "project_page", jstr(pp, "projectPage"));
-    x_str(&x, &nx, "ai_summary", jstr(pp, "ai_summary"));
-    x_strings(&x, &nx, "ai_keywords",
+    x_str(x, &nx, "project_page", jstr(pp, "projectPage"));
+    x_str(x, &nx, "ai_summary", jstr(pp, "ai_summary"));
+    x_strings(x, &nx, "ai_keywords",
               cJSON_GetObjectItemCaseSensitive(pp, "ai_keywords"));
     org = cJSON_GetObjectItemCaseSensitive(item, "organization");
     if (!cJSON_IsObject(org))
         org = cJSON_GetObjectItemCaseSensitive(pp, "organization");
-    x_str(&x, &nx, "organization", jstr(org, "fullname"));
+    x_str(x, &nx, "organization", jstr(org, "fullname"));
     jtime(&t, jstr(pp, "submittedOnDailyAt"));
     if (t) {
-        extras_begin(&x, &nx, "submitted_on_daily_at");
-        json_add_time(&x, t);
+        extras_begin(x, &nx, "submitted_on_daily_at");
+        json_add_time(x, t);
     }
     fp->tmp.len = 0;
     buf_addf(&fp->tmp, "https://huggingface.co/papers/%s", id);
-    x_str(&x, &nx, "hf_url", fp->tmp.p);
-    extras_end(p, &x, nx);
+    x_str(x, &nx, "hf_url", fp->tmp.p);
+    extras_end(p, x, nx);
     deliver(fp);
     return fp->failed ? -1 : 0;
 }
@@ -1623,7 +1787,7 @@ jsonfeed_item(struct feed_parser *fp, const cJSON *item, int i)
     const cJSON *id = cJSON_GetObjectItemCaseSensitive(item, "id");
     const cJSON *a, *v;
     struct paper *p = &fp->p;
-    struct buf x;
+    struct buf *x;
     int nx = 0;
 
     if (!cJSON_IsObject(item)) {
@@ -1631,18 +1795,18 @@ jsonfeed_item(struct feed_parser *fp, const cJSON *item, int i)
         return -1;
     }
     if (cJSON_IsString(id))
-        p->entry_id = xstrdup(id->valuestring);
+        p->entry_id = adup(fp, id->valuestring, strlen(id->valuestring));
     else if (cJSON_IsNumber(id)) {
         fp->tmp.len = 0;
         buf_addf(&fp->tmp, "%.17g", id->valuedouble);
-        p->entry_id = xstrdup(fp->tmp.p);
+        p->entry_id = adup(fp, fp->tmp.p, fp->tmp.len);
     }
-    jplain(&p->url, jstr(item, "url"), 0);
-    jplain(&p->url, jstr(item, "external_url"), 0);
-    jplain(&p->title, jstr(item, "title"), 1);
-    jplain(&p->abstract, jstr(item, "summary"), 0);
-    jplain(&p->abstract, jstr(item, "content_text"), 0);
-    jplain(&p->abstract, jstr(item, "content_html"), 1);
+    jplain(fp, &p->url, jstr(item, "url"), 0);
+    jplain(fp, &p->url, jstr(item, "external_url"), 0);
+    jplain(fp, &p->title, jstr(item, "title"), 1);
+    jplain(fp, &p->abstract, jstr(item, "summary"), 0);
+    jplain(fp, &p->abstract, jstr(item, "content_text"), 0);
+    jplain(fp, &p->abstract, jstr(item, "content_html"), 1);
     jtime(&p->published, jstr(item, "date_published"));
     jtime(&p->updated, jstr(item, "date_modified"));
     if (cJSON_IsArray(a = cJSON_GetObjectItemCaseSensitive(item, "authors")))
@@ -1661,11 +1825,11 @@ jsonfeed_item(struct feed_parser *fp, const cJSON *item, int i)
         const char *type = jstr(v, "mime_type");
 
         if (type && strcmp(type, "application/pdf") == 0)
-            jplain(&p->pdf_url, jstr(v, "url"), 0);
+            jplain(fp, &p->pdf_url, jstr(v, "url"), 0);
     }
-    buf_init(&x);
-    x_str(&x, &nx, "image", jstr(item, "image"));
-    extras_end(p, &x, nx);
+    x = extras_start(fp);
+    x_str(x, &nx, "image", jstr(item, "image"));
+    extras_end(p, x, nx);
     deliver(fp);
     return fp->failed ? -1 : 0;
 }
@@ -1674,7 +1838,7 @@ static int
 json_finish(struct feed_parser *fp)
 {
     cJSON *root, *items, *it;
-    const char *ver;
+    const char *ver, *t;
     int i = 0, rc = -1;
 
     root = cJSON_ParseWithLength(fp->json.p, fp->json.len);
@@ -1705,7 +1869,8 @@ json_finish(struct feed_parser *fp)
                 strncmp(ver, "1.", 2) == 0 || strcmp(ver, "1") == 0) &&
                cJSON_IsArray(
                    items = cJSON_GetObjectItemCaseSensitive(root, "items"))) {
-        jplain(&fp->info.title, jstr(root, "title"), 0);
+        if (fp->info.title == NULL && (t = jstr(root, "title")) != NULL)
+            fp->info.title = plain(t, strlen(t), 0);
         cJSON_ArrayForEach(it, items)
         {
             if (jsonfeed_item(fp, it, i++) < 0)
@@ -1801,23 +1966,23 @@ jsonl_record(struct feed_parser *fp, const cJSON *o)
     struct paper *p = &fp->p;
     const char *id = jstr(o, "id"), *s;
     const cJSON *a;
-    struct buf x;
+    struct buf *x;
     int nx = 0;
 
     if (!cJSON_IsObject(o) || str_empty(id)) {
         fail_at(fp, "not an arXiv metadata record (no \"id\")");
         return -1;
     }
-    paper_clear(p);
-    p->entry_id = xstrdup(id);
+    entry_reset(fp);
+    p->entry_id = adup(fp, id, strlen(id));
     fp->tmp.len = 0;
     buf_addf(&fp->tmp, "https://arxiv.org/abs/%s", id);
-    p->url = xstrdup(fp->tmp.p);
+    p->url = adup(fp, fp->tmp.p, fp->tmp.len);
     fp->tmp.len = 0;
     buf_addf(&fp->tmp, "https://arxiv.org/pdf/%s", id);
-    p->pdf_url = xstrdup(fp->tmp.p);
-    jplain(&p->title, jstr(o, "title"), 0);
-    jplain(&p->abstract, jstr(o, "abstract"), 0);
+    p->pdf_url = adup(fp, fp->tmp.p, fp->tmp.len);
+    jplain(fp, &p->title, jstr(o, "title"), 0);
+    jplain(fp, &p->abstract, jstr(o, "abstract"), 0);
     a = cJSON_GetObjectItemCaseSensitive(o, "authors_parsed");
     if (cJSON_IsArray(a))
         jsonl_authors(fp, a);
@@ -1835,14 +2000,14 @@ jsonl_record(struct feed_parser *fp, const cJSON *o)
     }
     jsonl_versions(fp, cJSON_GetObjectItemCaseSensitive(o, "versions"));
     if ((s = jstr(o, "doi")) != NULL && *s)
-        p->doi = xstrdup(s);
-    jplain(&p->journal_ref, jstr(o, "journal-ref"), 0);
-    jplain(&p->comment, jstr(o, "comments"), 0);
-    buf_init(&x);
-    x_str(&x, &nx, "submitter", jstr(o, "submitter"));
-    x_str(&x, &nx, "report_no", jstr(o, "report-no"));
-    x_str(&x, &nx, "license", jstr(o, "license"));
-    extras_end(p, &x, nx);
+        p->doi = adup(fp, s, strlen(s));
+    jplain(fp, &p->journal_ref, jstr(o, "journal-ref"), 0);
+    jplain(fp, &p->comment, jstr(o, "comments"), 0);
+    x = extras_start(fp);
+    x_str(x, &nx, "submitter", jstr(o, "submitter"));
+    x_str(x, &nx, "report_no", jstr(o, "report-no"));
+    x_str(x, &nx, "license", jstr(o, "license"));
+    extras_end(p, x, nx);
     deliver(fp);
     return fp->failed ? -1 : 0;
 }
@@ -2220,6 +2385,7 @@ feed_parser_new(const char *name, feed_entry_fn fn, void *ud)
     fp->in.cd = (iconv_t)-1;
     buf_init(&fp->head);
     buf_init(&fp->json);
+    buf_init(&fp->stage);
     buf_init(&fp->cap);
     buf_init(&fp->tmp);
     buf_init(&fp->url);
@@ -2232,6 +2398,9 @@ feed_parser_new(const char *name, feed_entry_fn fn, void *ud)
     paper_init(&fp->p);
     buf_init(&fp->title_text);
     buf_init(&fp->abstract_text);
+    buf_init(&fp->key_text);
+    buf_init(&fp->extras_text);
+    buf_init(&fp->text);
     etab_init(fp->etab);
     return fp;
 }
@@ -2253,6 +2422,7 @@ feed_parser_free(struct feed_parser *fp)
     free(fp->feed_desc);
     buf_fini(&fp->head);
     buf_fini(&fp->json);
+    buf_fini(&fp->stage);
     buf_fini(&fp->cap);
     buf_fini(&fp->tmp);
     buf_fini(&fp->url);
@@ -2260,15 +2430,16 @@ feed_parser_free(struct feed_parser *fp)
     buf_fini(&fp->e.title);
     buf_fini(&fp->e.summary);
     buf_fini(&fp->e.content);
-    free(fp->e.primary);
-    free(fp->e.alt_url);
-    free(fp->e.jname);
-    strv_fini(&fp->e.creators);
-    strv_fini(&fp->e.affil);
-    unhook(fp);
-    paper_fini(&fp->p);
+    free(fp->e.creators.v); /* the strings are the arena's */
+    free(fp->e.affil.v);
+    free(fp->p.authors.v);
+    free(fp->p.categories.v);
+    arena_fini(&fp->arena);
     buf_fini(&fp->title_text);
     buf_fini(&fp->abstract_text);
+    buf_fini(&fp->key_text);
+    buf_fini(&fp->extras_text);
+    buf_fini(&fp->text);
     free(fp);
 }
 
@@ -2315,6 +2486,35 @@ feed_parser_write(struct feed_parser *fp, const char *buf, size_t len,
         return failed(fp, e);
     }
     if (input(fp, buf, len, 0) < 0 || fp->failed)
+        return failed(fp, e);
+    return 0;
+}
+
+char *
+feed_parser_space(struct feed_parser *fp, size_t len)
+{
+    void *p;
+
+    fp->direct = 0;
+    if (fp->mode == M_XML && fp->in.cd == (iconv_t)-1 && !fp->failed &&
+        !fp->done && len <= INT_MAX / 2 &&
+        (p = XML_GetBuffer(fp->xp, (int)len)) != NULL) {
+        fp->direct = 1;
+        return p;
+    }
+    fp->stage.len = 0;
+    buf_reserve(&fp->stage, len);
+    return fp->stage.p;
+}
+
+int
+feed_parser_commit(struct feed_parser *fp, size_t n, struct pw_err *e)
+{
+    if (!fp->direct)
+        return n ? feed_parser_write(fp, fp->stage.p, n, e) : 0;
+    fp->direct = 0; /* nothing has happened since the space was given */
+    fp->parsing = 1;
+    if (xml_done(fp, XML_ParseBuffer(fp->xp, (int)n, 0)) < 0)
         return failed(fp, e);
     return 0;
 }

@@ -57,6 +57,13 @@ int feed_parser_set_charset(struct feed_parser *fp, const char *charset,
 int feed_parser_write(struct feed_parser *fp, const char *buf, size_t len,
                       struct pw_err *e);
 
+/* The same without a copy: room for up to len bytes, valid until the next
+ * call on fp, then feed_parser_commit() with how many were put there (0 is
+ * fine). Once the document is known to be UTF-8 XML the room is expat's own
+ * buffer, so a large file goes from read() to the XML parser untouched. */
+char *feed_parser_space(struct feed_parser *fp, size_t len);
+int feed_parser_commit(struct feed_parser *fp, size_t n, struct pw_err *e);
+
 /* End of input. -1 when the document is incomplete, empty, not a feed, or
  * a feed that says it is an error (arXiv "Feed error for query: ...", the
  * arXiv API error entry): the message says which. */

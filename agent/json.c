@@ -73,6 +73,23 @@ special16(const unsigned char *s)
 }
 #endif
 
+/* Whether any of the eight bytes at s needs a look, a word at a time
+ * (what special16 leaves of a string: authors, categories, the tails). */
+static int
+special8(const unsigned char *s)
+{
+    const uint64_t ones = 0x0101010101010101u, high = ones * 0x80;
+    uint64_t v, q, b;
+
+    memcpy(&v, s, 8);
+    q = v ^ (ones * '"');
+    b = v ^ (ones * '\\');
+    /* non-ASCII, below 0x20, a zero byte in q or b */
+    return ((v | ((v - ones * 0x20) & ~v) | ((q - ones) & ~q) |
+             ((b - ones) & ~b)) &
+            high) != 0;
+}
+
 /* Write the escape of c at w (room for six bytes); returns its length. */
 static size_t
 escape_byte(char *w, unsigned char c)
@@ -148,6 +165,11 @@ json_add_stringn(struct buf *b, const char *str, size_t n)
             w += __builtin_ctz(m);
             i += (size_t)__builtin_ctz(m);
         } else {
+            while (n - i >= 8 && !special8(s + i)) {
+                memcpy(w, s + i, 8);
+                w += 8;
+                i += 8;
+            }
             while (i < n && s[i] < 0x80 && !needs_escape(s[i]))
                 *w++ = (char)s[i++];
         }

@@ -56,54 +56,72 @@ paper_clear(struct paper *p)
 /* The first arXiv id found among the record's identifiers; the highest
  * version any of them names. */
 static void
-find_arxiv(struct paper *p)
+find_arxiv(const struct paper *p, struct paper_ids *ids)
 {
     const char *cand[] = { p->entry_id, p->url, p->pdf_url, p->doi };
-    char id[64];
-    int v, found = 0;
+    char id[sizeof(ids->arxiv_id)];
+    int v;
 
     for (size_t i = 0; i < sizeof(cand) / sizeof(cand[0]); i++) {
         if (str_empty(cand[i]) || !ident_arxiv(cand[i], id, sizeof(id), &v))
             continue;
-        if (!found) {
-            str_set(&p->arxiv_id, id);
-            found = 1;
-        } else if (strcmp(id, p->arxiv_id) != 0) {
+        if (ids->arxiv_id[0] == '\0')
+            memcpy(ids->arxiv_id, id, sizeof(id));
+        else if (strcmp(id, ids->arxiv_id) != 0)
             continue;
-        }
-        if (v > p->version)
-            p->version = v;
+        if (v > ids->version)
+            ids->version = v;
+    }
+}
+
+void
+paper_find_ids(const struct paper *p, struct paper_ids *ids)
+{
+    ids->arxiv_id[0] = '\0';
+    ids->version = p->version;
+    ids->new_doi = 0;
+    if (p->arxiv_id == NULL)
+        find_arxiv(p, ids);
+    if (!str_empty(p->doi) && ident_doi(p->doi, ids->doi, sizeof(ids->doi)))
+        ids->new_doi = 1;
+    else if (p->doi == NULL && !str_empty(p->url) &&
+             ident_doi(p->url, ids->doi, sizeof(ids->doi)))
+        ids->new_doi = 1;
+}
+
+void
+paper_key(const struct paper *p, struct buf *k)
+{
+    if (p->arxiv_id) {
+        buf_add(k, "arxiv:", 6);
+        buf_adds(k, p->arxiv_id);
+    } else if (!str_empty(p->doi)) {
+        buf_add(k, "doi:", 4);
+        buf_adds(k, p->doi);
+    } else if (!str_empty(p->entry_id))
+        buf_adds(k, p->entry_id);
+    else if (!str_empty(p->url))
+        buf_adds(k, p->url);
+    else if (!str_empty(p->title)) {
+        buf_add(k, "title:", 6);
+        buf_adds(k, p->title);
     }
 }
 
 void
 paper_identify(struct paper *p)
 {
-    char doi[512];
+    struct paper_ids ids;
     struct buf k;
 
-    if (p->arxiv_id == NULL)
-        find_arxiv(p);
-    if (!str_empty(p->doi) && ident_doi(p->doi, doi, sizeof(doi)))
-        str_set(&p->doi, doi);
-    else if (p->doi == NULL && !str_empty(p->url) &&
-             ident_doi(p->url, doi, sizeof(doi)))
-        str_set(&p->doi, doi);
+    paper_find_ids(p, &ids);
+    if (ids.arxiv_id[0])
+        str_set(&p->arxiv_id, ids.arxiv_id);
+    p->version = ids.version;
+    if (ids.new_doi)
+        str_set(&p->doi, ids.doi);
     buf_init(&k);
-    if (p->arxiv_id) {
-        buf_add(&k, "arxiv:", 6);
-        buf_adds(&k, p->arxiv_id);
-    } else if (!str_empty(p->doi)) {
-        buf_add(&k, "doi:", 4);
-        buf_adds(&k, p->doi);
-    } else if (!str_empty(p->entry_id))
-        buf_adds(&k, p->entry_id);
-    else if (!str_empty(p->url))
-        buf_adds(&k, p->url);
-    else if (!str_empty(p->title)) {
-        buf_add(&k, "title:", 6);
-        buf_adds(&k, p->title);
-    }
+    paper_key(p, &k);
     free(p->key);
     p->key = k.len ? buf_steal(&k) : NULL;
     buf_fini(&k);

@@ -39,6 +39,19 @@ void paper_clear(struct paper *p);
  * parser knows is set. */
 void paper_identify(struct paper *p);
 
+/* paper_identify in two steps, for a record whose strings the caller keeps
+ * (a parser's arena): what the identifiers say, then the key. */
+struct paper_ids {
+    char arxiv_id[64]; /* found, when the record had none; else "" */
+    int version;       /* the record's, or the highest version found */
+    char doi[512];     /* the normalized DOI, when new_doi */
+    int new_doi;
+};
+void paper_find_ids(const struct paper *p, struct paper_ids *ids);
+/* Append the key: "arxiv:ID", "doi:10...", the entry id, the link or
+ * "title:..." (nothing when the record has none of them). */
+void paper_key(const struct paper *p, struct buf *k);
+
 /* Spooling: a compact record format for parking parsed papers in a
  * temporary file until their source can be written in one transaction. */
 int paper_write(FILE *f, const struct paper *p);

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "explain.h"
 #include "feed.h"
@@ -625,6 +626,7 @@ struct parse_out {
     struct feed_parser *fp; /* borrowed */
     int json;
     struct buf b;
+    size_t batch; /* bytes of entries held before a write */
     int write_failed;
     int done;
     struct pw_err herr; /* why the fetch failed */
@@ -633,6 +635,11 @@ struct parse_out {
     const struct log *log; /* borrowed */
     struct scorer *scorer; /* owned: --score, or NULL */
 };
+
+/* Entries are collected in po->b and written a batch at a time (one
+ * fwrite per entry cost more than the copy of its bytes); on a terminal,
+ * each as it comes. */
+#define PARSE_BATCH (64u << 10)
 
 /* --score: the rules' total and each contribution, as explain words
  * them. */
@@ -673,7 +680,6 @@ parse_entry(void *ud, const struct paper *p, struct pw_err *e)
     const struct feed_info *fi = feed_parser_info(po->fp);
     struct buf *b = &po->b;
 
-    b->len = 0;
     if (po->json) {
         paper_to_json(p, b, 1);
         buf_add(b, ",\"feed_title\":", 14);
@@ -687,8 +693,11 @@ parse_entry(void *ud, const struct paper *p, struct pw_err *e)
         buf_addf(b, "%s\t%s\n", p->key ? p->key : "-",
                  p->title ? p->title : "");
     }
+    if (b->len < po->batch)
+        return 0;
     if (fwrite(b->p, 1, b->len, stdout) != b->len)
         return pw_errf(e, "stdout: %s", strerror(errno));
+    b->len = 0;
     return 0;
 }
 
@@ -748,18 +757,21 @@ out:
     return rc;
 }
 
+/* Read straight into the parser's space: the file reaches expat without
+ * being copied once more on the way (XML_Parse would copy every byte). */
 static int
 parse_stream(struct parse_out *po, const char *what, struct pw_err *e)
 {
     FILE *f = strcmp(what, "-") == 0 ? stdin : fopen(what, "rb");
-    char chunk[65536];
-    size_t n;
+    size_t n = 1;
     int rc = 0;
 
     if (f == NULL)
         return pw_errf(e, "%s: %s", what, strerror(errno));
-    while (rc == 0 && (n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-        rc = feed_parser_write(po->fp, chunk, n, e);
+    while (rc == 0 && n > 0) {
+        n = fread(feed_parser_space(po->fp, 65536), 1, 65536, f);
+        rc = feed_parser_commit(po->fp, n, e);
+    }
     if (rc == 0 && ferror(f))
         rc = pw_errf(e, "%s: read error: %s", what, strerror(errno));
     if (f != stdin)
@@ -771,7 +783,9 @@ int
 pipeline_parse(const char *what, int json, const struct run_opts *score,
                const struct log *lg, struct pw_err *e)
 {
-    struct parse_out po = { .json = json, .log = lg };
+    struct parse_out po = { .json = json,
+                            .log = lg,
+                            .batch = isatty(STDOUT_FILENO) ? 0 : PARSE_BATCH };
     struct host *h = NULL;
     struct config cfg;
     int rc;
@@ -795,6 +809,8 @@ pipeline_parse(const char *what, int json, const struct run_opts *score,
         rc = parse_stream(&po, what, e);
     if (rc == 0)
         rc = feed_parser_finish(po.fp, e);
+    if (po.b.len) /* the last batch; a failure is told below */
+        fwrite(po.b.p, 1, po.b.len, stdout);
     if (fflush(stdout) != 0 || ferror(stdout))
         rc = pw_errf(e, "stdout: write error");
     feed_parser_free(po.fp);

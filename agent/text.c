@@ -484,8 +484,31 @@ fold_blocks(struct emitter *em, const unsigned char *s, size_t n, int html)
     p = b->p;
     len = b->len;
     while (i + 16 <= n) {
-        __m128i x = _mm_loadu_si128((const __m128i *)(s + i)), ws;
-        unsigned m, k, bad, stop = (unsigned)_mm_movemask_epi8(x);
+        __m128i x, ws;
+        unsigned m, k, bad, stop;
+
+        /* Inside running text (no space pending) most blocks are words
+         * and single spaces that do not end in white space: stored as
+         * they come, with the fewest tests. The rest go the long way. */
+        while (!space && len > start && i + 16 <= n) {
+            x = _mm_loadu_si128((const __m128i *)(s + i));
+            ws = _mm_or_si128(_mm_cmplt_epi8(x, lim), _mm_cmpeq_epi8(x, del));
+            m = (unsigned)_mm_movemask_epi8(ws); /* and non-ASCII */
+            stop = (unsigned)_mm_movemask_epi8(x);
+            if (html)
+                stop |= (unsigned)_mm_movemask_epi8(_mm_or_si128(
+                    _mm_cmpeq_epi8(x, lt), _mm_cmpeq_epi8(x, amp)));
+            if (stop | (m & (m >> 1 | 0x8000)))
+                break;
+            x = _mm_or_si128(_mm_and_si128(ws, sp), _mm_andnot_si128(ws, x));
+            _mm_storeu_si128((__m128i *)(p + len), x);
+            len += 16;
+            i += 16;
+        }
+        if (i + 16 > n)
+            break;
+        x = _mm_loadu_si128((const __m128i *)(s + i));
+        stop = (unsigned)_mm_movemask_epi8(x);
 
         ws = _mm_or_si128(_mm_cmplt_epi8(x, lim), _mm_cmpeq_epi8(x, del));
         m = (unsigned)_mm_movemask_epi8(ws) & ~stop; /* not non-ASCII */

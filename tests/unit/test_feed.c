@@ -761,25 +761,96 @@ out:
 
 /* ---- streaming ---------------------------------------------------------- */
 
+/* As parse_mem, through feed_parser_space/commit: pieces of `chunk` bytes
+ * put in rooms of `room` bytes (a reader asks for more than it gets). */
+static int
+parse_space(struct got *g, const char *name, const char *data, size_t len,
+            size_t chunk, size_t room)
+{
+    struct feed_parser *fp = feed_parser_new(name, collect, g);
+    size_t off = 0, n = 1;
+
+    g->rc = 0;
+    g->err.msg[0] = '\0';
+    while (g->rc == 0 && n > 0) {
+        char *p = feed_parser_space(fp, room);
+
+        n = len - off < chunk ? len - off : chunk;
+        memcpy(p, data + off, n);
+        off += n;
+        g->rc = feed_parser_commit(fp, n, &g->err);
+    }
+    if (g->rc == 0)
+        g->rc = feed_parser_finish(fp, &g->err);
+    g->info = *feed_parser_info(fp);
+    g->title = dup_or_null(g->info.title);
+    g->info.title = g->title;
+    feed_parser_free(fp);
+    return g->rc;
+}
+
 static void
 same_in_chunks(const char *fixture, size_t chunk)
 {
-    struct got a, b;
+    struct got a, b, c;
     size_t len;
     char *data = slurp(fixture, &len);
 
     got_init(&a);
     got_init(&b);
+    got_init(&c);
     parse_mem(&a, "doc", data, len, 0);
     parse_mem(&b, "doc", data, len, chunk);
+    parse_space(&c, "doc", data, len, chunk, chunk + 5);
     T_OK(a.rc == b.rc && a.n == b.n && a.n > 0 &&
              strcmp(a.lines.p, b.lines.p) == 0 &&
              strcmp(a.err.msg, b.err.msg) == 0,
          "%s in %zu-byte writes: same %zu entries", strrchr(fixture, '/') + 1,
          chunk, b.n);
+    T_OK(a.rc == c.rc && a.n == c.n && strcmp(a.lines.p, c.lines.p) == 0 &&
+             strcmp(a.err.msg, c.err.msg) == 0,
+         "%s in %zu-byte spaces: same %zu entries", strrchr(fixture, '/') + 1,
+         chunk, c.n);
     free(data);
     got_fini(&a);
     got_fini(&b);
+    got_fini(&c);
+}
+
+/* Errors through space/commit: the same message, at the same place, and
+ * nothing taken after the end. */
+static void
+test_space(void)
+{
+    static const char doc[] =
+        "\n\n  <feed xmlns=\"http://www.w3.org/2005/Atom\">\n"
+        "<entry><id>urn:a</id><title>A</title></entry>\n"
+        "<entry><id>urn:b</id><title>B</ti></entry>\n</feed>\n";
+    struct feed_parser *fp;
+    struct got a, b;
+    struct pw_err e;
+
+    got_init(&a);
+    got_init(&b);
+    parse_mem(&a, "bad.xml", doc, sizeof(doc) - 1, 9);
+    parse_space(&b, "bad.xml", doc, sizeof(doc) - 1, 9, 64);
+    T_OK(a.rc == -1 && b.rc == -1 && a.n == 1 && b.n == 1 &&
+             strcmp(a.err.msg, b.err.msg) == 0,
+         "space: a broken document fails alike: %s", b.err.msg);
+    got_fini(&a);
+    got_fini(&b);
+
+    got_init(&a);
+    fp = feed_parser_new("after", collect, &a);
+    memcpy(feed_parser_space(fp, 64), "<rss><channel/></rss>", 21);
+    T_OK(feed_parser_commit(fp, 21, &e) == 0 && feed_parser_finish(fp, &e) == 0,
+         "space: a whole document");
+    memcpy(feed_parser_space(fp, 64), "x", 1);
+    T_OK(feed_parser_commit(fp, 1, &e) == -1 &&
+             strcmp(e.msg, "after: data after the end of the document") == 0,
+         "space: commit after finish: %s", e.msg);
+    feed_parser_free(fp);
+    got_fini(&a);
 }
 
 static void
@@ -790,6 +861,8 @@ test_streaming(void)
     same_in_chunks(T_FIXTURE("arxiv-rss-2024-11-28-all-archives.xml"), 1);
     same_in_chunks(T_FIXTURE("arxiv-rss-2024-11-28-all-archives.xml"), 4093);
     same_in_chunks(T_FIXTURE("hf-daily-papers-api-2026-06-12.json"), 1);
+    same_in_chunks(T_FIXTURE("arxiv-api-atom-search-2026.xml"), 65536);
+    test_space();
 }
 
 /* ---- failures ------------------------------------------------------------ */
@@ -1173,6 +1246,54 @@ test_json_feed(void)
         check_list(&p->authors, "Old Style", "json feed: 1.0 author");
     }
     got_fini(&g);
+}
+
+/* The record's strings live in a per-entry arena: an entry far over its
+ * blocks (2000 authors of 600 bytes, a 20 kB id), then small ones that
+ * reuse them, all come out whole. */
+static void
+test_arena(void)
+{
+    struct buf doc, name;
+    struct got g;
+    const struct paper *p;
+
+    buf_init(&doc);
+    buf_init(&name);
+    buf_adds(&doc, "<feed xmlns=\"http://www.w3.org/2005/Atom\"><entry><id>");
+    for (int i = 0; i < 2000; i++)
+        buf_adds(&doc, "urn:x");
+    buf_adds(&doc, "</id><title>Big</title>");
+    for (int i = 0; i < 600; i++)
+        buf_addc(&name, (char)('a' + i % 26));
+    for (int i = 0; i < 2000; i++)
+        buf_addf(&doc, "<author><name>%d %s</name></author>", i, name.p);
+    buf_adds(&doc, "<category term=\"cs.LG\"/></entry>");
+    for (int i = 0; i < 3; i++)
+        buf_addf(&doc,
+                 "<entry><id>urn:small:%d</id><title>S%d</title><author>"
+                 "<name>A %d</name></author><category term=\"c%d\"/>"
+                 "</entry>",
+                 i, i, i, i);
+    buf_adds(&doc, "</feed>");
+    got_init(&g);
+    T_OK(parse_mem(&g, "arena", doc.p, doc.len, 4096) == 0 && g.n == 4,
+         "arena: a huge entry and small ones parse");
+    p = g.n == 4 ? &g.v[0] : NULL;
+    T_OK(p && p->entry_id && strlen(p->entry_id) == 10000 &&
+             p->authors.n == 2000 && strlen(p->authors.v[1999]) == 605 &&
+             strncmp(p->authors.v[1999], "1999 abc", 8) == 0 &&
+             p->categories.n == 1 && strcmp(p->categories.v[0], "cs.LG") == 0,
+         "arena: the huge entry whole");
+    p = g.n == 4 ? &g.v[3] : NULL;
+    T_OK(p && strcmp(p->key, "urn:small:2") == 0 && p->authors.n == 1 &&
+             strcmp(p->authors.v[0], "A 2") == 0 && p->categories.n == 1 &&
+             strcmp(p->categories.v[0], "c2") == 0 &&
+             strcmp(p->title, "S2") == 0,
+         "arena: the small ones after it");
+    got_fini(&g);
+    buf_fini(&doc);
+    buf_fini(&name);
 }
 
 static void
@@ -1642,6 +1763,7 @@ main(void)
     test_rss_shapes();
     test_json_feed();
     test_bounded();
+    test_arena();
     test_jsonl();
     test_jsonl_errors();
     test_encodings();
