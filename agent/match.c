@@ -22,6 +22,9 @@
 #define MAX_RUNS 2 /* runs kept of an alternative: its longest */
 #define OUT_BIT 0x80000000u
 #define UNSAFE (-1) /* a literal that is not a test's: a folding hazard */
+#define OUT_END (-2)
+#define T_TEXT 1 /* a text test with literals */
+#define T_CS 2   /* case-sensitive */
 
 /* What must hold beside an exact literal. */
 enum { B_NONE, B_NOT_WORD /* words: (?<!\w) (?!\w) */, B_EDGE /* \b */ };
@@ -47,12 +50,20 @@ struct test {
     size_t nalts;
 };
 
-/* A literal in the automaton. */
+/* A literal in the automaton, with what a find of it needs at hand. */
 struct lit {
     const char *s; /* borrowed: folded */
     size_t len;
     int test; /* or UNSAFE */
     const struct alt *alt;
+    unsigned char how; /* H_* */
+    unsigned char cs, before, after;
+};
+
+enum {
+    H_SEEN, /* part of what an alternative must hold: note it */
+    H_WORD, /* exact, one run: only case and the edges to check */
+    H_FULL  /* exact with white space in it: verify() */
 };
 
 struct mrule {
@@ -77,12 +88,13 @@ struct matcher {
      * a state that has outputs. */
     uint8_t cls[256];
     size_t ncls;
+    size_t width;     /* of a row: the classes, then the state's outputs */
     uint32_t *delta;  /* owned */
     struct lit *lits; /* owned */
     size_t nlits;
-    int *out;       /* owned: outputs (lits) of all states, flat */
-    size_t *out_at; /* owned: per state, its first output in out */
-    size_t *out_n;  /* owned: per state, how many */
+    int *out; /* owned: outputs (lits) of all states, flat, each
+                 state's ended by OUT_END; a row's last cell holds
+                 where its state's start */
 
     pcre2_match_data *md; /* owned */
 
@@ -90,9 +102,18 @@ struct matcher {
     const struct paper *p;
     const char *source;
     int scanned;
-    unsigned char *seen;  /* owned: per literal, the fields it was seen in */
-    unsigned char *hit;   /* owned: per test, the fields any of its
-                             literals was seen in (the quick no) */
+    unsigned char *seen; /* owned: per literal, the fields it was seen in */
+    unsigned char *hit;  /* owned: per test, the fields any of its
+                            literals was seen in (the quick no) */
+
+    /* The quick verdicts: most rules are decided by what the automaton
+     * saw, read from small arrays side by side (the tests themselves are
+     * out of the cache by the next paper); the rest are asked in full. */
+    unsigned char *tflags;  /* owned: per test, T_* */
+    unsigned char *tfields; /* owned: per test, its fields */
+    uint32_t *rfirst, *rn;  /* owned: per rule, its tests */
+    signed char *quick;     /* owned: per rule, 1 yes, 0 no, -1 ask */
+    int swept;
     unsigned char *proof; /* owned: per test, the fields it matched */
     unsigned unsafe;      /* fields holding a folding hazard */
     struct buf authors;   /* joined with "\n" */
@@ -589,10 +610,13 @@ matcher_free(struct matcher *m)
     free(m->delta);
     free(m->lits);
     free(m->out);
-    free(m->out_at);
-    free(m->out_n);
     free(m->seen);
     free(m->hit);
+    free(m->tflags);
+    free(m->tfields);
+    free(m->rfirst);
+    free(m->rn);
+    free(m->quick);
     free(m->proof);
     pcre2_match_data_free(m->md);
     buf_fini(&m->authors);
@@ -715,6 +739,13 @@ add_lit(struct matcher *m, const char *str, int test, const struct alt *a)
     l->test = test;
     l->alt = a;
     l->len = strlen(str);
+    l->how = H_SEEN;
+    l->cs = test >= 0 && m->tests[test].cs;
+    if (a && a->exact) {
+        l->how = strchr(a->exact, ' ') ? H_FULL : H_WORD;
+        l->before = a->before;
+        l->after = a->after;
+    }
     if (l->len > m->maxlen)
         m->maxlen = l->len;
 }
@@ -726,6 +757,7 @@ matcher_build(struct matcher *m)
     struct lit *lits;
     size_t nlits, total = 1, nstates = 1, k;
     int *fail, *queue, **own, *nown;
+    size_t *out_at, *out_n; /* per state: its first output, how many */
     unsigned char used[256] = { 0 };
 
     for (size_t i = 0; i < m->ntests; i++) {
@@ -752,6 +784,25 @@ matcher_build(struct matcher *m)
     m->seen = xcalloc(nlits ? nlits : 1, 1);
     m->proof = xcalloc(m->ntests ? m->ntests : 1, 1);
     m->hit = xcalloc(m->ntests ? m->ntests : 1, 1);
+    m->tflags = xcalloc(m->ntests ? m->ntests : 1, 1);
+    m->tfields = xcalloc(m->ntests ? m->ntests : 1, 1);
+    for (size_t i = 0; i < m->ntests; i++) {
+        const struct test *t = &m->tests[i];
+        m->tflags[i] =
+            (unsigned char)((t->cs ? T_CS : 0) |
+                            ((t->kind == MK_REGEX || t->kind == MK_WORDS) &&
+                                     !t->always
+                                 ? T_TEXT
+                                 : 0));
+        m->tfields[i] = (unsigned char)t->fields;
+    }
+    m->rfirst = xcalloc(m->nrules ? m->nrules : 1, sizeof(*m->rfirst));
+    m->rn = xcalloc(m->nrules ? m->nrules : 1, sizeof(*m->rn));
+    m->quick = xcalloc(m->nrules ? m->nrules : 1, 1);
+    for (size_t i = 0; i < m->nrules; i++) {
+        m->rfirst[i] = (uint32_t)m->rules[i].first;
+        m->rn[i] = (uint32_t)m->rules[i].n;
+    }
 
     /* Byte classes: one per byte some literal has (upper case folded in),
      * class 0 for the rest. */
@@ -768,13 +819,14 @@ matcher_build(struct matcher *m)
         m->cls[c] = m->cls[lower(c)];
 
     /* The trie, as a table of state numbers (0 = none yet). */
-    m->delta = xcalloc(total * m->ncls, sizeof(*m->delta));
+    m->width = m->ncls + 1;
+    m->delta = xcalloc(total * m->width, sizeof(*m->delta));
     own = xcalloc(total, sizeof(*own));
     nown = xcalloc(total, sizeof(*nown));
     for (size_t i = 0; i < nlits; i++) {
         size_t s = 0;
         for (const char *c = lits[i].s; *c; c++) {
-            uint32_t *to = &m->delta[s * m->ncls + m->cls[(unsigned char)*c]];
+            uint32_t *to = &m->delta[s * m->width + m->cls[(unsigned char)*c]];
             if (*to == 0)
                 *to = (uint32_t)nstates++;
             s = *to;
@@ -788,23 +840,25 @@ matcher_build(struct matcher *m)
      * own and its failure state's). */
     fail = xcalloc(nstates, sizeof(int));
     queue = xcalloc(nstates, sizeof(int));
-    m->out_at = xcalloc(nstates, sizeof(*m->out_at));
-    m->out_n = xcalloc(nstates, sizeof(*m->out_n));
+    out_at = xcalloc(nstates, sizeof(*out_at));
+    out_n = xcalloc(nstates, sizeof(*out_n));
     k = 0;
     for (size_t qh = 0, qt = 1; qh < qt; qh++) {
         size_t s = (size_t)queue[qh], f = (size_t)fail[s];
-        m->out_at[s] = k;
-        m->out = xrealloc(m->out, (k + (size_t)nown[s] + m->out_n[f] + 1) *
-                                      sizeof(int));
+        out_at[s] = k;
+        m->out = xrealloc(m->out,
+                          (k + (size_t)nown[s] + out_n[f] + 2) * sizeof(int));
         for (int j = 0; j < nown[s]; j++)
             m->out[k++] = own[s][j];
         if (s)
-            for (size_t j = 0; j < m->out_n[f]; j++)
-                m->out[k++] = m->out[m->out_at[f] + j];
-        m->out_n[s] = k - m->out_at[s];
+            for (size_t j = 0; j < out_n[f]; j++)
+                m->out[k++] = m->out[out_at[f] + j];
+        out_n[s] = k - out_at[s];
+        m->out[k++] = OUT_END;
+        m->delta[s * m->width + m->ncls] = (uint32_t)out_at[s];
         for (size_t c = 0; c < m->ncls; c++) {
-            uint32_t *to = &m->delta[s * m->ncls + c];
-            uint32_t via = s ? m->delta[f * m->ncls + c] : 0;
+            uint32_t *to = &m->delta[s * m->width + c];
+            uint32_t via = s ? m->delta[f * m->width + c] : 0;
             if (*to) { /* a child in the trie */
                 fail[*to] = (int)via;
                 queue[qt++] = (int)*to;
@@ -816,9 +870,9 @@ matcher_build(struct matcher *m)
     /* Rows as offsets, outputs flagged. */
     for (size_t s = 0; s < nstates; s++)
         for (size_t c = 0; c < m->ncls; c++) {
-            uint32_t *to = &m->delta[s * m->ncls + c];
+            uint32_t *to = &m->delta[s * m->width + c];
             uint32_t t = *to;
-            *to = (uint32_t)(t * m->ncls) | (m->out_n[t] ? OUT_BIT : 0);
+            *to = (uint32_t)(t * m->width) | (out_n[t] ? OUT_BIT : 0);
         }
     for (size_t s = 0; s < total; s++)
         free(own[s]);
@@ -826,6 +880,8 @@ matcher_build(struct matcher *m)
     free(nown);
     free(fail);
     free(queue);
+    free(out_at);
+    free(out_n);
 }
 
 /* Running. */
@@ -839,6 +895,7 @@ matcher_begin(struct matcher *m, const struct paper *p, const char *source)
     m->p = p;
     m->source = source;
     m->scanned = 0;
+    m->swept = 0;
     m->joined = 0;
     if (p->extras)
         for (size_t i = 0; i < sizeof(shown) / sizeof(*shown); i++)
@@ -952,9 +1009,33 @@ found(struct matcher *m, const struct lit *l, const char *base, const char *end,
         m->unsafe |= bit;
         return;
     }
-    v = l->alt->exact == NULL ? -1
-                              : verify(l->alt, m->tests[l->test].cs,
-                                       (const unsigned char *)base, at);
+    if (l->how == H_WORD) { /* verify() without its loop */
+        unsigned char prev = at > (const unsigned char *)base ? at[-1] : ' ',
+                      next = at[l->len];
+        v = 1;
+        if (l->cs && memcmp(at, l->alt->exact, l->len) != 0)
+            return;
+        if (l->before != B_NONE) {
+            if (prev >= 0x80)
+                v = -1;
+            else if (l->before == B_NOT_WORD
+                         ? word_byte(prev)
+                         : word_byte(prev) == word_byte(*at))
+                return;
+        }
+        if (l->after != B_NONE) {
+            if (next >= 0x80)
+                v = -1;
+            else if (l->after == B_NOT_WORD
+                         ? word_byte(next)
+                         : word_byte(next) == word_byte(at[l->len - 1]))
+                return;
+        }
+    } else {
+        v = l->how == H_SEEN
+                ? -1
+                : verify(l->alt, l->cs, (const unsigned char *)base, at);
+    }
     if (v > 0) {
         m->proof[l->test] |= (unsigned char)bit;
     } else if (v < 0) {
@@ -963,41 +1044,45 @@ found(struct matcher *m, const struct lit *l, const char *base, const char *end,
     }
 }
 
-static inline uint32_t
-step(struct matcher *m, uint32_t st, const char *base, const char *s,
-     unsigned bit)
+/* Entering a state with outputs: each literal found. The row's last cell
+ * says where its outputs are. */
+static void
+outputs(struct matcher *m, uint32_t at, const char *base, const char *s,
+        unsigned bit)
 {
-    if (st & OUT_BIT) {
-        size_t at;
-        st &= ~OUT_BIT;
-        at = st / m->ncls;
-        for (size_t i = 0; i < m->out_n[at]; i++)
-            found(m, &m->lits[m->out[m->out_at[at] + i]], base, s, bit);
-    }
-    return st;
+    for (const int *o = m->out + at; *o != OUT_END; o++)
+        found(m, &m->lits[*o], base, s, bit);
 }
 
 /* The automaton over a field. The walk through the table is one load
  * after another; a long text is cut in four pieces walked side by side,
  * each started maxlen - 1 bytes early so no literal across a cut is
  * missed (one found twice is harmless). */
+#define STEP(st, at)                                                           \
+    do {                                                                       \
+        if ((st)&OUT_BIT) {                                                    \
+            (st) &= ~OUT_BIT;                                                  \
+            outputs(m, delta[(st) + ncls], base, (const char *)(at), bit);     \
+        }                                                                      \
+    } while (0)
+
 static void
 scan_field(struct matcher *m, const char *base, unsigned bit)
 {
     const uint32_t *delta = m->delta;
     const uint8_t *cls = m->cls;
+    size_t ncls = m->ncls;
     size_t len = strlen(base), piece = len / 4, back = m->maxlen - 1;
-    const unsigned char *p0, *p1, *p2, *p3, *e;
+    const unsigned char *p0 = (const unsigned char *)base, *p1, *p2, *p3, *e;
     uint32_t s0 = 0, s1 = 0, s2 = 0, s3 = 0;
 
     if (len < 64 + 4 * back) {
-        for (const char *s = base; *s; s++) {
-            s0 = delta[s0 + cls[(unsigned char)*s]];
-            s0 = step(m, s0, base, s, bit);
+        for (; *p0; p0++) {
+            s0 = delta[s0 + cls[*p0]];
+            STEP(s0, p0);
         }
         return;
     }
-    p0 = (const unsigned char *)base;
     p1 = p0 + piece - back;
     p2 = p0 + 2 * piece - back;
     p3 = p0 + 3 * piece - back;
@@ -1007,19 +1092,25 @@ scan_field(struct matcher *m, const char *base, unsigned bit)
         s2 = delta[s2 + cls[p2[i]]];
         s3 = delta[s3 + cls[p3[i]]];
         if ((s0 | s1 | s2 | s3) & OUT_BIT) {
-            s0 = step(m, s0, base, (const char *)p0 + i, bit);
-            s1 = step(m, s1, base, (const char *)p1 + i, bit);
-            s2 = step(m, s2, base, (const char *)p2 + i, bit);
-            s3 = step(m, s3, base, (const char *)p3 + i, bit);
+            STEP(s0, p0 + i);
+            STEP(s1, p1 + i);
+            STEP(s2, p2 + i);
+            STEP(s3, p3 + i);
         }
     }
     /* the pieces started early end late; the last one runs to the end */
-    for (p1 += piece, e = p0 + 2 * piece; p1 < e; p1++)
-        s1 = step(m, delta[s1 + cls[*p1]], base, (const char *)p1, bit);
-    for (p2 += piece, e = p0 + 3 * piece; p2 < e; p2++)
-        s2 = step(m, delta[s2 + cls[*p2]], base, (const char *)p2, bit);
-    for (p3 += piece, e = p0 + len; p3 < e; p3++)
-        s3 = step(m, delta[s3 + cls[*p3]], base, (const char *)p3, bit);
+    for (p1 += piece, e = p0 + 2 * piece; p1 < e; p1++) {
+        s1 = delta[s1 + cls[*p1]];
+        STEP(s1, p1);
+    }
+    for (p2 += piece, e = p0 + 3 * piece; p2 < e; p2++) {
+        s2 = delta[s2 + cls[*p2]];
+        STEP(s2, p2);
+    }
+    for (p3 += piece, e = p0 + len; p3 < e; p3++) {
+        s3 = delta[s3 + cls[*p3]];
+        STEP(s3, p3);
+    }
 }
 
 static void
@@ -1033,8 +1124,9 @@ scan(struct matcher *m)
     m->unsafe = 0;
     m->scanned = 1;
     for (unsigned f = 1; f < 1u << MF_NFIELDS; f <<= 1)
-        if ((m->scan & f) && (s = field_text(m, f)) != NULL)
+        if ((m->scan & f) && (s = field_text(m, f)) != NULL) {
             scan_field(m, s, f);
+        }
 }
 
 /* Whether all the runs of some alternative of the test were seen. */
@@ -1117,13 +1209,51 @@ in_category(const struct paper *p, const struct test *t)
     return 0;
 }
 
+/* Every rule's quick verdict: no when a text test's literals were not
+ * seen, yes when every test is a text test its literals proved. */
+static void
+sweep(struct matcher *m)
+{
+    if (m->scan && !m->scanned)
+        scan(m);
+    m->swept = 1;
+    for (size_t r = 0; r < m->nrules; r++) {
+        uint32_t t = m->rfirst[r], end = t + m->rn[r];
+        signed char q = m->scan ? 1 : -1;
+        for (; t < end; t++) {
+            unsigned f = m->tfields[t], fl = m->tflags[t];
+            if (!(fl & T_TEXT)) {
+                q = -1;
+            } else if (!(m->proof[t] & f)) {
+                if (!((m->hit[t] | (fl & T_CS ? 0 : m->unsafe)) & f)) {
+                    q = 0;
+                    break;
+                }
+                q = -1;
+            }
+        }
+        m->quick[r] = q;
+    }
+}
+
 int
 matcher_rule(struct matcher *m, size_t rule, double *score, const char **reason,
              struct pw_err *e)
 {
-    const struct mrule *r = &m->rules[rule];
+    const struct mrule *r;
     const char *v;
     int ok = 1;
+
+    if (!m->swept)
+        sweep(m);
+    if (m->quick[rule] == 0)
+        return 0;
+    r = &m->rules[rule];
+    if (m->quick[rule] == 1) {
+        *score = r->score;
+        *reason = r->reason;
+        return 1;
+    }
 
     for (size_t i = r->first; ok == 1 && i < r->first + r->n; i++) {
         const struct test *t = &m->tests[i];
