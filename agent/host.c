@@ -1186,6 +1186,32 @@ rule_result(struct host *h, size_t i, double *score, int *matched,
     return 0;
 }
 
+/* A rule in the C matcher; its failure (a regex that could not run) is
+ * worded apart, keeping this path short: it runs for every rule and
+ * paper. */
+static int
+c_rule_failed(struct host *h, size_t i, struct pw_err *e)
+{
+    struct pw_err why = *e;
+
+    return pw_errf(e, "rule '%s' (%s): %s", h->rules[i].name,
+                   host_rule_where(h, i), why.msg);
+}
+
+static int
+c_rule(struct host *h, size_t i, double *score, int *matched,
+       struct buf *reason, struct pw_err *e)
+{
+    const char *r = NULL;
+    int rc = matcher_rule(h->matcher, (size_t)h->rules[i].c, score, &r, e);
+
+    if (rc < 0)
+        return c_rule_failed(h, i, e);
+    if ((*matched = rc) && r)
+        buf_adds(reason, r);
+    return 0;
+}
+
 int
 host_call_rule(struct host *h, size_t i, double *score, int *matched,
                struct buf *reason, struct pw_err *e)
@@ -1199,16 +1225,8 @@ host_call_rule(struct host *h, size_t i, double *score, int *matched,
     reason->len = 0;
     if (reason->p)
         reason->p[0] = '\0';
-    if (h->rules[i].c >= 0 && h->cur && !h->cur_in_lua) {
-        const char *r = NULL;
-        rc = matcher_rule(h->matcher, (size_t)h->rules[i].c, score, &r, &why);
-        if (rc < 0)
-            return pw_errf(e, "rule '%s' (%s): %s", h->rules[i].name,
-                           host_rule_where(h, i), why.msg);
-        if ((*matched = rc) && r)
-            buf_adds(reason, r);
-        return 0;
-    }
+    if (h->rules[i].c >= 0 && h->cur && !h->cur_in_lua)
+        return c_rule(h, i, score, matched, reason, e);
     lua_rawgeti(L, LUA_REGISTRYINDEX, h->rules[i].ref);
     if (push_paper(h, 0, &why) < 0) {
         lua_pop(L, 1);

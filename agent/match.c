@@ -35,7 +35,10 @@ struct alt {
     char *exact;      /* owned: as written (spaces: runs of white space),
                          when the alternative is that text; else NULL */
     unsigned char before, after; /* B_*, around exact */
-    size_t lit0, nlits;          /* its literals in the matcher */
+    /* per run: a \b it stands against (at the alternative's start or
+     * end), which a find of it must show too */
+    unsigned char rbefore[MAX_RUNS], rafter[MAX_RUNS];
+    size_t lit0, nlits; /* its literals in the matcher */
 };
 
 struct test {
@@ -351,9 +354,11 @@ alt_free(struct alt *a)
     free(a->exact);
 }
 
-/* Keep the MAX_RUNS longest runs of at least MIN_LITERAL, folded. */
+/* Keep the MAX_RUNS longest runs of at least MIN_LITERAL, folded, with
+ * their edges (B_EDGE when the run stands against a \b: the first run of
+ * an alternative starting with one, the last of one ending with one). */
 static void
-keep_runs(const struct strv *all, struct alt *a)
+keep_runs(const struct strv *all, int lead, int trail, struct alt *a)
 {
     int used[MAX_RUNS] = { -1, -1 };
 
@@ -368,6 +373,9 @@ keep_runs(const struct strv *all, struct alt *a)
         }
         if (used[k] < 0)
             break;
+        a->rbefore[a->runs.n] = lead && used[k] == 0 ? B_EDGE : B_NONE;
+        a->rafter[a->runs.n] =
+            trail && (size_t)used[k] + 1 == all->n ? B_EDGE : B_NONE;
         strv_add(&a->runs, all->v[used[k]]);
         fold_in_place(a->runs.v[a->runs.n - 1]);
     }
@@ -382,6 +390,7 @@ regex_alt(const char *p, size_t a, size_t b, struct alt *alt)
     struct buf run;
     size_t i = a, len, q;
     int optional = 0, lit, others = 0, lead = 0, trail = 0, atoms = 0;
+    int lead_run = 0, trail_run = 0; /* a run stands against an edge */
 
     strv_init(&runs);
     buf_init(&run);
@@ -409,12 +418,15 @@ regex_alt(const char *p, size_t a, size_t b, struct alt *alt)
         if (edge && !q && atoms == 0)
             lead = 1;
         else if (edge && !q && i == b)
-            trail = 1;
+            trail = 1, trail_run = run.len > 0;
         else if (lit < 0 || q)
             others++;
         atoms++;
-        if (lit >= 0 && !(q && optional))
+        if (lit >= 0 && !(q && optional)) {
+            if (lead && atoms == 2 && runs.n == 0 && run.len == 0)
+                lead_run = 1;
             buf_addc(&run, (char)lit);
+        }
         if ((lit < 0 || q) && run.len) {
             strv_addn(&runs, run.p, run.len);
             run.len = 0;
@@ -429,7 +441,7 @@ regex_alt(const char *p, size_t a, size_t b, struct alt *alt)
         strv_add(&alt->runs, runs.v[0]);
         fold_in_place(alt->runs.v[0]);
     } else {
-        keep_runs(&runs, alt);
+        keep_runs(&runs, lead_run, trail_run, alt);
     }
 unsure:
     strv_fini(&runs);
@@ -507,7 +519,7 @@ word_alt(const char *w, struct alt *a)
         strv_addn(&a->runs, w, first);
         fold_in_place(a->runs.v[0]);
     } else {
-        keep_runs(&runs, a);
+        keep_runs(&runs, 0, 0, a);
     }
     strv_fini(&runs);
     return a->runs.n ? 0 : -1;
@@ -539,9 +551,9 @@ match_alts(const char *pat, size_t len, int words, struct strv *out)
                      a->after == B_EDGE ? "\\b" : "");
         } else {
             for (size_t k = 0; k < a->runs.n; k++) {
-                if (k)
-                    buf_addc(&b, '&');
-                buf_adds(&b, a->runs.v[k]);
+                buf_addf(&b, "%s%s%s%s", k ? "&" : "",
+                         a->rbefore[k] ? "\\b" : "", a->runs.v[k],
+                         a->rafter[k] ? "\\b" : "");
             }
         }
         strv_add(out, b.p);
@@ -729,7 +741,8 @@ matcher_add_test(struct matcher *m, size_t rule, enum match_kind kind,
  * plus the folding hazards. */
 
 static void
-add_lit(struct matcher *m, const char *str, int test, const struct alt *a)
+add_lit(struct matcher *m, const char *str, int test, const struct alt *a,
+        size_t run)
 {
     struct lit *l;
 
@@ -741,10 +754,14 @@ add_lit(struct matcher *m, const char *str, int test, const struct alt *a)
     l->len = strlen(str);
     l->how = H_SEEN;
     l->cs = test >= 0 && m->tests[test].cs;
+    l->before = l->after = B_NONE;
     if (a && a->exact) {
         l->how = strchr(a->exact, ' ') ? H_FULL : H_WORD;
         l->before = a->before;
         l->after = a->after;
+    } else if (a) {
+        l->before = a->rbefore[run];
+        l->after = a->rafter[run];
     }
     if (l->len > m->maxlen)
         m->maxlen = l->len;
@@ -773,12 +790,12 @@ matcher_build(struct matcher *m)
             a->lit0 = m->nlits;
             a->nlits = a->runs.n;
             for (size_t r = 0; r < a->runs.n; r++)
-                add_lit(m, a->runs.v[r], (int)i, a);
+                add_lit(m, a->runs.v[r], (int)i, a, r);
         }
     }
     if (m->caseless && m->scan)
         for (size_t i = 0; i < 2; i++)
-            add_lit(m, hazards[i], UNSAFE, NULL);
+            add_lit(m, hazards[i], UNSAFE, NULL, 0);
     lits = m->lits;
     nlits = m->nlits;
     m->seen = xcalloc(nlits ? nlits : 1, 1);
@@ -1009,11 +1026,15 @@ found(struct matcher *m, const struct lit *l, const char *base, const char *end,
         m->unsafe |= bit;
         return;
     }
-    if (l->how == H_WORD) { /* verify() without its loop */
+    if (m->proof[l->test] & bit) /* a common word, again */
+        return;
+    if (l->how == H_FULL) {
+        v = verify(l->alt, l->cs, (const unsigned char *)base, at);
+    } else { /* verify() without its loop; a run's edges */
         unsigned char prev = at > (const unsigned char *)base ? at[-1] : ' ',
                       next = at[l->len];
-        v = 1;
-        if (l->cs && memcmp(at, l->alt->exact, l->len) != 0)
+        v = l->how == H_WORD ? 1 : -1;
+        if (l->how == H_WORD && l->cs && memcmp(at, l->alt->exact, l->len) != 0)
             return;
         if (l->before != B_NONE) {
             if (prev >= 0x80)
@@ -1031,10 +1052,6 @@ found(struct matcher *m, const struct lit *l, const char *base, const char *end,
                          : word_byte(next) == word_byte(at[l->len - 1]))
                 return;
         }
-    } else {
-        v = l->how == H_SEEN
-                ? -1
-                : verify(l->alt, l->cs, (const unsigned char *)base, at);
     }
     if (v > 0) {
         m->proof[l->test] |= (unsigned char)bit;

@@ -23,7 +23,11 @@ static const struct {
     { "foo\\b|\\bbar", 0, "=foo\\b|=\\bbar" },
     /* the runs every match holds: the two longest */
     { "Diffusion Models?", 0, "diffusion model" },
-    { "\\bLLMs?\\b", 0, "llm" },
+    { "\\bLLMs?\\b", 0, "\\bllm" },
+    { "\\bgraph\\w*\\b", 0, "\\bgraph" },
+    { "x\\d+ GeV\\b", 0, " gev\\b" },
+    { "\\bab+\\b", 0, "\\bab" },
+    { "\\ba?bc\\b", 0, "bc\\b" },
     { "colou?r", 0, "colo" },
     { "graph neural net(work)?s?", 0, "graph neural net" },
     { "ab+cdef", 0, "cdef&ab" },
