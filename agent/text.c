@@ -658,6 +658,20 @@ fold_ascii(struct emitter *em, const unsigned char *s, size_t n, int html)
     return i + fold_bytes(em, s + i, n - i, html); /* the rest, if any */
 }
 
+/* Whether the short string s is plain text already: printable ASCII
+ * (less '<' and '&' in HTML) with single spaces inside. Names, terms,
+ * ids and links mostly are: copied as they are, without the loops. */
+static int
+plain_already(const unsigned char *s, size_t n, const unsigned char *cls)
+{
+    if (n == 0 || n > 64 || cls[s[0]] != C_TEXT || cls[s[n - 1]] != C_TEXT)
+        return 0;
+    for (size_t i = 1; i < n - 1; i++)
+        if (cls[s[i]] != C_TEXT && (s[i] != ' ' || s[i + 1] == ' '))
+            return 0;
+    return 1;
+}
+
 void
 text_plain(struct buf *out, const char *s, size_t n, int html)
 {
@@ -665,6 +679,10 @@ text_plain(struct buf *out, const char *s, size_t n, int html)
     const unsigned char *u = (const unsigned char *)s;
     size_t i = 0, j;
 
+    if (plain_already(u, n, html ? class_html : class_text)) {
+        buf_add(out, s, n);
+        return;
+    }
     buf_reserve(out, n);
     while (i < n) {
         if (is_ascii_text(u[i], html)) {
