@@ -1116,6 +1116,26 @@ cap_add(struct feed_parser *fp, const char *s, size_t n)
         buf_add(&fp->cap, s, n);
 }
 
+/* cap_add for on_text, which expat calls for every line of a wrapped
+ * abstract and then again for its newline alone: a byte, or a piece that
+ * fits, is stored without the general path. */
+static inline void
+cap_text(struct feed_parser *fp, const char *s, size_t n)
+{
+    struct buf *c = &fp->cap;
+
+    if (c->len + n < FIELD_MAX && n < c->cap - c->len) {
+        if (n == 1)
+            c->p[c->len] = *s;
+        else
+            memcpy(c->p + c->len, s, n);
+        c->len += n;
+        c->p[c->len] = '\0';
+        return;
+    }
+    cap_add(fp, s, n);
+}
+
 /* Inside Atom type="xhtml" the markup is XML: keep the tags and escape the
  * text, so the HTML pass sees what was written. */
 static void
@@ -1535,7 +1555,7 @@ on_text(void *ud, const XML_Char *s, int len)
     if (fp->field_mk == MK_XHTML)
         cap_add_escaped(fp, s, (size_t)len);
     else
-        cap_add(fp, s, (size_t)len);
+        cap_text(fp, s, (size_t)len);
 }
 
 /* Billion laughs and friends: no feed needs its own entities. */

@@ -29,7 +29,7 @@ lower(int c)
 /* Length of p when s starts with it, ASCII case aside; else 0. Called for
  * every identifier of every entry: no library calls, and bytes that are
  * equal (most of them) cost one comparison. */
-static int
+static inline int
 prefix(const char *s, const char *p)
 {
     int n = 0;

@@ -461,7 +461,61 @@ is_ascii_text(unsigned c, int html)
     return c < 0x80 && !(html && (c == '<' || c == '&'));
 }
 
+/* Byte classes for the byte loop: 0 ends the run (non-ASCII; in HTML '<'
+ * and '&'), 1 folds (white space, controls), 2 is text. */
+enum { C_STOP, C_FOLD, C_TEXT };
+static const unsigned char class_text[256] = {
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+    2, 2, 2, 2, 2, 2, 2, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+};
+static const unsigned char class_html[256] = {
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 0, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 0, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+    2, 2, 2, 2, 2, 2, 2, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+};
+
 #ifdef __SSE2__
+/* Whether the sixteen bytes at s, with the non-ASCII bytes `hi` (a bit
+ * mask) among them, hold whole valid UTF-8 sequences that stay text (a
+ * no-break space folds, an invalid byte is replaced: both for the byte
+ * loop). A sequence may run past the block: *over says by how many bytes
+ * (at most three, all of them before s + n). */
+static int
+utf8_block(const unsigned char *s, size_t n, unsigned hi, unsigned *over)
+{
+    while (hi) {
+        unsigned j = (unsigned)__builtin_ctz(hi);
+        size_t k = utf8_len(s + j, n - j);
+
+        if (k == 0 || (s[j] == 0xC2 && s[j + 1] == 0xA0))
+            return 0;
+        if (j + k > 16) {
+            *over = (unsigned)(j + k - 16);
+            return 1; /* the last bytes of the block */
+        }
+        hi &= ~(((1u << k) - 1) << j);
+    }
+    *over = 0;
+    return 1;
+}
+
 /* Sixteen bytes at a time: a block is stored at once with each white space
  * byte as a space, up to the first byte that needs more (two white space
  * bytes in a row, one that would lead, non-ASCII, markup). A run of white
@@ -469,13 +523,14 @@ is_ascii_text(unsigned c, int html)
  * for the byte loop. Returns how much was taken. This sees every byte of
  * every abstract, so the state lives in locals (stores through b->p could
  * alias b and em). */
-static size_t
-fold_blocks(struct emitter *em, const unsigned char *s, size_t n, int html)
+static inline __attribute__((always_inline)) size_t
+fold_blocks(struct emitter *em, const unsigned char *s, size_t n, int html,
+            const unsigned char *cls)
 {
     struct buf *b = em->out;
     const __m128i sp = _mm_set1_epi8(' '), lim = _mm_set1_epi8(0x21);
     const __m128i del = _mm_set1_epi8(0x7F), lt = _mm_set1_epi8('<');
-    const __m128i amp = _mm_set1_epi8('&');
+    const __m128i amp = _mm_set1_epi8('&'), zero = _mm_setzero_si128();
     size_t i = 0, len, start = em->start;
     unsigned space = (unsigned)em->space;
     char *p;
@@ -488,22 +543,34 @@ fold_blocks(struct emitter *em, const unsigned char *s, size_t n, int html)
         unsigned m, k, bad, stop;
 
         /* Inside running text (no space pending) most blocks are words
-         * and single spaces that do not end in white space: stored as
-         * they come, with the fewest tests. The rest go the long way. */
-        while (!space && len > start && i + 16 <= n) {
+         * and single spaces: stored as they come, with the fewest tests.
+         * White space that ends a block is single when the byte after it
+         * is text. Letters outside ASCII are checked where they are and
+         * stored with the rest. The other blocks go the long way. */
+        while (!space && len > start && i + 17 <= n) {
+            unsigned hi, next, over = 0;
+
             x = _mm_loadu_si128((const __m128i *)(s + i));
             ws = _mm_or_si128(_mm_cmplt_epi8(x, lim), _mm_cmpeq_epi8(x, del));
-            m = (unsigned)_mm_movemask_epi8(ws); /* and non-ASCII */
-            stop = (unsigned)_mm_movemask_epi8(x);
+            hi = (unsigned)_mm_movemask_epi8(x);
+            if (hi) /* not white space, whatever the signed compare said */
+                ws = _mm_andnot_si128(_mm_cmplt_epi8(x, zero), ws);
+            m = (unsigned)_mm_movemask_epi8(ws);
+            stop = 0;
             if (html)
-                stop |= (unsigned)_mm_movemask_epi8(_mm_or_si128(
+                stop = (unsigned)_mm_movemask_epi8(_mm_or_si128(
                     _mm_cmpeq_epi8(x, lt), _mm_cmpeq_epi8(x, amp)));
-            if (stop | (m & (m >> 1 | 0x8000)))
+            next = cls[s[i + 16]] != C_TEXT;
+            if (stop | (m & (m >> 1 | next << 15)))
+                break;
+            if (hi && !utf8_block(s + i, n - i, hi, &over))
                 break;
             x = _mm_or_si128(_mm_and_si128(ws, sp), _mm_andnot_si128(ws, x));
             _mm_storeu_si128((__m128i *)(p + len), x);
             len += 16;
             i += 16;
+            for (; over; over--) /* a sequence the block cut */
+                p[len++] = (char)s[i++];
         }
         if (i + 16 > n)
             break;
@@ -541,36 +608,6 @@ fold_blocks(struct emitter *em, const unsigned char *s, size_t n, int html)
     return i;
 }
 #endif
-
-/* Byte classes for the byte loop: 0 ends the run (non-ASCII; in HTML '<'
- * and '&'), 1 folds (white space, controls), 2 is text. */
-enum { C_STOP, C_FOLD, C_TEXT };
-static const unsigned char class_text[256] = {
-    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-    1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
-    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
-    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
-    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
-    2, 2, 2, 2, 2, 2, 2, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-};
-static const unsigned char class_html[256] = {
-    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-    1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 0, 2, 2, 2, 2, 2, 2, 2, 2, 2,
-    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 0, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
-    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
-    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
-    2, 2, 2, 2, 2, 2, 2, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-};
 
 /* The same a byte at a time, for up to n bytes: short strings (names,
  * terms) and the blocks the loop above leaves. */
@@ -614,10 +651,25 @@ fold_ascii(struct emitter *em, const unsigned char *s, size_t n, int html)
     size_t i = 0;
 
 #ifdef __SSE2__
-    if (n >= 16)
-        i = fold_blocks(em, s, n, html);
+    if (n >= 16) /* each mode its own copy, with its tests folded */
+        i = html ? fold_blocks(em, s, n, 1, class_html)
+                 : fold_blocks(em, s, n, 0, class_text);
 #endif
     return i + fold_bytes(em, s + i, n - i, html); /* the rest, if any */
+}
+
+/* Whether the short string s is plain text already: printable ASCII
+ * (less '<' and '&' in HTML) with single spaces inside. Names, terms,
+ * ids and links mostly are: copied as they are, without the loops. */
+static int
+plain_already(const unsigned char *s, size_t n, const unsigned char *cls)
+{
+    if (n == 0 || n > 64 || cls[s[0]] != C_TEXT || cls[s[n - 1]] != C_TEXT)
+        return 0;
+    for (size_t i = 1; i < n - 1; i++)
+        if (cls[s[i]] != C_TEXT && (s[i] != ' ' || s[i + 1] == ' '))
+            return 0;
+    return 1;
 }
 
 void
@@ -627,6 +679,10 @@ text_plain(struct buf *out, const char *s, size_t n, int html)
     const unsigned char *u = (const unsigned char *)s;
     size_t i = 0, j;
 
+    if (plain_already(u, n, html ? class_html : class_text)) {
+        buf_add(out, s, n);
+        return;
+    }
     buf_reserve(out, n);
     while (i < n) {
         if (is_ascii_text(u[i], html)) {

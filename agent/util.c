@@ -408,13 +408,26 @@ named_zone(const char *s, long *off)
     return NULL;
 }
 
+/* The month a three-letter name at s names, any case; -1 if none. Every
+ * RSS date comes here: the letters are compared in ASCII lower case, the
+ * three at once, without a library call per month. */
 static int
 month_index(const char *s)
 {
     static const char months[] = "janfebmaraprmayjunjulaugsepoctnovdec";
+    unsigned c[3];
 
+    for (int k = 0; k < 3; k++) {
+        c[k] = (unsigned char)s[k];
+        if (c[k] >= 'A' && c[k] <= 'Z')
+            c[k] |= 0x20;
+        else if (c[k] < 'a' || c[k] > 'z')
+            return -1; /* the end of s too: no month has it */
+    }
     for (int i = 0; i < 12; i++)
-        if (strncasecmp(s, months + 3 * i, 3) == 0)
+        if (c[0] == (unsigned char)months[3 * i] &&
+            c[1] == (unsigned char)months[3 * i + 1] &&
+            c[2] == (unsigned char)months[3 * i + 2])
             return i;
     return -1;
 }

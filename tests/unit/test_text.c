@@ -136,10 +136,27 @@ static void
 random_folding(void)
 {
     static const char *const pieces[] = {
-        "a",    "bc",   "defghijk", " ",
-        "  ",   "\n",   "\t",       "\xCE\xBC",
-        "$",    "<",    "&",        "0123456789abcdef",
-        "\x7F", "\x01", "\xC2\xA0", "word\nwrapped line ",
+        "a",
+        "bc",
+        "defghijk",
+        " ",
+        "  ",
+        "\n",
+        "\t",
+        "\xCE\xBC",
+        "$",
+        "<",
+        "&",
+        "0123456789abcdef",
+        "\x7F",
+        "\x01",
+        "\xC2\xA0",
+        "word\nwrapped line ",
+        "\xE2\x82\xAC",
+        "\xF0\x9F\x98\x80",
+        "Schr\xC3\xB6"
+        "dinger ",
+        "0123456789abcd",
     };
     const size_t npieces = sizeof(pieces) / sizeof(pieces[0]);
     unsigned long seed = 12345;
