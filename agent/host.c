@@ -49,6 +49,8 @@ struct host {
     const struct strv *cur_sources; /* borrowed, or NULL */
     int cur_in_lua;                 /* run even C rules in Lua for it */
     unsigned long paper_gen;        /* changes with each paper */
+    unsigned char *may;             /* owned: host_may_match's answer */
+    int may_done;                   /* for the current paper */
     struct matcher *matcher;        /* owned: declarative rules, or NULL */
     int exit_mt_ref;                /* metatable marking os.exit in scripts */
     char *lua_dir;                  /* owned */
@@ -313,6 +315,7 @@ host_free(struct host *h)
         free(h->rules[i].tag);
     }
     matcher_free(h->matcher);
+    free(h->may);
     free(h->db_path);
     free(h->rules);
     free(h->lua_dir);
@@ -1113,6 +1116,7 @@ host_begin_paper(struct host *h, const struct paper *p,
     h->cur = p;
     h->cur_sources = sources;
     h->paper_gen++;
+    h->may_done = 0;
     h->cur_in_lua =
         h->matcher &&
         matcher_begin(h->matcher, p,
@@ -1127,6 +1131,24 @@ host_end_paper(struct host *h)
     h->cur = NULL;
     h->cur_sources = NULL;
     h->paper_gen++;
+}
+
+const unsigned char *
+host_may_match(struct host *h)
+{
+    const signed char *q;
+
+    if (h->matcher == NULL || h->cur == NULL || h->cur_in_lua)
+        return NULL;
+    if (h->may_done)
+        return h->may;
+    if (h->may == NULL)
+        h->may = xmalloc(h->nrules ? h->nrules : 1);
+    q = matcher_quick(h->matcher);
+    for (size_t i = 0; i < h->nrules; i++)
+        h->may[i] = h->rules[i].c < 0 || q[h->rules[i].c] != 0;
+    h->may_done = 1;
+    return h->may;
 }
 
 /* Push the current paper's object; whole: with every field made (for

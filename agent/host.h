@@ -81,6 +81,11 @@ void host_begin_paper(struct host *h, const struct paper *p,
 int host_call_rule(struct host *h, size_t i, double *score, int *matched,
                    struct buf *reason, struct pw_err *e);
 void host_end_paper(struct host *h);
+/* After host_begin_paper, per rule: 0 when it surely does not match the
+ * paper (declarative rules the C matcher rules out from one pass over its
+ * text; calling it would say so too), else 1. NULL: call them all. Valid
+ * until host_end_paper. */
+const unsigned char *host_may_match(struct host *h);
 
 /* Fetch functions (sources with `fetch`) run as coroutines on the cycle's
  * main loop: their http.get yields to it and is resumed when the transfer

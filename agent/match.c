@@ -1253,6 +1253,14 @@ sweep(struct matcher *m)
     }
 }
 
+const signed char *
+matcher_quick(struct matcher *m)
+{
+    if (!m->swept)
+        sweep(m);
+    return m->quick;
+}
+
 int
 matcher_rule(struct matcher *m, size_t rule, double *score, const char **reason,
              struct pw_err *e)

@@ -104,6 +104,7 @@ scorer_score(struct scorer *s, const struct paper *p,
              const struct strv *sources, double *total,
              const struct rule_score **sc, size_t *n)
 {
+    const unsigned char *may;
     struct pw_err e;
     double v, t0 = now_secs();
 
@@ -112,10 +113,15 @@ scorer_score(struct scorer *s, const struct paper *p,
     s->hides = 0;
     s->renotify = 0;
     host_begin_paper(s->h, p, sources);
+    may = host_may_match(s->h);
     for (size_t i = 0; i < s->nrules; i++) {
         s->errors[i].len = 0;
         s->scores[i] = 0;
         s->matched[i] = 0;
+        if (may && !may[i]) { /* what host_call_rule would say */
+            s->reasons[i].len = 0;
+            continue;
+        }
         if (host_call_rule(s->h, i, &v, &s->matched[i], &s->reasons[i], &e) <
             0) {
             buf_adds(&s->errors[i], e.msg);
