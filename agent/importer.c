@@ -379,6 +379,33 @@ out:
     return rc;
 }
 
+/* Once an import has brought a good part of the papers (a quarter, over
+ * all its calls), merge the search index into one segment: FTS5 leaves a
+ * bulk load in several (9 for 60,000 papers) and a search reads each;
+ * merged, a search costs up to 30% fewer instructions. It rewrites the whole
+ * index, hence not after a small import. */
+static int
+optimize_index(struct jsonl *j, struct pw_err *e)
+{
+    long n;
+    int rc;
+
+    if (j->r->records == 0)
+        return 0;
+    if (store_count_papers(j->store, &n, e) < 0)
+        return -1;
+    if ((j->r->records + j->r->skipped) * 4 < n)
+        return 0;
+    if (j->o->progress) {
+        fprintf(stderr, "%s: optimizing the search index", j->o->file);
+        fflush(stderr);
+    }
+    rc = store_fts_optimize(j->store, e);
+    if (j->o->progress)
+        fputs("\r\033[K", stderr);
+    return rc;
+}
+
 static int
 import_jsonl(const struct import_opts *o, FILE *f, struct import_result *r,
              struct pw_err *e)
@@ -424,6 +451,8 @@ import_jsonl(const struct import_opts *o, FILE *f, struct import_result *r,
     j.t0 = mono();
     fp = feed_parser_new(o->file, jsonl_entry, &j);
     rc = jsonl_stream(&j, f, fp, real, e);
+    if (rc == 0)
+        rc = optimize_index(&j, e);
 out:
     feed_parser_free(fp);
     scorer_free(j.scorer);

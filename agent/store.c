@@ -788,6 +788,19 @@ store_fts_defer(struct store *s, struct pw_err *e)
     return 0;
 }
 
+int
+store_fts_optimize(struct store *s, struct pw_err *e)
+{
+    if (store_begin(s, e) < 0)
+        return -1;
+    if (exec(s, "INSERT INTO papers_fts(papers_fts) VALUES ('optimize')",
+             "optimizing the search index", e) < 0) {
+        store_rollback(s);
+        return -1;
+    }
+    return store_commit(s, e);
+}
+
 /* --- rows --- */
 
 void

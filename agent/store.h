@@ -101,6 +101,10 @@ int store_rollback(struct store *s);
  * transaction (a rollback drops them), so no committed state has the
  * index behind. Papers updated or deleted meanwhile are kept right. */
 int store_fts_defer(struct store *s, struct pw_err *e);
+/* Merge the search index into one segment (FTS5 'optimize'), so a search
+ * reads one b-tree per term. Its own transaction; it rewrites the whole
+ * index: worth it after an import added a good part of it. */
+int store_fts_optimize(struct store *s, struct pw_err *e);
 
 /* Insert or merge by key, remembering the source (NULL: none). A new
  * version or changed content marks the paper unscored. *out gets the

@@ -129,7 +129,7 @@ def record(k, title, version=1):
 class ImportIndex(lib.unittest.TestCase):
     """The search index an import keeps: each batch's papers are indexed
     by one statement as it commits, never left behind, whatever stops the
-    import."""
+    import; the index is merged into one segment after a large one."""
 
     def setUp(self):
         self.home = Home()
@@ -155,6 +155,10 @@ class ImportIndex(lib.unittest.TestCase):
         r = self.home.pw("search", "--format", "json", query)
         self.assertEqual(r.returncode, 0, r.stderr)
         return [p["key"] for p in json_lines(r.stdout)]
+
+    def segments(self):
+        return self.sql("SELECT count(DISTINCT id >> 37) FROM papers_fts_data"
+                        " WHERE id > 10")[0][0]
 
     def test_killed_in_a_batch_then_resumed(self):
         path = os.path.join(self.home.dir, "big.jsonl")
@@ -183,6 +187,14 @@ class ImportIndex(lib.unittest.TestCase):
         self.assertEqual(self.sql("SELECT count(*) FROM papers_fts"
                                   " WHERE papers_fts MATCH 'graphs'"),
                          [(12000,)])
+        # the file, over both calls, brought all the papers: one segment
+        self.assertEqual(self.segments(), 1)
+        # a small import after it leaves the index as FTS5 merges it
+        one = self.home.write_config(record(20000, "Late tok20000"),
+                                     "one.jsonl")
+        self.assertEqual(self.home.pw("import", one).returncode, 0)
+        self.assertEqual(self.segments(), 2)
+        self.assertEqual(self.found("tok20000"), ["arxiv:2401.20000"])
 
     def test_changed_within_a_batch_and_after(self):
         first = self.home.write_config(

@@ -875,6 +875,8 @@ test_fts_deferred(void)
     T_OK(q_long(pb, "SELECT count(*) FROM papers_fts_pending") == 0 &&
              q_exec(pb, check) == 0,
          "after a rollback rows are indexed row by row again");
+    T_OK(store_fts_optimize(b, &e) == 0 && q_exec(pb, check) == 0,
+         "optimize (%s)", e.msg);
 out:
     store_close(a);
     store_close(b);
