@@ -159,7 +159,8 @@ static const struct help {
       "      stored 5000 to a transaction and scored by the current rules;\n"
       "      never notified. Interrupted, the next import of the same file\n"
       "      goes on where it stopped (--restart: from the beginning). A\n"
-      "      progress bar on a terminal.\n" },
+      "      progress bar on a terminal. After a large import the search\n"
+      "      index is merged into one piece (searches get faster).\n" },
     { "export",
       "usage: paperwatch export --format bibtex|json|jsonfeed|opml\n"
       "                         [--output FILE] [FILTERS] [KEY...]\n"

@@ -1,9 +1,12 @@
 /* importer.c: `paperwatch import`. OPML -> a generated Lua file of
  * sources; arXiv metadata JSON Lines -> the store, streamed through the
  * feed parser in chunks that end at a line, committed every batch with
- * the byte offset reached, so an interrupted import resumes there. */
+ * the byte offset reached, so an interrupted import resumes there. A
+ * batch's papers enter the search index at its commit, in one statement
+ * (store_fts_defer): row by row, that index was 3/4 of an import. */
 #include <errno.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -228,7 +231,7 @@ struct jsonl {
     struct scorer *scorer;
     const char *source; /* borrowed: the name papers are seen in */
     struct import_result *r;
-    long in_batch;
+    long in_batch, batches;
     int64_t size, done_bytes, start_bytes;
     double t0, last_draw;
 };
@@ -283,18 +286,46 @@ progress(struct jsonl *j, int final)
     fflush(stderr);
 }
 
+/* NOTE: test-only: PAPERWATCH_TEST_DIE_IN_BATCH=N kills the process as
+ * batch N is about to commit (its papers stored, not yet indexed), as a
+ * crash or kill -9 would, so tests can show the next import and search
+ * find every paper. */
+static void
+test_crash_point(long batch)
+{
+    const char *n = getenv("PAPERWATCH_TEST_DIE_IN_BATCH");
+
+    if (n != NULL && atol(n) == batch)
+        raise(SIGKILL);
+}
+
+/* A batch's transaction: its papers are indexed when it commits. */
+static int
+begin_batch(struct jsonl *j, struct pw_err *e)
+{
+    if (store_begin(j->store, e) < 0)
+        return -1;
+    if (store_fts_defer(j->store, e) < 0) {
+        store_rollback(j->store);
+        return -1;
+    }
+    return 0;
+}
+
 /* Commit what the batch stored with where it ended, score it, go on. */
 static int
 checkpoint(struct jsonl *j, const char *key, int done, struct pw_err *e)
 {
     if (store_import_put(j->store, key, j->done_bytes,
-                         j->r->records + j->r->skipped, done, e) < 0 ||
-        store_commit(j->store, e) < 0)
+                         j->r->records + j->r->skipped, done, e) < 0)
+        return -1;
+    test_crash_point(++j->batches);
+    if (store_commit(j->store, e) < 0)
         return -1;
     if (scorer_score_pending(j->scorer, j->store, NULL, NULL, e) < 0)
         return -1;
     j->in_batch = 0;
-    return done ? 0 : store_begin(j->store, e);
+    return done ? 0 : begin_batch(j, e);
 }
 
 static int
@@ -306,7 +337,7 @@ jsonl_stream(struct jsonl *j, FILE *f, struct feed_parser *fp, const char *key,
     size_t have = 0, n;
     int rc = -1;
 
-    if (store_begin(j->store, e) < 0)
+    if (begin_batch(j, e) < 0)
         goto out;
     while ((n = fread(buf + have, 1, CHUNK - have, f)) > 0 || have) {
         char *nl;
@@ -345,6 +376,33 @@ fail:
     store_rollback(j->store);
 out:
     free(buf);
+    return rc;
+}
+
+/* Once an import has brought a good part of the papers (a quarter, over
+ * all its calls), merge the search index into one segment: FTS5 leaves a
+ * bulk load in several (9 for 60,000 papers) and a search reads each;
+ * merged, a search costs up to 30% fewer instructions. It rewrites the whole
+ * index, hence not after a small import. */
+static int
+optimize_index(struct jsonl *j, struct pw_err *e)
+{
+    long n;
+    int rc;
+
+    if (j->r->records == 0)
+        return 0;
+    if (store_count_papers(j->store, &n, e) < 0)
+        return -1;
+    if ((j->r->records + j->r->skipped) * 4 < n)
+        return 0;
+    if (j->o->progress) {
+        fprintf(stderr, "%s: optimizing the search index", j->o->file);
+        fflush(stderr);
+    }
+    rc = store_fts_optimize(j->store, e);
+    if (j->o->progress)
+        fputs("\r\033[K", stderr);
     return rc;
 }
 
@@ -393,6 +451,8 @@ import_jsonl(const struct import_opts *o, FILE *f, struct import_result *r,
     j.t0 = mono();
     fp = feed_parser_new(o->file, jsonl_entry, &j);
     rc = jsonl_stream(&j, f, fp, real, e);
+    if (rc == 0)
+        rc = optimize_index(&j, e);
 out:
     feed_parser_free(fp);
     scorer_free(j.scorer);

@@ -93,6 +93,19 @@ int store_commit(struct store *s, struct pw_err *e);
 /* With no transaction open this does nothing and returns 0. */
 int store_rollback(struct store *s);
 
+/* Leave the papers inserted from now on out of the search index until
+ * the transaction commits, and index them then, with one statement:
+ * FTS5 writes out what it holds at every statement that changes it (its
+ * statement savepoint), so a trigger per row cost an import 3/4 of its
+ * time. Only inside a transaction; the commit indexes them in that same
+ * transaction (a rollback drops them), so no committed state has the
+ * index behind. Papers updated or deleted meanwhile are kept right. */
+int store_fts_defer(struct store *s, struct pw_err *e);
+/* Merge the search index into one segment (FTS5 'optimize'), so a search
+ * reads one b-tree per term. Its own transaction; it rewrites the whole
+ * index: worth it after an import added a good part of it. */
+int store_fts_optimize(struct store *s, struct pw_err *e);
+
 /* Insert or merge by key, remembering the source (NULL: none). A new
  * version or changed content marks the paper unscored. *out gets the
  * outcome. */

@@ -4,6 +4,7 @@ OPML into a generated Lua file) and `paperwatch export` (BibTeX read back
 by bibtexparser, JSON Lines, JSON Feed, an OPML round trip)."""
 import json
 import os
+import sqlite3
 import sys
 import xml.etree.ElementTree as ET
 
@@ -114,6 +115,106 @@ class ImportSnapshot(lib.unittest.TestCase):
         self.assertEqual(r.returncode, 1)
         self.assertIn("neither OPML nor", r.stderr)
         self.assertEqual(self.home.pw("import").returncode, 2)
+
+
+def record(k, title, version=1):
+    return json.dumps({
+        "id": "2401.%05d" % k, "authors": "A. Lovelace, B. Turing",
+        "title": title, "abstract": "On graphs and paper %d." % k,
+        "categories": "cs.LG", "versions": [
+            {"version": "v%d" % v, "created": "Mon, 1 Jan 2024 00:00:00 GMT"}
+            for v in range(1, version + 1)]}) + "\n"
+
+
+class ImportIndex(lib.unittest.TestCase):
+    """The search index an import keeps: each batch's papers are indexed
+    by one statement as it commits, never left behind, whatever stops the
+    import; the index is merged into one segment after a large one."""
+
+    def setUp(self):
+        self.home = Home()
+
+    def tearDown(self):
+        self.home.cleanup()
+
+    def sql(self, query):
+        db = sqlite3.connect(self.home.db)
+        try:
+            return db.execute(query).fetchall()
+        finally:
+            db.close()
+
+    def assert_index_right(self):
+        # FTS5 compares the index with the papers, token by token
+        self.sql("INSERT INTO papers_fts(papers_fts, rank)"
+                 " VALUES ('integrity-check', 1)")
+        self.assertEqual(self.sql("SELECT count(*) FROM papers_fts_pending"),
+                         [(0,)])
+
+    def found(self, query):
+        r = self.home.pw("search", "--format", "json", query)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        return [p["key"] for p in json_lines(r.stdout)]
+
+    def segments(self):
+        return self.sql("SELECT count(DISTINCT id >> 37) FROM papers_fts_data"
+                        " WHERE id > 10")[0][0]
+
+    def test_killed_in_a_batch_then_resumed(self):
+        path = os.path.join(self.home.dir, "big.jsonl")
+        with open(path, "w") as f:  # a batch: 5000 records, read by MiB
+            for k in range(12000):
+                f.write(record(k, "Paper tok%05d on graphs" % k))
+        r = self.home.pw("import", path,
+                         env={"PAPERWATCH_TEST_DIE_IN_BATCH": "2"})
+        self.assertEqual(r.returncode, -9, r.stderr)
+        # the first batch is there and found; the second never was
+        ((n,),) = self.sql("SELECT count(*) FROM papers")
+        self.assertTrue(5000 <= n < 12000, n)
+        self.assert_index_right()
+        self.assertEqual(self.found("tok%05d" % (n - 1)),
+                         ["arxiv:2401.%05d" % (n - 1)])
+        self.assertEqual(self.found("tok%05d" % n), [])
+        r = self.home.pw("import", path)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("resuming after record %d" % n, r.stderr)
+        self.assertIn("%d records stored (%d new" % (12000 - n, 12000 - n),
+                      r.stderr)
+        self.assert_index_right()
+        for k in (0, n - 1, n, 11999):
+            self.assertEqual(self.found("tok%05d" % k),
+                             ["arxiv:2401.%05d" % k])
+        self.assertEqual(self.sql("SELECT count(*) FROM papers_fts"
+                                  " WHERE papers_fts MATCH 'graphs'"),
+                         [(12000,)])
+        # the file, over both calls, brought all the papers: one segment
+        self.assertEqual(self.segments(), 1)
+        # a small import after it leaves the index as FTS5 merges it
+        one = self.home.write_config(record(20000, "Late tok20000"),
+                                     "one.jsonl")
+        self.assertEqual(self.home.pw("import", one).returncode, 0)
+        self.assertEqual(self.segments(), 2)
+        self.assertEqual(self.found("tok20000"), ["arxiv:2401.20000"])
+
+    def test_changed_within_a_batch_and_after(self):
+        first = self.home.write_config(
+            record(1, "Wombat burrows") + record(2, "Other things") +
+            record(1, "Quokka colonies", version=2), "first.jsonl")
+        r = self.home.pw("import", first)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(self.found("wombat"), [])
+        self.assertEqual(self.found("quokka"), ["arxiv:2401.00001"])
+        self.assert_index_right()
+        # a paper indexed by an earlier import, changed by this one
+        later = self.home.write_config(
+            record(1, "Numbat diets", version=3) + record(3, "New things"),
+            "later.jsonl")
+        r = self.home.pw("import", later)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(self.found("quokka"), [])
+        self.assertEqual(self.found("numbat"), ["arxiv:2401.00001"])
+        self.assertEqual(len(self.found("things")), 2)
+        self.assert_index_right()
 
 
 class ImportOpml(lib.unittest.TestCase):
