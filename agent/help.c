@@ -156,10 +156,10 @@ static const struct help {
       "      --output FILE elsewhere). init.lua is never changed: the line\n"
       "      to add to it is printed. Importing again replaces the file.\n"
       "  the arXiv metadata snapshot (JSON Lines, any size): papers are\n"
-      "      stored 5000 to a transaction and scored by the current rules;\n"
-      "      never notified. Interrupted, the next import of the same file\n"
-      "      goes on where it stopped (--restart: from the beginning). A\n"
-      "      progress bar on a terminal. After a large import the search\n"
+      "      stored about 5000 to a transaction and scored by the current\n"
+      "      rules; never notified. Interrupted, the next import of the same\n"
+      "      file goes on where it stopped (--restart: from the beginning).\n"
+      "      A progress bar on a terminal. After a large import the search\n"
       "      index is merged into one piece (searches get faster).\n" },
     { "export",
       "usage: paperwatch export --format bibtex|json|jsonfeed|opml\n"
