@@ -262,6 +262,8 @@ struct entry {
     char *alt_url;      /* arena: a link to use when the item has none
                            (atom:link in RSS, prism:url) */
     char *jname;        /* arena: prism:publicationName */
+    int raw_category;   /* a category that is not plain text (the primary
+                           one, as its attribute has it) */
 };
 
 /* The strings of the entry being built, struct paper's and struct entry's,
@@ -341,6 +343,7 @@ struct feed_parser {
     struct arena arena;
     struct buf title_text, abstract_text, key_text, extras_text;
     struct buf text;               /* plain text on its way into the arena */
+    struct paper_plain plain;      /* what the JSON writer may rely on */
     unsigned char etab[ETAB_SIZE]; /* index + 1 into elems[], 0 empty */
     struct {
         const char *name; /* borrowed from expat: only compared */
@@ -488,6 +491,7 @@ entry_reset(struct feed_parser *fp)
     e->arxiv = 0;
     e->alt_url = NULL;
     e->jname = NULL;
+    e->raw_category = 0;
     memset(p, 0, sizeof(*p));
     authors.n = categories.n = 0;
     p->authors = authors;
@@ -739,15 +743,16 @@ extras_end(struct paper *p, struct buf *x, int n)
     p->extras = x->p;
 }
 
-/* The primary category (in the arena) goes first, once. */
-static void
+/* The primary category (in the arena) goes first, once; returns 1 when it
+ * was added as it is (not plain text), rather than found. */
+static int
 primary_first(struct strv *c, char *primary)
 {
     size_t i;
     char *s;
 
     if (str_empty(primary))
-        return;
+        return 0;
     for (i = 0; i < c->n && strcmp(c->v[i], primary) != 0; i++)
         ;
     if (i == c->n)
@@ -755,6 +760,7 @@ primary_first(struct strv *c, char *primary)
     s = c->v[i];
     memmove(c->v + 1, c->v, i * sizeof(*c->v));
     c->v[0] = s;
+    return s == primary;
 }
 
 /* "arXiv:2411.17707v1 Announce Type: new \nAbstract: ..." -> the
@@ -824,11 +830,34 @@ identify(struct feed_parser *fp)
     p->key = fp->key_text.len ? fp->key_text.p : NULL;
 }
 
+/* What is plain text in the record: the title and abstract when they are
+ * the ones field_plain wrote, every author (add_author is their only way
+ * in), the categories unless one came in as written. */
+static void
+note_plain(struct feed_parser *fp)
+{
+    struct paper_plain *h = &fp->plain;
+    const struct paper *p = &fp->p;
+
+    memset(h, 0, sizeof(*h));
+    if (p->title && p->title == fp->title_text.p) {
+        h->title = p->title;
+        h->title_len = fp->title_text.len;
+    }
+    if (p->abstract && p->abstract == fp->abstract_text.p) {
+        h->abstract = p->abstract;
+        h->abstract_len = fp->abstract_text.len;
+    }
+    h->authors = 1;
+    h->categories = !fp->e.raw_category;
+}
+
 /* Hand the paper to the callback and make ready for the next. */
 static void
 deliver(struct feed_parser *fp)
 {
     identify(fp);
+    note_plain(fp);
     fp->err.msg[0] = '\0';
     if (fp->fn && fp->fn(fp->ud, &fp->p, &fp->err) < 0) {
         /* the callback's own message, as it wrote it */
@@ -891,7 +920,7 @@ emit_entry(struct feed_parser *fp)
         else
             person(fp, e->creators.v[i], strlen(e->creators.v[i]));
     }
-    primary_first(&p->categories, e->primary);
+    e->raw_category |= primary_first(&p->categories, e->primary);
     x = extras_start(fp);
     if (e->has_affil)
         put_affiliations(fp, x, &nx);
@@ -2423,6 +2452,12 @@ feed_parser_new(const char *name, feed_entry_fn fn, void *ud)
     buf_init(&fp->text);
     etab_init(fp->etab);
     return fp;
+}
+
+const struct paper_plain *
+feed_parser_plain(const struct feed_parser *fp)
+{
+    return &fp->plain;
 }
 
 void
