@@ -184,67 +184,73 @@ static const struct {
 #undef NS
 
 /* Found through struct feed_parser.etab, a hash on (group, local name). */
+#define E(g, local, t)                                                         \
+    {                                                                          \
+        g, local, sizeof(local) - 1, t                                         \
+    }
 static const struct elem {
     enum group g;
     const char *local;
+    size_t len;
     enum tok t;
 } elems[] = {
-    { G_RSS, "author", T_RSS_AUTHOR },
-    { G_RSS, "category", T_RSS_CATEGORY },
-    { G_RSS, "channel", T_CHANNEL },
-    { G_RSS, "description", T_DESCRIPTION },
-    { G_RSS, "enclosure", T_ENCLOSURE },
-    { G_RSS, "guid", T_GUID },
-    { G_RSS, "html", T_HTML },
-    { G_RSS, "item", T_ITEM },
-    { G_RSS, "link", T_RSS_LINK },
-    { G_RSS, "pubDate", T_PUBLISHED },
-    { G_RSS, "rss", T_RSS },
-    { G_RSS, "title", T_TITLE },
-    { G_ATOM, "author", T_AUTHOR },
-    { G_ATOM, "category", T_CATEGORY },
-    { G_ATOM, "content", T_CONTENT },
-    { G_ATOM, "entry", T_ENTRY },
-    { G_ATOM, "feed", T_FEED },
-    { G_ATOM, "id", T_ID },
-    { G_ATOM, "issued", T_PUBLISHED },
-    { G_ATOM, "link", T_LINK },
-    { G_ATOM, "modified", T_UPDATED },
-    { G_ATOM, "name", T_NAME },
-    { G_ATOM, "published", T_PUBLISHED },
-    { G_ATOM, "summary", T_SUMMARY },
-    { G_ATOM, "title", T_TITLE },
-    { G_ATOM, "updated", T_UPDATED },
-    { G_RDF, "RDF", T_RDF },
-    { G_DC, "abstract", T_DC_DESC },
-    { G_DC, "author", T_DC_AUTHOR },
-    { G_DC, "created", T_PUBLISHED },
-    { G_DC, "creator", T_DC_CREATOR },
-    { G_DC, "date", T_PUBLISHED },
-    { G_DC, "description", T_DC_DESC },
-    { G_DC, "issued", T_PUBLISHED },
-    { G_DC, "modified", T_UPDATED },
-    { G_DC, "subject", T_DC_SUBJECT },
-    { G_DC, "title", T_DC_TITLE },
-    { G_CONTENT, "encoded", T_ENCODED },
-    { G_ARXIV, "DOI", T_DOI },
-    { G_ARXIV, "affiliation", T_AFFIL },
-    { G_ARXIV, "announce_type", T_ANNOUNCE },
-    { G_ARXIV, "comment", T_COMMENT },
-    { G_ARXIV, "doi", T_DOI },
-    { G_ARXIV, "journal_ref", T_JREF },
-    { G_ARXIV, "journal_reference", T_JREF },
-    { G_ARXIV, "primary_category", T_PRIMARY },
-    { G_OS, "totalResults", T_TOTAL },
-    { G_XHTML, "html", T_HTML },
-    { G_PRISM, "coverDate", T_PUBLISHED },
-    { G_PRISM, "doi", T_DOI },
-    { G_PRISM, "publicationDate", T_PUBLISHED },
-    { G_PRISM, "publicationName", T_JNAME },
-    { G_PRISM, "url", T_ALT_URL },
-    { G_MEDIA, "content", T_MEDIA_CONTENT },
-    { G_MEDIA, "description", T_DC_DESC },
+    E(G_RSS, "author", T_RSS_AUTHOR),
+    E(G_RSS, "category", T_RSS_CATEGORY),
+    E(G_RSS, "channel", T_CHANNEL),
+    E(G_RSS, "description", T_DESCRIPTION),
+    E(G_RSS, "enclosure", T_ENCLOSURE),
+    E(G_RSS, "guid", T_GUID),
+    E(G_RSS, "html", T_HTML),
+    E(G_RSS, "item", T_ITEM),
+    E(G_RSS, "link", T_RSS_LINK),
+    E(G_RSS, "pubDate", T_PUBLISHED),
+    E(G_RSS, "rss", T_RSS),
+    E(G_RSS, "title", T_TITLE),
+    E(G_ATOM, "author", T_AUTHOR),
+    E(G_ATOM, "category", T_CATEGORY),
+    E(G_ATOM, "content", T_CONTENT),
+    E(G_ATOM, "entry", T_ENTRY),
+    E(G_ATOM, "feed", T_FEED),
+    E(G_ATOM, "id", T_ID),
+    E(G_ATOM, "issued", T_PUBLISHED),
+    E(G_ATOM, "link", T_LINK),
+    E(G_ATOM, "modified", T_UPDATED),
+    E(G_ATOM, "name", T_NAME),
+    E(G_ATOM, "published", T_PUBLISHED),
+    E(G_ATOM, "summary", T_SUMMARY),
+    E(G_ATOM, "title", T_TITLE),
+    E(G_ATOM, "updated", T_UPDATED),
+    E(G_RDF, "RDF", T_RDF),
+    E(G_DC, "abstract", T_DC_DESC),
+    E(G_DC, "author", T_DC_AUTHOR),
+    E(G_DC, "created", T_PUBLISHED),
+    E(G_DC, "creator", T_DC_CREATOR),
+    E(G_DC, "date", T_PUBLISHED),
+    E(G_DC, "description", T_DC_DESC),
+    E(G_DC, "issued", T_PUBLISHED),
+    E(G_DC, "modified", T_UPDATED),
+    E(G_DC, "subject", T_DC_SUBJECT),
+    E(G_DC, "title", T_DC_TITLE),
+    E(G_CONTENT, "encoded", T_ENCODED),
+    E(G_ARXIV, "DOI", T_DOI),
+    E(G_ARXIV, "affiliation", T_AFFIL),
+    E(G_ARXIV, "announce_type", T_ANNOUNCE),
+    E(G_ARXIV, "comment", T_COMMENT),
+    E(G_ARXIV, "doi", T_DOI),
+    E(G_ARXIV, "journal_ref", T_JREF),
+    E(G_ARXIV, "journal_reference", T_JREF),
+    E(G_ARXIV, "primary_category", T_PRIMARY),
+    E(G_OS, "totalResults", T_TOTAL),
+    E(G_XHTML, "html", T_HTML),
+    E(G_PRISM, "coverDate", T_PUBLISHED),
+    E(G_PRISM, "doi", T_DOI),
+    E(G_PRISM, "publicationDate", T_PUBLISHED),
+    E(G_PRISM, "publicationName", T_JNAME),
+    E(G_PRISM, "url", T_ALT_URL),
+    E(G_MEDIA, "content", T_MEDIA_CONTENT),
+    E(G_MEDIA, "description", T_DC_DESC),
 };
+#undef E
 
 /* The raw pieces of the open entry, turned into the paper at its end.
  * Buffers are reused from entry to entry; strings are in the arena. */
@@ -947,8 +953,7 @@ etab_init(unsigned char *tab)
 {
     memset(tab, 0, ETAB_SIZE);
     for (size_t i = 0; i < sizeof(elems) / sizeof(elems[0]); i++) {
-        unsigned h =
-            elem_hash(elems[i].g, elems[i].local, strlen(elems[i].local));
+        unsigned h = elem_hash(elems[i].g, elems[i].local, elems[i].len);
 
         while (tab[h])
             h = (h + 1) & (ETAB_SIZE - 1);
@@ -966,13 +971,51 @@ ns_index(const char *uri, size_t n)
     return -1;
 }
 
+/* Whether the n bytes at a and b are the same, a word at a time, the
+ * last word ending at n: a namespace URI and a local name are compared on
+ * every element, and a call to memcmp costs more than that. */
+static inline int
+same_bytes(const char *a, const char *b, size_t n)
+{
+    uint64_t x, y;
+    uint32_t u, v;
+    size_t i;
+
+    if (n < 4) {
+        for (i = 0; i < n; i++)
+            if (a[i] != b[i])
+                return 0;
+        return 1;
+    }
+    if (n < 8) {
+        memcpy(&u, a, 4);
+        memcpy(&v, b, 4);
+        if (u != v)
+            return 0;
+        memcpy(&u, a + n - 4, 4);
+        memcpy(&v, b + n - 4, 4);
+        return u == v;
+    }
+    for (i = 0; i + 8 < n; i += 8) {
+        memcpy(&x, a + i, 8);
+        memcpy(&y, b + i, 8);
+        if (x != y)
+            return 0;
+    }
+    memcpy(&x, a + n - 8, 8); /* the last word ends at n */
+    memcpy(&y, b + n - 8, 8);
+    return x == y;
+}
+
 /* The group of "URI\1local" (G_RSS without a URI); *local points at the
  * local name. Expat writes an expanded name after its binding's URI, so
  * a namespace comes back at the same address, element after element: the
  * last few are remembered. Their bytes are still compared, as a binding
- * expat frees can come back for another URI. */
+ * expat frees can come back for another URI. A name without one has its
+ * length told in *n (else it is left alone). */
 static enum group
-name_group(struct feed_parser *fp, const char *name, const char **local)
+name_group(struct feed_parser *fp, const char *name, const char **local,
+           size_t *len)
 {
     const char *sep;
     int i;
@@ -984,13 +1027,14 @@ name_group(struct feed_parser *fp, const char *name, const char **local)
             continue;
         n = namespaces[fp->ns_cache[c].i].len;
         if (name[n] == NS_SEP &&
-            memcmp(name, namespaces[fp->ns_cache[c].i].uri, n) == 0) {
+            same_bytes(name, namespaces[fp->ns_cache[c].i].uri, n)) {
             *local = name + n + 1;
             return namespaces[fp->ns_cache[c].i].g;
         }
     }
-    if ((sep = strchr(name, NS_SEP)) == NULL) {
+    if (*(sep = strchrnul(name, NS_SEP)) == '\0') {
         *local = name;
+        *len = (size_t)(sep - name);
         return G_RSS;
     }
     *local = sep + 1;
@@ -1006,18 +1050,20 @@ name_group(struct feed_parser *fp, const char *name, const char **local)
 static enum tok
 lookup(struct feed_parser *fp, const char *name, const char **local)
 {
-    enum group g = name_group(fp, name, local);
+    size_t n = SIZE_MAX;
+    enum group g = name_group(fp, name, local, &n);
     const char *l = *local;
-    size_t n = strlen(l);
     unsigned h, k;
 
+    if (n == SIZE_MAX)
+        n = strlen(l);
     if (g == G_OTHER || n == 0)
         return T_OTHER;
     for (h = elem_hash(g, l, n); (k = fp->etab[h]) != 0;
          h = (h + 1) & (ETAB_SIZE - 1)) {
         const struct elem *e = &elems[k - 1];
 
-        if (e->g == g && strcmp(e->local, l) == 0)
+        if (e->g == g && e->len == n && same_bytes(e->local, l, n))
             return e->t;
     }
     return T_OTHER;
