@@ -348,8 +348,14 @@ struct feed_parser {
     struct paper p;
     struct arena arena;
     struct buf title_text, abstract_text, key_text, extras_text;
-    struct buf text;               /* plain text on its way into the arena */
-    struct paper_plain plain;      /* what the JSON writer may rely on */
+    struct buf text;          /* plain text on its way into the arena */
+    struct paper_plain plain; /* what the JSON writer may rely on */
+    struct {
+        char text[40]; /* the last time text parsed (len bytes) */
+        size_t len;
+        int64_t v;
+        int ok;
+    } last_time;
     unsigned char etab[ETAB_SIZE]; /* index + 1 into elems[], 0 empty */
     struct {
         const char *name; /* borrowed from expat: only compared */
@@ -626,15 +632,22 @@ add_author(struct feed_parser *fp, const char *name, size_t n,
         fp->e.has_affil = 1;
 }
 
+/* A category, as plain text: s is made so unless it is already (the
+ * NUL-terminated output of text_plain, which a second pass leaves as it
+ * is: it has no white space to fold, no bytes to repair). */
 static void
-add_category(struct feed_parser *fp, const char *s, size_t n)
+add_category(struct feed_parser *fp, const char *s, size_t n, int is_plain)
 {
     struct strv *c = &fp->p.categories;
 
-    fp->tmp.len = 0;
-    text_plain(&fp->tmp, s, n, 0);
-    if (fp->tmp.len && c->n < LIST_MAX && !strv_has(c, fp->tmp.p))
-        strv_push(c, adup(fp, fp->tmp.p, fp->tmp.len));
+    if (!is_plain) {
+        fp->tmp.len = 0;
+        text_plain(&fp->tmp, s, n, 0);
+        s = fp->tmp.p;
+        n = fp->tmp.len;
+    }
+    if (n && c->n < LIST_MAX && !strv_has(c, s))
+        strv_push(c, adup(fp, s, n));
 }
 
 /* One person as RSS writes them: "jane@example.org (Jane Doe)", "Jane Doe
@@ -1321,7 +1334,7 @@ entry_start(struct feed_parser *fp, enum tok t, const char **atts)
         break;
     case T_CATEGORY:
         if ((v = attr(atts, "term")) != NULL)
-            add_category(fp, v, strlen(v));
+            add_category(fp, v, strlen(v), 0);
         break;
     case T_PRIMARY:
         if ((v = attr(atts, "term")) != NULL)
@@ -1449,6 +1462,33 @@ set_time(int64_t *t, const char *s)
         *t = v;
 }
 
+/* set_time for an element's text: Atom's published and updated are often
+ * the same text, so the last one parsed is remembered (time_parse reads
+ * nothing but the string). */
+static void
+set_time_text(struct feed_parser *fp, int64_t *t, const char *s, size_t n)
+{
+    int64_t v = 0;
+    int ok;
+
+    if (*t != 0)
+        return;
+    if (n == fp->last_time.len && memcmp(fp->last_time.text, s, n) == 0) {
+        if (fp->last_time.ok)
+            *t = fp->last_time.v;
+        return;
+    }
+    ok = time_parse(s, &v) == 0;
+    if (ok)
+        *t = v;
+    if (n < sizeof(fp->last_time.text)) {
+        memcpy(fp->last_time.text, s, n);
+        fp->last_time.len = n;
+        fp->last_time.v = v;
+        fp->last_time.ok = ok;
+    }
+}
+
 /* The field's plain text into *dst (in the arena), unless set. */
 static void
 set_once(struct feed_parser *fp, char **dst)
@@ -1550,16 +1590,16 @@ end_field(struct feed_parser *fp)
         break;
     case F_CATEGORY:
         if (fp->info.format != FEED_ATOM && to_text(fp, c->p, c->len, 1)) {
-            add_category(fp, fp->text.p, fp->text.len);
+            add_category(fp, fp->text.p, fp->text.len, 1);
         } else {
-            add_category(fp, c->p, c->len);
+            add_category(fp, c->p, c->len, 0);
         }
         break;
     case F_PUBLISHED:
-        set_time(&p->published, c->p);
+        set_time_text(fp, &p->published, c->p, c->len);
         break;
     case F_UPDATED:
-        set_time(&p->updated, c->p);
+        set_time_text(fp, &p->updated, c->p, c->len);
         break;
     case F_COMMENT:
         set_once(fp, &p->comment);
@@ -1913,7 +1953,7 @@ jsonfeed_item(struct feed_parser *fp, const cJSON *item, int i)
     cJSON_ArrayForEach(v, cJSON_GetObjectItemCaseSensitive(item, "tags"))
     {
         if (cJSON_IsString(v))
-            add_category(fp, v->valuestring, strlen(v->valuestring));
+            add_category(fp, v->valuestring, strlen(v->valuestring), 0);
     }
     cJSON_ArrayForEach(v, cJSON_GetObjectItemCaseSensitive(item, "attachments"))
     {
@@ -2088,7 +2128,7 @@ jsonl_record(struct feed_parser *fp, const cJSON *o)
             size_t n = strcspn(q, " \t\n");
 
             if (n)
-                add_category(fp, q, n);
+                add_category(fp, q, n, 0);
             q += n;
             q += strspn(q, " \t\n");
         }
