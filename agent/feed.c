@@ -184,67 +184,73 @@ static const struct {
 #undef NS
 
 /* Found through struct feed_parser.etab, a hash on (group, local name). */
+#define E(g, local, t)                                                         \
+    {                                                                          \
+        g, local, sizeof(local) - 1, t                                         \
+    }
 static const struct elem {
     enum group g;
     const char *local;
+    size_t len;
     enum tok t;
 } elems[] = {
-    { G_RSS, "author", T_RSS_AUTHOR },
-    { G_RSS, "category", T_RSS_CATEGORY },
-    { G_RSS, "channel", T_CHANNEL },
-    { G_RSS, "description", T_DESCRIPTION },
-    { G_RSS, "enclosure", T_ENCLOSURE },
-    { G_RSS, "guid", T_GUID },
-    { G_RSS, "html", T_HTML },
-    { G_RSS, "item", T_ITEM },
-    { G_RSS, "link", T_RSS_LINK },
-    { G_RSS, "pubDate", T_PUBLISHED },
-    { G_RSS, "rss", T_RSS },
-    { G_RSS, "title", T_TITLE },
-    { G_ATOM, "author", T_AUTHOR },
-    { G_ATOM, "category", T_CATEGORY },
-    { G_ATOM, "content", T_CONTENT },
-    { G_ATOM, "entry", T_ENTRY },
-    { G_ATOM, "feed", T_FEED },
-    { G_ATOM, "id", T_ID },
-    { G_ATOM, "issued", T_PUBLISHED },
-    { G_ATOM, "link", T_LINK },
-    { G_ATOM, "modified", T_UPDATED },
-    { G_ATOM, "name", T_NAME },
-    { G_ATOM, "published", T_PUBLISHED },
-    { G_ATOM, "summary", T_SUMMARY },
-    { G_ATOM, "title", T_TITLE },
-    { G_ATOM, "updated", T_UPDATED },
-    { G_RDF, "RDF", T_RDF },
-    { G_DC, "abstract", T_DC_DESC },
-    { G_DC, "author", T_DC_AUTHOR },
-    { G_DC, "created", T_PUBLISHED },
-    { G_DC, "creator", T_DC_CREATOR },
-    { G_DC, "date", T_PUBLISHED },
-    { G_DC, "description", T_DC_DESC },
-    { G_DC, "issued", T_PUBLISHED },
-    { G_DC, "modified", T_UPDATED },
-    { G_DC, "subject", T_DC_SUBJECT },
-    { G_DC, "title", T_DC_TITLE },
-    { G_CONTENT, "encoded", T_ENCODED },
-    { G_ARXIV, "DOI", T_DOI },
-    { G_ARXIV, "affiliation", T_AFFIL },
-    { G_ARXIV, "announce_type", T_ANNOUNCE },
-    { G_ARXIV, "comment", T_COMMENT },
-    { G_ARXIV, "doi", T_DOI },
-    { G_ARXIV, "journal_ref", T_JREF },
-    { G_ARXIV, "journal_reference", T_JREF },
-    { G_ARXIV, "primary_category", T_PRIMARY },
-    { G_OS, "totalResults", T_TOTAL },
-    { G_XHTML, "html", T_HTML },
-    { G_PRISM, "coverDate", T_PUBLISHED },
-    { G_PRISM, "doi", T_DOI },
-    { G_PRISM, "publicationDate", T_PUBLISHED },
-    { G_PRISM, "publicationName", T_JNAME },
-    { G_PRISM, "url", T_ALT_URL },
-    { G_MEDIA, "content", T_MEDIA_CONTENT },
-    { G_MEDIA, "description", T_DC_DESC },
+    E(G_RSS, "author", T_RSS_AUTHOR),
+    E(G_RSS, "category", T_RSS_CATEGORY),
+    E(G_RSS, "channel", T_CHANNEL),
+    E(G_RSS, "description", T_DESCRIPTION),
+    E(G_RSS, "enclosure", T_ENCLOSURE),
+    E(G_RSS, "guid", T_GUID),
+    E(G_RSS, "html", T_HTML),
+    E(G_RSS, "item", T_ITEM),
+    E(G_RSS, "link", T_RSS_LINK),
+    E(G_RSS, "pubDate", T_PUBLISHED),
+    E(G_RSS, "rss", T_RSS),
+    E(G_RSS, "title", T_TITLE),
+    E(G_ATOM, "author", T_AUTHOR),
+    E(G_ATOM, "category", T_CATEGORY),
+    E(G_ATOM, "content", T_CONTENT),
+    E(G_ATOM, "entry", T_ENTRY),
+    E(G_ATOM, "feed", T_FEED),
+    E(G_ATOM, "id", T_ID),
+    E(G_ATOM, "issued", T_PUBLISHED),
+    E(G_ATOM, "link", T_LINK),
+    E(G_ATOM, "modified", T_UPDATED),
+    E(G_ATOM, "name", T_NAME),
+    E(G_ATOM, "published", T_PUBLISHED),
+    E(G_ATOM, "summary", T_SUMMARY),
+    E(G_ATOM, "title", T_TITLE),
+    E(G_ATOM, "updated", T_UPDATED),
+    E(G_RDF, "RDF", T_RDF),
+    E(G_DC, "abstract", T_DC_DESC),
+    E(G_DC, "author", T_DC_AUTHOR),
+    E(G_DC, "created", T_PUBLISHED),
+    E(G_DC, "creator", T_DC_CREATOR),
+    E(G_DC, "date", T_PUBLISHED),
+    E(G_DC, "description", T_DC_DESC),
+    E(G_DC, "issued", T_PUBLISHED),
+    E(G_DC, "modified", T_UPDATED),
+    E(G_DC, "subject", T_DC_SUBJECT),
+    E(G_DC, "title", T_DC_TITLE),
+    E(G_CONTENT, "encoded", T_ENCODED),
+    E(G_ARXIV, "DOI", T_DOI),
+    E(G_ARXIV, "affiliation", T_AFFIL),
+    E(G_ARXIV, "announce_type", T_ANNOUNCE),
+    E(G_ARXIV, "comment", T_COMMENT),
+    E(G_ARXIV, "doi", T_DOI),
+    E(G_ARXIV, "journal_ref", T_JREF),
+    E(G_ARXIV, "journal_reference", T_JREF),
+    E(G_ARXIV, "primary_category", T_PRIMARY),
+    E(G_OS, "totalResults", T_TOTAL),
+    E(G_XHTML, "html", T_HTML),
+    E(G_PRISM, "coverDate", T_PUBLISHED),
+    E(G_PRISM, "doi", T_DOI),
+    E(G_PRISM, "publicationDate", T_PUBLISHED),
+    E(G_PRISM, "publicationName", T_JNAME),
+    E(G_PRISM, "url", T_ALT_URL),
+    E(G_MEDIA, "content", T_MEDIA_CONTENT),
+    E(G_MEDIA, "description", T_DC_DESC),
 };
+#undef E
 
 /* The raw pieces of the open entry, turned into the paper at its end.
  * Buffers are reused from entry to entry; strings are in the arena. */
@@ -262,6 +268,8 @@ struct entry {
     char *alt_url;      /* arena: a link to use when the item has none
                            (atom:link in RSS, prism:url) */
     char *jname;        /* arena: prism:publicationName */
+    int raw_category;   /* a category that is not plain text (the primary
+                           one, as its attribute has it) */
 };
 
 /* The strings of the entry being built, struct paper's and struct entry's,
@@ -340,7 +348,14 @@ struct feed_parser {
     struct paper p;
     struct arena arena;
     struct buf title_text, abstract_text, key_text, extras_text;
-    struct buf text;               /* plain text on its way into the arena */
+    struct buf text;          /* plain text on its way into the arena */
+    struct paper_plain plain; /* what the JSON writer may rely on */
+    struct {
+        char text[40]; /* the last time text parsed (len bytes) */
+        size_t len;
+        int64_t v;
+        int ok;
+    } last_time;
     unsigned char etab[ETAB_SIZE]; /* index + 1 into elems[], 0 empty */
     struct {
         const char *name; /* borrowed from expat: only compared */
@@ -488,6 +503,7 @@ entry_reset(struct feed_parser *fp)
     e->arxiv = 0;
     e->alt_url = NULL;
     e->jname = NULL;
+    e->raw_category = 0;
     memset(p, 0, sizeof(*p));
     authors.n = categories.n = 0;
     p->authors = authors;
@@ -616,15 +632,22 @@ add_author(struct feed_parser *fp, const char *name, size_t n,
         fp->e.has_affil = 1;
 }
 
+/* A category, as plain text: s is made so unless it is already (the
+ * NUL-terminated output of text_plain, which a second pass leaves as it
+ * is: it has no white space to fold, no bytes to repair). */
 static void
-add_category(struct feed_parser *fp, const char *s, size_t n)
+add_category(struct feed_parser *fp, const char *s, size_t n, int is_plain)
 {
     struct strv *c = &fp->p.categories;
 
-    fp->tmp.len = 0;
-    text_plain(&fp->tmp, s, n, 0);
-    if (fp->tmp.len && c->n < LIST_MAX && !strv_has(c, fp->tmp.p))
-        strv_push(c, adup(fp, fp->tmp.p, fp->tmp.len));
+    if (!is_plain) {
+        fp->tmp.len = 0;
+        text_plain(&fp->tmp, s, n, 0);
+        s = fp->tmp.p;
+        n = fp->tmp.len;
+    }
+    if (n && c->n < LIST_MAX && !strv_has(c, s))
+        strv_push(c, adup(fp, s, n));
 }
 
 /* One person as RSS writes them: "jane@example.org (Jane Doe)", "Jane Doe
@@ -739,15 +762,16 @@ extras_end(struct paper *p, struct buf *x, int n)
     p->extras = x->p;
 }
 
-/* The primary category (in the arena) goes first, once. */
-static void
+/* The primary category (in the arena) goes first, once; returns 1 when it
+ * was added as it is (not plain text), rather than found. */
+static int
 primary_first(struct strv *c, char *primary)
 {
     size_t i;
     char *s;
 
     if (str_empty(primary))
-        return;
+        return 0;
     for (i = 0; i < c->n && strcmp(c->v[i], primary) != 0; i++)
         ;
     if (i == c->n)
@@ -755,6 +779,7 @@ primary_first(struct strv *c, char *primary)
     s = c->v[i];
     memmove(c->v + 1, c->v, i * sizeof(*c->v));
     c->v[0] = s;
+    return s == primary;
 }
 
 /* "arXiv:2411.17707v1 Announce Type: new \nAbstract: ..." -> the
@@ -824,11 +849,34 @@ identify(struct feed_parser *fp)
     p->key = fp->key_text.len ? fp->key_text.p : NULL;
 }
 
+/* What is plain text in the record: the title and abstract when they are
+ * the ones field_plain wrote, every author (add_author is their only way
+ * in), the categories unless one came in as written. */
+static void
+note_plain(struct feed_parser *fp)
+{
+    struct paper_plain *h = &fp->plain;
+    const struct paper *p = &fp->p;
+
+    memset(h, 0, sizeof(*h));
+    if (p->title && p->title == fp->title_text.p) {
+        h->title = p->title;
+        h->title_len = fp->title_text.len;
+    }
+    if (p->abstract && p->abstract == fp->abstract_text.p) {
+        h->abstract = p->abstract;
+        h->abstract_len = fp->abstract_text.len;
+    }
+    h->authors = 1;
+    h->categories = !fp->e.raw_category;
+}
+
 /* Hand the paper to the callback and make ready for the next. */
 static void
 deliver(struct feed_parser *fp)
 {
     identify(fp);
+    note_plain(fp);
     fp->err.msg[0] = '\0';
     if (fp->fn && fp->fn(fp->ud, &fp->p, &fp->err) < 0) {
         /* the callback's own message, as it wrote it */
@@ -891,7 +939,7 @@ emit_entry(struct feed_parser *fp)
         else
             person(fp, e->creators.v[i], strlen(e->creators.v[i]));
     }
-    primary_first(&p->categories, e->primary);
+    e->raw_category |= primary_first(&p->categories, e->primary);
     x = extras_start(fp);
     if (e->has_affil)
         put_affiliations(fp, x, &nx);
@@ -918,8 +966,7 @@ etab_init(unsigned char *tab)
 {
     memset(tab, 0, ETAB_SIZE);
     for (size_t i = 0; i < sizeof(elems) / sizeof(elems[0]); i++) {
-        unsigned h =
-            elem_hash(elems[i].g, elems[i].local, strlen(elems[i].local));
+        unsigned h = elem_hash(elems[i].g, elems[i].local, elems[i].len);
 
         while (tab[h])
             h = (h + 1) & (ETAB_SIZE - 1);
@@ -937,13 +984,51 @@ ns_index(const char *uri, size_t n)
     return -1;
 }
 
+/* Whether the n bytes at a and b are the same, a word at a time, the
+ * last word ending at n: a namespace URI and a local name are compared on
+ * every element, and a call to memcmp costs more than that. */
+static inline int
+same_bytes(const char *a, const char *b, size_t n)
+{
+    uint64_t x, y;
+    uint32_t u, v;
+    size_t i;
+
+    if (n < 4) {
+        for (i = 0; i < n; i++)
+            if (a[i] != b[i])
+                return 0;
+        return 1;
+    }
+    if (n < 8) {
+        memcpy(&u, a, 4);
+        memcpy(&v, b, 4);
+        if (u != v)
+            return 0;
+        memcpy(&u, a + n - 4, 4);
+        memcpy(&v, b + n - 4, 4);
+        return u == v;
+    }
+    for (i = 0; i + 8 < n; i += 8) {
+        memcpy(&x, a + i, 8);
+        memcpy(&y, b + i, 8);
+        if (x != y)
+            return 0;
+    }
+    memcpy(&x, a + n - 8, 8); /* the last word ends at n */
+    memcpy(&y, b + n - 8, 8);
+    return x == y;
+}
+
 /* The group of "URI\1local" (G_RSS without a URI); *local points at the
  * local name. Expat writes an expanded name after its binding's URI, so
  * a namespace comes back at the same address, element after element: the
  * last few are remembered. Their bytes are still compared, as a binding
- * expat frees can come back for another URI. */
+ * expat frees can come back for another URI. A name without one has its
+ * length told in *n (else it is left alone). */
 static enum group
-name_group(struct feed_parser *fp, const char *name, const char **local)
+name_group(struct feed_parser *fp, const char *name, const char **local,
+           size_t *len)
 {
     const char *sep;
     int i;
@@ -955,13 +1040,14 @@ name_group(struct feed_parser *fp, const char *name, const char **local)
             continue;
         n = namespaces[fp->ns_cache[c].i].len;
         if (name[n] == NS_SEP &&
-            memcmp(name, namespaces[fp->ns_cache[c].i].uri, n) == 0) {
+            same_bytes(name, namespaces[fp->ns_cache[c].i].uri, n)) {
             *local = name + n + 1;
             return namespaces[fp->ns_cache[c].i].g;
         }
     }
-    if ((sep = strchr(name, NS_SEP)) == NULL) {
+    if (*(sep = strchrnul(name, NS_SEP)) == '\0') {
         *local = name;
+        *len = (size_t)(sep - name);
         return G_RSS;
     }
     *local = sep + 1;
@@ -977,18 +1063,20 @@ name_group(struct feed_parser *fp, const char *name, const char **local)
 static enum tok
 lookup(struct feed_parser *fp, const char *name, const char **local)
 {
-    enum group g = name_group(fp, name, local);
+    size_t n = SIZE_MAX;
+    enum group g = name_group(fp, name, local, &n);
     const char *l = *local;
-    size_t n = strlen(l);
     unsigned h, k;
 
+    if (n == SIZE_MAX)
+        n = strlen(l);
     if (g == G_OTHER || n == 0)
         return T_OTHER;
     for (h = elem_hash(g, l, n); (k = fp->etab[h]) != 0;
          h = (h + 1) & (ETAB_SIZE - 1)) {
         const struct elem *e = &elems[k - 1];
 
-        if (e->g == g && strcmp(e->local, l) == 0)
+        if (e->g == g && e->len == n && same_bytes(e->local, l, n))
             return e->t;
     }
     return T_OTHER;
@@ -1246,7 +1334,7 @@ entry_start(struct feed_parser *fp, enum tok t, const char **atts)
         break;
     case T_CATEGORY:
         if ((v = attr(atts, "term")) != NULL)
-            add_category(fp, v, strlen(v));
+            add_category(fp, v, strlen(v), 0);
         break;
     case T_PRIMARY:
         if ((v = attr(atts, "term")) != NULL)
@@ -1374,6 +1462,33 @@ set_time(int64_t *t, const char *s)
         *t = v;
 }
 
+/* set_time for an element's text: Atom's published and updated are often
+ * the same text, so the last one parsed is remembered (time_parse reads
+ * nothing but the string). */
+static void
+set_time_text(struct feed_parser *fp, int64_t *t, const char *s, size_t n)
+{
+    int64_t v = 0;
+    int ok;
+
+    if (*t != 0)
+        return;
+    if (n == fp->last_time.len && memcmp(fp->last_time.text, s, n) == 0) {
+        if (fp->last_time.ok)
+            *t = fp->last_time.v;
+        return;
+    }
+    ok = time_parse(s, &v) == 0;
+    if (ok)
+        *t = v;
+    if (n < sizeof(fp->last_time.text)) {
+        memcpy(fp->last_time.text, s, n);
+        fp->last_time.len = n;
+        fp->last_time.v = v;
+        fp->last_time.ok = ok;
+    }
+}
+
 /* The field's plain text into *dst (in the arena), unless set. */
 static void
 set_once(struct feed_parser *fp, char **dst)
@@ -1475,16 +1590,16 @@ end_field(struct feed_parser *fp)
         break;
     case F_CATEGORY:
         if (fp->info.format != FEED_ATOM && to_text(fp, c->p, c->len, 1)) {
-            add_category(fp, fp->text.p, fp->text.len);
+            add_category(fp, fp->text.p, fp->text.len, 1);
         } else {
-            add_category(fp, c->p, c->len);
+            add_category(fp, c->p, c->len, 0);
         }
         break;
     case F_PUBLISHED:
-        set_time(&p->published, c->p);
+        set_time_text(fp, &p->published, c->p, c->len);
         break;
     case F_UPDATED:
-        set_time(&p->updated, c->p);
+        set_time_text(fp, &p->updated, c->p, c->len);
         break;
     case F_COMMENT:
         set_once(fp, &p->comment);
@@ -1838,7 +1953,7 @@ jsonfeed_item(struct feed_parser *fp, const cJSON *item, int i)
     cJSON_ArrayForEach(v, cJSON_GetObjectItemCaseSensitive(item, "tags"))
     {
         if (cJSON_IsString(v))
-            add_category(fp, v->valuestring, strlen(v->valuestring));
+            add_category(fp, v->valuestring, strlen(v->valuestring), 0);
     }
     cJSON_ArrayForEach(v, cJSON_GetObjectItemCaseSensitive(item, "attachments"))
     {
@@ -2013,7 +2128,7 @@ jsonl_record(struct feed_parser *fp, const cJSON *o)
             size_t n = strcspn(q, " \t\n");
 
             if (n)
-                add_category(fp, q, n);
+                add_category(fp, q, n, 0);
             q += n;
             q += strspn(q, " \t\n");
         }
@@ -2423,6 +2538,12 @@ feed_parser_new(const char *name, feed_entry_fn fn, void *ud)
     buf_init(&fp->text);
     etab_init(fp->etab);
     return fp;
+}
+
+const struct paper_plain *
+feed_parser_plain(const struct feed_parser *fp)
+{
+    return &fp->plain;
 }
 
 void

@@ -70,5 +70,8 @@ int feed_parser_commit(struct feed_parser *fp, size_t n, struct pw_err *e);
 int feed_parser_finish(struct feed_parser *fp, struct pw_err *e);
 
 const struct feed_info *feed_parser_info(const struct feed_parser *fp);
+/* During the entry callback: what the record's JSON writer may rely on
+ * (paper_to_json_plain). */
+const struct paper_plain *feed_parser_plain(const struct feed_parser *fp);
 
 #endif

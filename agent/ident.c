@@ -9,7 +9,6 @@
  * "doi:" or a resolver URL in front), or an arxiv.org URL whose path is
  * /abs/ID, /pdf/ID[.pdf], /html/ID, /format/ID, followed by nothing, '/',
  * '?' or '#'. Anything else is not an id: no searching inside free text. */
-#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -24,6 +23,32 @@ static int
 lower(int c)
 {
     return c >= 'A' && c <= 'Z' ? c | 0x20 : c;
+}
+
+/* ASCII classes, inline: identifiers are ASCII whatever the locale, and
+ * <ctype.h> costs a call per byte for its table. */
+static inline int
+is_digit(int c)
+{
+    return c >= '0' && c <= '9';
+}
+
+static inline int
+is_space(int c)
+{
+    return c == ' ' || (c >= '\t' && c <= '\r');
+}
+
+static inline int
+is_lower(int c)
+{
+    return c >= 'a' && c <= 'z';
+}
+
+static inline int
+is_alpha(int c)
+{
+    return is_lower(c | 0x20);
 }
 
 /* Length of p when s starts with it, ASCII case aside; else 0. Called for
@@ -49,7 +74,7 @@ digits(const char *s, size_t max)
 {
     size_t n = 0;
 
-    while (n < max && isdigit((unsigned char)s[n]))
+    while (n < max && is_digit((unsigned char)s[n]))
         n++;
     return n;
 }
@@ -115,14 +140,14 @@ old_style(const char *s, const char *end, int tail, char *out, size_t outsz,
     const char *p = s, *arch_end, *num;
     int mm;
 
-    while (p < end && (islower((unsigned char)*p) || *p == '-'))
+    while (p < end && (is_lower((unsigned char)*p) || *p == '-'))
         p++;
     arch_end = p;
     if (arch_end - s < 2 || s[0] == '-' || arch_end[-1] == '-')
         return 0;
     if (p < end && *p == '.') { /* subject class: "GT", "AI", "str-el" */
         p++;
-        while (p < end && (isalpha((unsigned char)*p) || *p == '-'))
+        while (p < end && (is_alpha((unsigned char)*p) || *p == '-'))
             p++;
         if (p - arch_end < 2)
             return 0;
@@ -207,9 +232,9 @@ doi_resolver(const char *s)
 static void
 trim(const char **s, const char **end)
 {
-    while (*s < *end && isspace((unsigned char)**s))
+    while (*s < *end && is_space((unsigned char)**s))
         (*s)++;
-    while (*end > *s && isspace((unsigned char)(*end)[-1]))
+    while (*end > *s && is_space((unsigned char)(*end)[-1]))
         (*end)--;
 }
 
@@ -255,7 +280,7 @@ hexval(int c)
 {
     if (c >= '0' && c <= '9')
         return c - '0';
-    c = tolower(c);
+    c = lower(c);
     return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
 }
 
@@ -282,14 +307,14 @@ ident_doi(const char *s, char *out, size_t outsz)
     if (reg < 4 || reg > 9)
         return 0;
     slash = p + 3 + reg;
-    while (slash < end && (*slash == '.' || isdigit((unsigned char)*slash)))
+    while (slash < end && (*slash == '.' || is_digit((unsigned char)*slash)))
         slash++; /* sub-registrants: 10.1000.10/... */
     if (slash >= end || *slash != '/' || slash + 1 >= end)
         return 0;
     for (; p < end; p++) {
         int c = (unsigned char)*p;
 
-        if (isspace(c))
+        if (is_space(c))
             return 0;
         if (url && (c == '?' || c == '#'))
             break;
@@ -300,7 +325,7 @@ ident_doi(const char *s, char *out, size_t outsz)
         }
         if (n + 1 >= outsz)
             return 0;
-        out[n++] = (char)tolower(c);
+        out[n++] = (char)lower(c);
     }
     if (out[n - 1] == '/')
         return 0;

@@ -181,6 +181,84 @@ json_add_stringn(struct buf *b, const char *str, size_t n)
     b->p[b->len] = '\0';
 }
 
+/* Copy s to w up to the first '"' or '\\' (or all n bytes); returns how
+ * many bytes that is. Up to 16 bytes past it may be written at w as well:
+ * the caller's room allows it, and what follows overwrites them. */
+static size_t
+plain_run(char *w, const unsigned char *s, size_t n)
+{
+    const uint64_t ones = 0x0101010101010101u, high = ones * 0x80;
+    size_t i = 0;
+    uint64_t v, q, b, hit;
+
+#ifdef __SSE2__
+    if (n >= 16) {
+        const __m128i dq = _mm_set1_epi8('"'), bs = _mm_set1_epi8('\\');
+        __m128i x;
+        unsigned m;
+
+        for (;; i += 16) {
+            if (n - i < 16) { /* the last block ends at n: the bytes it
+                                 shares with the one before are clean */
+                i = n - 16;
+            }
+            x = _mm_loadu_si128((const __m128i *)(s + i));
+            _mm_storeu_si128((__m128i *)(w + i), x);
+            m = (unsigned)_mm_movemask_epi8(
+                _mm_or_si128(_mm_cmpeq_epi8(x, dq), _mm_cmpeq_epi8(x, bs)));
+            if (m)
+                return i + (size_t)__builtin_ctz(m);
+            if (i + 16 == n)
+                return n;
+        }
+    }
+#endif
+    /* eight bytes at a time, the last word ending at n; the lowest byte
+     * the test marks is exact (a borrow only runs upwards) */
+    if (n >= 8) {
+        for (;; i += 8) {
+            if (n - i < 8)
+                i = n - 8;
+            memcpy(&v, s + i, 8);
+            memcpy(w + i, &v, 8);
+            q = v ^ (ones * '"');
+            b = v ^ (ones * '\\');
+            hit = (((q - ones) & ~q) | ((b - ones) & ~b)) & high;
+            if (hit)
+                return i + (size_t)(__builtin_ctzll(hit) >> 3);
+            if (i + 8 == n)
+                return n;
+        }
+    }
+    for (; i < n && s[i] != '"' && s[i] != '\\'; i++)
+        w[i] = (char)s[i];
+    return i;
+}
+
+void
+json_add_plain(struct buf *b, const char *str, size_t n)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    size_t i = 0, k;
+    char *w;
+
+    buf_reserve(b, 2 * n + 16 + 2); /* every byte escaped, at worst */
+    w = b->p + b->len;
+    *w++ = '"';
+    for (;;) {
+        k = plain_run(w, s + i, n - i);
+        w += k;
+        i += k;
+        if (i == n)
+            break;
+        *w++ = '\\';
+        *w++ = (char)s[i++];
+    }
+    *w++ = '"';
+    *w = '\0';
+    b->len = (size_t)(w - b->p);
+}
+
 void
 json_add_string(struct buf *b, const char *s)
 {

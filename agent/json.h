@@ -11,6 +11,10 @@
 void json_add_string(struct buf *b, const char *s);
 /* The same for n bytes of s (which need not be NUL-terminated). */
 void json_add_stringn(struct buf *b, const char *s, size_t n);
+/* The same for text known to be valid UTF-8 without control characters
+ * (what text_plain writes): only '"' and '\\' need escaping, so the bytes
+ * are copied in runs up to them. */
+void json_add_plain(struct buf *b, const char *s, size_t n);
 /* ["a","b"] */
 void json_add_strv(struct buf *b, const struct strv *sv);
 /* "name": (with a leading comma unless first) */

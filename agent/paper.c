@@ -250,25 +250,59 @@ bad:
  * (this runs once per entry of every feed `parse` prints). */
 #define KEY(out, lit) buf_add(out, "," lit ":", sizeof(lit) + 1)
 
-void
-paper_to_json(const struct paper *p, struct buf *out, int open)
+/* A string of the record, by its hint when it has one. */
+static void
+put_text(struct buf *out, const char *s, const char *hint, size_t len)
 {
+    if (s != NULL && s == hint)
+        json_add_plain(out, s, len);
+    else
+        json_add_string(out, s);
+}
+
+static void
+put_list(struct buf *out, const struct strv *sv, int plain)
+{
+    if (!plain) {
+        json_add_strv(out, sv);
+        return;
+    }
+    buf_addc(out, '[');
+    for (size_t i = 0; i < sv->n; i++) {
+        if (i)
+            buf_addc(out, ',');
+        if (sv->v[i])
+            json_add_plain(out, sv->v[i], strlen(sv->v[i]));
+        else
+            buf_add(out, "null", 4);
+    }
+    buf_addc(out, ']');
+}
+
+void
+paper_to_json_plain(const struct paper *p, const struct paper_plain *pl,
+                    struct buf *out, int open)
+{
+    static const struct paper_plain none;
+
+    if (pl == NULL)
+        pl = &none;
     buf_add(out, "{\"key\":", 7);
     json_add_string(out, p->key);
     KEY(out, "\"entry_id\"");
     json_add_string(out, p->entry_id);
     KEY(out, "\"title\"");
-    json_add_string(out, p->title);
+    put_text(out, p->title, pl->title, pl->title_len);
     KEY(out, "\"authors\"");
-    json_add_strv(out, &p->authors);
+    put_list(out, &p->authors, pl->authors);
     KEY(out, "\"abstract\"");
-    json_add_string(out, p->abstract);
+    put_text(out, p->abstract, pl->abstract, pl->abstract_len);
     KEY(out, "\"url\"");
     json_add_string(out, p->url);
     KEY(out, "\"pdf_url\"");
     json_add_string(out, p->pdf_url);
     KEY(out, "\"categories\"");
-    json_add_strv(out, &p->categories);
+    put_list(out, &p->categories, pl->categories);
     KEY(out, "\"published\"");
     json_add_time(out, p->published);
     KEY(out, "\"updated\"");
@@ -292,4 +326,10 @@ paper_to_json(const struct paper *p, struct buf *out, int open)
     buf_adds(out, str_empty(p->extras) ? "{}" : p->extras);
     if (!open)
         buf_addc(out, '}');
+}
+
+void
+paper_to_json(const struct paper *p, struct buf *out, int open)
+{
+    paper_to_json_plain(p, NULL, out, open);
 }

@@ -63,4 +63,19 @@ int paper_read(FILE *f, struct paper *p);
  * caller to add: the object is left open when `open` is set. */
 void paper_to_json(const struct paper *p, struct buf *out, int open);
 
+/* What the parser that filled a record knows of its strings beyond the
+ * record: which are plain text (valid UTF-8 without control characters,
+ * as text_plain writes it), whose JSON needs only '"' and '\\' escaped,
+ * and how long the title and abstract are. A string's hint holds for the
+ * very string it was taken of (the same address) and is ignored for any
+ * other; a list's flag says that every item of the list is plain. */
+struct paper_plain {
+    const char *title, *abstract;
+    size_t title_len, abstract_len;
+    int authors, categories;
+};
+/* paper_to_json, the same bytes, faster where the hints allow. */
+void paper_to_json_plain(const struct paper *p, const struct paper_plain *pl,
+                         struct buf *out, int open);
+
 #endif

@@ -681,7 +681,7 @@ parse_entry(void *ud, const struct paper *p, struct pw_err *e)
     struct buf *b = &po->b;
 
     if (po->json) {
-        paper_to_json(p, b, 1);
+        paper_to_json_plain(p, feed_parser_plain(po->fp), b, 1);
         buf_add(b, ",\"feed_title\":", 14);
         json_add_string(b, fi->title);
         if (po->scorer)

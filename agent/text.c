@@ -659,16 +659,31 @@ fold_ascii(struct emitter *em, const unsigned char *s, size_t n, int html)
 }
 
 /* Whether the short string s is plain text already: printable ASCII
- * (less '<' and '&' in HTML) with single spaces inside. Names, terms,
- * ids and links mostly are: copied as they are, without the loops. */
+ * (less '<' and '&' in HTML) and valid UTF-8 other than a no-break space,
+ * with single spaces inside. Names, terms, ids and links mostly are:
+ * copied as they are, without the loops. */
 static int
 plain_already(const unsigned char *s, size_t n, const unsigned char *cls)
 {
-    if (n == 0 || n > 64 || cls[s[0]] != C_TEXT || cls[s[n - 1]] != C_TEXT)
+    size_t k;
+
+    if (n == 0 || n > 64 || s[0] == ' ' || s[n - 1] == ' ')
         return 0;
-    for (size_t i = 1; i < n - 1; i++)
-        if (cls[s[i]] != C_TEXT && (s[i] != ' ' || s[i + 1] == ' '))
+    for (size_t i = 0; i < n; i++) {
+        if (cls[s[i]] == C_TEXT)
+            continue;
+        if (s[i] == ' ') { /* never the last byte */
+            if (s[i + 1] == ' ')
+                return 0;
+        } else if (s[i] < 0x80) {
             return 0;
+        } else { /* kept as it is, as the loops would */
+            k = utf8_len(s + i, n - i);
+            if (k == 0 || (s[i] == 0xC2 && s[i + 1] == 0xA0))
+                return 0;
+            i += k - 1;
+        }
+    }
     return 1;
 }
 
