@@ -940,6 +940,7 @@ cmd_search(struct cli *c)
     struct pw_err e;
     struct rows rw;
     struct buf q;
+    double t0 = clock_secs();
     int rc;
 
     if (c->nargs < 1)
@@ -955,6 +956,9 @@ cmd_search(struct cli *c)
     }
     rows_init(&rw, c, s);
     rc = store_search(s, q.p, c->limit < 0 ? 20 : c->limit, list_row, &rw, &e);
+    if (rc >= 0)
+        log_debug(&c->log, "search: %.1f ms, the database opened included",
+                  (clock_secs() - t0) * 1000);
     buf_fini(&rw.b);
     buf_fini(&q);
     store_close(s);

@@ -1,7 +1,6 @@
 /* score.c */
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "score.h"
 
@@ -28,15 +27,6 @@ struct scorer {
     long papers; /* scored, and the time it took, for -v */
     double secs;
 };
-
-static double
-now_secs(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 struct scorer *
 scorer_new(struct host *h, const struct log *lg)
@@ -106,7 +96,7 @@ scorer_score(struct scorer *s, const struct paper *p,
 {
     const unsigned char *may;
     struct pw_err e;
-    double v, t0 = now_secs();
+    double v, t0 = clock_secs();
 
     *total = 0;
     *n = 0;
@@ -146,7 +136,7 @@ scorer_score(struct scorer *s, const struct paper *p,
     host_end_paper(s->h);
     *sc = s->sc;
     s->papers++;
-    s->secs += now_secs() - t0;
+    s->secs += clock_secs() - t0;
 }
 
 void

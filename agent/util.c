@@ -217,6 +217,15 @@ strv_has(const struct strv *sv, const char *s)
 
 /* time */
 
+double
+clock_secs(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 int64_t
 time_now(void)
 {

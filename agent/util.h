@@ -95,6 +95,8 @@ int str_casecmp_prefix(const char *s, const char *prefix);
 
 /* Time: seconds since the epoch, UTC. 0 means unknown. */
 int64_t time_now(void);
+/* Seconds on the monotonic clock, for measuring. */
+double clock_secs(void);
 /* Parse RFC 3339 / ISO 8601 and RFC 822/1123 dates; -1 on failure. */
 int time_parse(const char *s, int64_t *out);
 /* Format as RFC 3339 UTC ("2024-01-02T03:04:05Z") into out[21]. */
