@@ -50,6 +50,7 @@ struct host {
     int cur_in_lua;                 /* run even C rules in Lua for it */
     unsigned long paper_gen;        /* changes with each paper */
     unsigned char *may;             /* owned: host_may_match's answer */
+    int32_t *cmap;                  /* owned: per rule, its .c, packed */
     int may_done;                   /* for the current paper */
     struct matcher *matcher;        /* owned: declarative rules, or NULL */
     int exit_mt_ref;                /* metatable marking os.exit in scripts */
@@ -316,6 +317,7 @@ host_free(struct host *h)
     }
     matcher_free(h->matcher);
     free(h->may);
+    free(h->cmap);
     free(h->db_path);
     free(h->rules);
     free(h->lua_dir);
@@ -638,8 +640,12 @@ read_rules(struct host *h, int reg)
         lua_pop(L, 1);
     }
     lua_pop(L, 1);
-    if (h->matcher)
+    if (h->matcher) {
         matcher_build(h->matcher);
+        h->cmap = xcalloc(h->nrules ? h->nrules : 1, sizeof(*h->cmap));
+        for (size_t i = 0; i < h->nrules; i++)
+            h->cmap[i] = (int32_t)h->rules[i].c;
+    }
     snprintf(h->hash, sizeof(h->hash), "%016llx", (unsigned long long)acc);
 }
 
@@ -1146,7 +1152,7 @@ host_may_match(struct host *h)
         h->may = xmalloc(h->nrules ? h->nrules : 1);
     q = matcher_quick(h->matcher);
     for (size_t i = 0; i < h->nrules; i++)
-        h->may[i] = h->rules[i].c < 0 || q[h->rules[i].c] != 0;
+        h->may[i] = h->cmap[i] < 0 || q[h->cmap[i]] != 0;
     h->may_done = 1;
     return h->may;
 }
