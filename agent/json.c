@@ -138,14 +138,41 @@ special_out(char **w, const unsigned char *s, size_t i, size_t n)
     return len;
 }
 
+/* Copy k bytes (less than 16) from s to w: two words that overlap where
+ * k is not a multiple, no loop and no call. */
+static inline void
+copy_short(char *w, const unsigned char *s, size_t k)
+{
+    uint64_t x, y;
+    uint32_t u, v;
+
+    if (k >= 8) {
+        memcpy(&x, s, 8);
+        memcpy(&y, s + k - 8, 8);
+        memcpy(w, &x, 8);
+        memcpy(w + k - 8, &y, 8);
+    } else if (k >= 4) {
+        memcpy(&u, s, 4);
+        memcpy(&v, s + k - 4, 4);
+        memcpy(w, &u, 4);
+        memcpy(w + k - 4, &v, 4);
+    } else {
+        for (size_t j = 0; j < k; j++)
+            w[j] = (char)s[j];
+    }
+}
+
 /* Abstracts are most of the output: sixteen bytes are looked at at once,
  * copied up to the first that needs a look, which is written on its own.
- * Short strings (and the end) go byte by byte. */
+ * What is left of a string of sixteen bytes or more (ids, links: most
+ * strings but the abstract) is looked at as the sixteen that end it, the
+ * bits of bytes already written shifted out; shorter strings (and their
+ * ends) go a word, then a byte, at a time. */
 void
 json_add_stringn(struct buf *b, const char *str, size_t n)
 {
     const unsigned char *s = (const unsigned char *)str;
-    size_t i = 0;
+    size_t i = 0, k;
     char *w;
 
     buf_reserve(b, n + 2);
@@ -164,6 +191,14 @@ json_add_stringn(struct buf *b, const char *str, size_t n)
             memcpy(w, s + i, 16);
             w += __builtin_ctz(m);
             i += (size_t)__builtin_ctz(m);
+        } else if (n >= 16 && i < n) { /* the last sixteen bytes */
+            k = n - i;
+            m = special16(s + n - 16) >> (16 - k);
+            if (m)
+                k = (size_t)__builtin_ctz(m);
+            copy_short(w, s + i, k);
+            w += k;
+            i += k;
         } else {
             while (n - i >= 8 && !special8(s + i)) {
                 memcpy(w, s + i, 8);
