@@ -1179,6 +1179,7 @@ push_base(struct feed_parser *fp, const char *b)
 }
 
 static void XMLCALL on_text(void *ud, const XML_Char *s, int len);
+static void XMLCALL on_xhtml_text(void *ud, const XML_Char *s, int len);
 
 /* Collect the text of this element for field f. Expat is told of a text
  * handler only while a field is open: the white space between elements,
@@ -1186,7 +1187,8 @@ static void XMLCALL on_text(void *ud, const XML_Char *s, int len);
 static void
 capture(struct feed_parser *fp, enum field f, enum markup mk)
 {
-    XML_SetCharacterDataHandler(fp->xp, on_text);
+    XML_SetCharacterDataHandler(fp->xp,
+                                mk == MK_XHTML ? on_xhtml_text : on_text);
     fp->field = f;
     fp->field_depth = fp->depth;
     fp->field_mk = mk;
@@ -1202,26 +1204,6 @@ cap_add(struct feed_parser *fp, const char *s, size_t n)
         n = FIELD_MAX - fp->cap.len; /* NOTE: the rest is dropped */
     if (n)
         buf_add(&fp->cap, s, n);
-}
-
-/* cap_add for on_text, which expat calls for every line of a wrapped
- * abstract and then again for its newline alone: a byte, or a piece that
- * fits, is stored without the general path. */
-static inline void
-cap_text(struct feed_parser *fp, const char *s, size_t n)
-{
-    struct buf *c = &fp->cap;
-
-    if (c->len + n < FIELD_MAX && n < c->cap - c->len) {
-        if (n == 1)
-            c->p[c->len] = *s;
-        else
-            memcpy(c->p + c->len, s, n);
-        c->len += n;
-        c->p[c->len] = '\0';
-        return;
-    }
-    cap_add(fp, s, n);
 }
 
 /* Inside Atom type="xhtml" the markup is XML: keep the tags and escape the
@@ -1660,17 +1642,39 @@ on_end(void *ud, const XML_Char *name)
     fp->depth--;
 }
 
+/* The text handler while a field other than XHTML is open. Expat calls
+ * it for every line of a wrapped abstract and then again for its newline
+ * alone: a piece that fits is stored with the copy last, so the handler
+ * needs no frame of its own. */
 static void XMLCALL
 on_text(void *ud, const XML_Char *s, int len)
+{
+    struct feed_parser *fp = ud;
+    struct buf *c = &fp->cap;
+    size_t n = (size_t)len, at = c->len;
+
+    if (fp->field == F_NONE || fp->failed)
+        return;
+    if (at + n < FIELD_MAX && n < c->cap - at) {
+        c->len = at + n;
+        c->p[at + n] = '\0';
+        if (n == 1)
+            c->p[at] = *s;
+        else
+            memcpy(c->p + at, s, n);
+        return;
+    }
+    cap_add(fp, s, n);
+}
+
+static void XMLCALL
+on_xhtml_text(void *ud, const XML_Char *s, int len)
 {
     struct feed_parser *fp = ud;
 
     if (fp->field == F_NONE || fp->failed)
         return;
-    if (fp->field_mk == MK_XHTML)
-        cap_add_escaped(fp, s, (size_t)len);
-    else
-        cap_text(fp, s, (size_t)len);
+    cap_add_escaped(fp, s, (size_t)len);
 }
 
 /* Billion laughs and friends: no feed needs its own entities. */
