@@ -260,7 +260,8 @@ struct entry {
     int has_title, has_summary, has_content;
     char *primary;        /* arena: arxiv:primary_category term */
     struct strv creators; /* arena: dc:creator texts, split at the end */
-    struct strv affil;    /* arena: parallel to paper.authors, NULL none */
+    struct strv affil;    /* arena: parallel to paper.authors (up to the
+                             last with one, see affil_upto), NULL none */
     int has_affil;
     size_t author_base; /* authors.n when the open atom:author began */
     int arxiv;          /* an arXiv listing item (new style: plain text,
@@ -593,22 +594,40 @@ field_plain(struct feed_parser *fp, struct buf *out, const char *s, size_t n,
     return plain_to(out, s, n, mk_html(mk, arxiv));
 }
 
-/* s as plain text into fp->tmp (emptied first). Text that is plain already
- * (a piece of a dc:creator list, which went through text_plain whole) only
- * loses the spaces around it: the same, without a second pass. */
-static void
-tmp_text(struct feed_parser *fp, const char *s, size_t n, int is_plain)
+/* s as plain text (*n bytes, updated): s itself when it is plain already,
+ * else its plain text in fp->tmp. A piece of a dc:creator list (is_plain:
+ * it went through text_plain whole) only loses the spaces around it; a
+ * name as written (most are plain already) is copied by the caller as it
+ * is, without a pass into fp->tmp first. */
+static const char *
+author_text(struct feed_parser *fp, const char *s, size_t *n, int is_plain)
 {
-    fp->tmp.len = 0;
-    if (!is_plain) {
-        text_plain(&fp->tmp, s, n, 0);
-        return;
+    size_t k = *n;
+
+    if (is_plain) {
+        while (k && *s == ' ')
+            s++, k--;
+        while (k && s[k - 1] == ' ')
+            k--;
+        *n = k;
+        return s;
     }
-    while (n && *s == ' ')
-        s++, n--;
-    while (n && s[n - 1] == ' ')
-        n--;
-    buf_add(&fp->tmp, s, n);
+    if (text_plain_already(s, k, 0))
+        return s;
+    fp->tmp.len = 0;
+    text_plain(&fp->tmp, s, k, 0);
+    *n = fp->tmp.len;
+    return fp->tmp.p;
+}
+
+/* e.affil is parallel to the authors up to the last that has one: the
+ * rest are NULL, put in only when a later author has an affiliation (or
+ * the list is written out). */
+static void
+affil_upto(struct feed_parser *fp, size_t n)
+{
+    while (fp->e.affil.n < n)
+        strv_push(&fp->e.affil, NULL);
 }
 
 static void
@@ -616,20 +635,22 @@ add_author(struct feed_parser *fp, const char *name, size_t n,
            const char *affil, size_t an, int is_plain)
 {
     struct paper *p = &fp->p;
+    const char *s;
 
     if (p->authors.n >= LIST_MAX)
         return;
-    tmp_text(fp, name, n, is_plain);
-    if (fp->tmp.len == 0)
+    s = author_text(fp, name, &n, is_plain);
+    if (n == 0)
         return;
-    strv_push(&p->authors, adup(fp, fp->tmp.p, fp->tmp.len));
-    fp->tmp.len = 0;
-    if (affil) /* most authors have none */
-        tmp_text(fp, affil, an, is_plain);
-    strv_push(&fp->e.affil,
-              fp->tmp.len ? adup(fp, fp->tmp.p, fp->tmp.len) : NULL);
-    if (fp->tmp.len)
-        fp->e.has_affil = 1;
+    strv_push(&p->authors, adup(fp, s, n));
+    if (affil == NULL) /* most authors have none */
+        return;
+    s = author_text(fp, affil, &an, is_plain);
+    if (an == 0)
+        return;
+    affil_upto(fp, p->authors.n - 1);
+    strv_push(&fp->e.affil, adup(fp, s, an));
+    fp->e.has_affil = 1;
 }
 
 /* A category, as plain text: s is made so unless it is already (the
@@ -736,6 +757,7 @@ static void
 put_affiliations(struct feed_parser *fp, struct buf *x, int *n)
 {
     extras_begin(x, n, "affiliations");
+    affil_upto(fp, fp->p.authors.n);
     buf_addc(x, '[');
     for (size_t i = 0; i < fp->e.affil.n; i++) {
         if (i)
@@ -1179,6 +1201,7 @@ push_base(struct feed_parser *fp, const char *b)
 }
 
 static void XMLCALL on_text(void *ud, const XML_Char *s, int len);
+static void XMLCALL on_xhtml_text(void *ud, const XML_Char *s, int len);
 
 /* Collect the text of this element for field f. Expat is told of a text
  * handler only while a field is open: the white space between elements,
@@ -1186,7 +1209,8 @@ static void XMLCALL on_text(void *ud, const XML_Char *s, int len);
 static void
 capture(struct feed_parser *fp, enum field f, enum markup mk)
 {
-    XML_SetCharacterDataHandler(fp->xp, on_text);
+    XML_SetCharacterDataHandler(fp->xp,
+                                mk == MK_XHTML ? on_xhtml_text : on_text);
     fp->field = f;
     fp->field_depth = fp->depth;
     fp->field_mk = mk;
@@ -1202,26 +1226,6 @@ cap_add(struct feed_parser *fp, const char *s, size_t n)
         n = FIELD_MAX - fp->cap.len; /* NOTE: the rest is dropped */
     if (n)
         buf_add(&fp->cap, s, n);
-}
-
-/* cap_add for on_text, which expat calls for every line of a wrapped
- * abstract and then again for its newline alone: a byte, or a piece that
- * fits, is stored without the general path. */
-static inline void
-cap_text(struct feed_parser *fp, const char *s, size_t n)
-{
-    struct buf *c = &fp->cap;
-
-    if (c->len + n < FIELD_MAX && n < c->cap - c->len) {
-        if (n == 1)
-            c->p[c->len] = *s;
-        else
-            memcpy(c->p + c->len, s, n);
-        c->len += n;
-        c->p[c->len] = '\0';
-        return;
-    }
-    cap_add(fp, s, n);
 }
 
 /* Inside Atom type="xhtml" the markup is XML: keep the tags and escape the
@@ -1522,8 +1526,9 @@ set_affiliation(struct feed_parser *fp)
     size_t i = fp->p.authors.n;
     char *a;
 
-    if (i == e->author_base || i != e->affil.n)
+    if (i == e->author_base)
         return; /* NOTE: an affiliation before the name is dropped */
+    affil_upto(fp, i);
     if (to_text(fp, fp->cap.p, fp->cap.len, 0) == 0)
         return;
     if (e->affil.v[i - 1]) {
@@ -1660,17 +1665,39 @@ on_end(void *ud, const XML_Char *name)
     fp->depth--;
 }
 
+/* The text handler while a field other than XHTML is open. Expat calls
+ * it for every line of a wrapped abstract and then again for its newline
+ * alone: a piece that fits is stored with the copy last, so the handler
+ * needs no frame of its own. */
 static void XMLCALL
 on_text(void *ud, const XML_Char *s, int len)
+{
+    struct feed_parser *fp = ud;
+    struct buf *c = &fp->cap;
+    size_t n = (size_t)len, at = c->len;
+
+    if (fp->field == F_NONE || fp->failed)
+        return;
+    if (at + n < FIELD_MAX && n < c->cap - at) {
+        c->len = at + n;
+        c->p[at + n] = '\0';
+        if (n == 1)
+            c->p[at] = *s;
+        else
+            memcpy(c->p + at, s, n);
+        return;
+    }
+    cap_add(fp, s, n);
+}
+
+static void XMLCALL
+on_xhtml_text(void *ud, const XML_Char *s, int len)
 {
     struct feed_parser *fp = ud;
 
     if (fp->field == F_NONE || fp->failed)
         return;
-    if (fp->field_mk == MK_XHTML)
-        cap_add_escaped(fp, s, (size_t)len);
-    else
-        cap_text(fp, s, (size_t)len);
+    cap_add_escaped(fp, s, (size_t)len);
 }
 
 /* Billion laughs and friends: no feed needs its own entities. */

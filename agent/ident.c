@@ -9,6 +9,7 @@
  * "doi:" or a resolver URL in front), or an arxiv.org URL whose path is
  * /abs/ID, /pdf/ID[.pdf], /html/ID, /format/ID, followed by nothing, '/',
  * '?' or '#'. Anything else is not an id: no searching inside free text. */
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -51,23 +52,69 @@ is_alpha(int c)
     return is_lower(c | 0x20);
 }
 
-/* Length of p when s starts with it, ASCII case aside; else 0. Called for
- * every identifier of every entry: no library calls, and bytes that are
- * equal (most of them) cost one comparison. */
-static inline int
-prefix(const char *s, const char *p)
+/* 0x20 at each byte of w that is a lower case letter, 0 elsewhere. */
+static inline uint64_t
+letters64(uint64_t w)
 {
-    int n = 0;
+    const uint64_t ones = 0x0101010101010101u, high = ones * 0x80;
+    uint64_t h = w & ~high;
 
-    for (; p[n]; n++) {
-        int a = (unsigned char)s[n], b = (unsigned char)p[n];
-
-        if (a != b &&
-            (lower(b) < 'a' || lower(b) > 'z' || (a | 0x20) != lower(b)))
-            return 0;
-    }
-    return n;
+    return ((h + ones * (0x80 - 'a')) & ~(h + ones * (0x7F - 'z')) & ~w &
+            high) >>
+           2;
 }
+
+static inline uint32_t
+letters32(uint32_t w)
+{
+    const uint32_t ones = 0x01010101u, high = ones * 0x80;
+    uint32_t h = w & ~high;
+
+    return ((h + ones * (0x80 - 'a')) & ~(h + ones * (0x7F - 'z')) & ~w &
+            high) >>
+           2;
+}
+
+/* Whether the eight (four) bytes at s are those at lit, ASCII case aside
+ * where lit has a letter: a byte ORed with 0x20 is a lower case letter
+ * only when it is that letter in either case. */
+static inline int
+same8(const char *s, const char *lit)
+{
+    uint64_t v, p;
+
+    memcpy(&v, s, 8);
+    memcpy(&p, lit, 8);
+    return (v | letters64(p)) == p;
+}
+
+static inline int
+same4(const char *s, const char *lit)
+{
+    uint32_t v, p;
+
+    memcpy(&v, s, 4);
+    memcpy(&p, lit, 4);
+    return (v | letters32(p)) == p;
+}
+
+/* len when the n bytes at s start with lit (lower case, 4 to 24 bytes),
+ * ASCII case aside; else 0. Called for every identifier of every entry
+ * with a literal, so lit's words and letter masks are constants: a few
+ * word compares (overlapping at the end), no loop over the bytes. */
+static inline size_t
+ci_prefix(const char *s, size_t n, const char *lit, size_t len)
+{
+    if (n < len)
+        return 0;
+    if (len < 8)
+        return same4(s, lit) && same4(s + len - 4, lit + len - 4) ? len : 0;
+    if (!same8(s, lit) || !same8(s + len - 8, lit + len - 8))
+        return 0;
+    return len <= 16 || same8(s + 8, lit + 8) ? len : 0;
+}
+
+#define PREFIX(s, n, lit) ci_prefix(s, n, "" lit, sizeof(lit) - 1)
 
 static size_t
 digits(const char *s, size_t max)
@@ -104,15 +151,30 @@ id_tail(const char *s, const char *end, int tail, int *version)
     return end - s == 4 && strncasecmp(s, ".pdf", 4) == 0;
 }
 
-/* New style: YYMM.NNNN[N]. Writes the id into out. */
+/* Whether the four bytes at s are ASCII digits: high nibble 3, and a low
+ * one that 6 more does not carry out of (no carry crosses a byte once the
+ * high nibbles are known). */
+static inline int
+digits4(const char *s)
+{
+    const uint32_t ones = 0x01010101u, high = ones * 0xF0;
+    uint32_t w;
+
+    memcpy(&w, s, 4);
+    return (w & high) == ones * 0x30 && ((w + ones * 6) & high) == ones * 0x30;
+}
+
+/* New style: YYMM.NNNN[N]. Writes the id into out. The digits on either
+ * side of the dot are tested four at a time. */
 static int
 new_style(const char *s, const char *end, int tail, char *out, size_t outsz,
           int *version)
 {
     int yymm, mm;
     size_t want;
+    const char *next;
 
-    if (end - s < 9 || digits(s, 4) != 4 || s[4] != '.')
+    if (end - s < 9 || s[4] != '.' || !digits4(s) || !digits4(s + 5))
         return 0;
     yymm = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 +
            (s[3] - '0');
@@ -120,9 +182,12 @@ new_style(const char *s, const char *end, int tail, char *out, size_t outsz,
     if (mm < 1 || mm > 12 || yymm < 704)
         return 0;
     want = yymm < 1501 ? 4 : 5;
-    if (digits(s + 5, 6) != want)
+    if (want == 5 && (end - s < 10 || !is_digit((unsigned char)s[9])))
         return 0;
-    if (!id_tail(s + 5 + want, end, tail, version))
+    next = s + 5 + want;
+    if (next < end && is_digit((unsigned char)*next))
+        return 0;
+    if (!id_tail(next, end, tail, version))
         return 0;
     if (outsz < 6 + want)
         return 0;
@@ -179,51 +244,54 @@ bare_id(const char *s, const char *end, int tail, char *out, size_t outsz,
            old_style(s, end, tail, out, outsz, version);
 }
 
-/* "http(s)://[www.|export.]arxiv.org/" -> length of that prefix, or 0. */
-static int
-arxiv_host(const char *s)
+/* "http(s)://" -> its length, or 0. */
+static size_t
+http_scheme(const char *s, size_t len)
 {
-    static const char *const hosts[] = {
-        "arxiv.org/",
-        "www.arxiv.org/",
-        "export.arxiv.org/",
-    };
-    int n = prefix(s, "https://");
-    int m;
+    size_t n = PREFIX(s, len, "https://");
 
-    if (n == 0)
-        n = prefix(s, "http://"); /* else a bare "arxiv.org/abs/..." */
-    for (size_t i = 0; i < sizeof(hosts) / sizeof(hosts[0]); i++)
-        if ((m = prefix(s + n, hosts[i])) != 0)
-            return n + m;
+    return n ? n : PREFIX(s, len, "http://");
+}
+
+/* "http(s)://[www.|export.]arxiv.org/" (len bytes at s) -> length of that
+ * prefix, or 0. */
+static size_t
+arxiv_host(const char *s, size_t len)
+{
+    size_t n = http_scheme(s, len), m; /* else a bare "arxiv.org/abs/..." */
+
+    if ((m = PREFIX(s + n, len - n, "arxiv.org/")) != 0 ||
+        (m = PREFIX(s + n, len - n, "www.arxiv.org/")) != 0 ||
+        (m = PREFIX(s + n, len - n, "export.arxiv.org/")) != 0)
+        return n + m;
     return 0;
 }
 
-/* A DOI resolver in front of a DOI: "doi:", "https://doi.org/",
- * "http://dx.doi.org/" ... -> its length, or 0. Told apart by the first
- * letter: most strings asked about are no resolver. */
-static int
-doi_resolver(const char *s)
+/* A DOI resolver in front of a DOI (len bytes at s): "doi:",
+ * "https://doi.org/", "http://dx.doi.org/" ... -> its length, or 0. Told
+ * apart by the first letter: most strings asked about are no resolver. */
+static size_t
+doi_resolver(const char *s, size_t len)
 {
-    static const char *const hosts[] = { "doi.org/", "dx.doi.org/",
-                                         "www.doi.org/" };
-    int n, m;
+    size_t n, m;
 
     switch (lower((unsigned char)*s)) {
     case 'h':
-        if ((n = prefix(s, "https://")) == 0 && (n = prefix(s, "http://")) == 0)
+        if ((n = http_scheme(s, len)) == 0)
             return 0;
-        for (size_t i = 0; i < sizeof(hosts) / sizeof(hosts[0]); i++)
-            if ((m = prefix(s + n, hosts[i])) != 0)
-                return n + m;
+        if ((m = PREFIX(s + n, len - n, "doi.org/")) != 0 ||
+            (m = PREFIX(s + n, len - n, "dx.doi.org/")) != 0 ||
+            (m = PREFIX(s + n, len - n, "www.doi.org/")) != 0)
+            return n + m;
         return 0;
     case 'd':
-        if ((n = prefix(s, "doi.org/")) != 0 ||
-            (n = prefix(s, "dx.doi.org/")) != 0 || (n = prefix(s, "doi:")) != 0)
+        if ((n = PREFIX(s, len, "doi.org/")) != 0 ||
+            (n = PREFIX(s, len, "dx.doi.org/")) != 0 ||
+            (n = PREFIX(s, len, "doi:")) != 0)
             return n;
         return 0;
     case 'i':
-        return prefix(s, "info:doi/");
+        return PREFIX(s, len, "info:doi/");
     default:
         return 0;
     }
@@ -241,29 +309,30 @@ trim(const char **s, const char **end)
 int
 ident_arxiv(const char *s, char *id, size_t idsz, int *version)
 {
-    static const char *const paths[] = { "abs/", "pdf/", "html/", "format/" };
     const char *end;
-    int v = 0, n;
+    size_t len, n, m;
+    int v = 0;
 
     if (s == NULL || idsz == 0)
         return 0;
     end = s + strlen(s);
     trim(&s, &end);
-    if ((n = prefix(s, "arXiv:")) != 0 ||
-        (n = prefix(s, "oai:arXiv.org:")) != 0) {
+    len = (size_t)(end - s);
+    if ((n = PREFIX(s, len, "arxiv:")) != 0 ||
+        (n = PREFIX(s, len, "oai:arxiv.org:")) != 0) {
         if (!bare_id(s + n, end, TAIL_END, id, idsz, &v))
             return 0;
-    } else if ((n = arxiv_host(s)) != 0) {
-        int m = 0;
-
-        for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++)
-            if ((m = prefix(s + n, paths[i])) != 0)
-                break;
-        if (m == 0 || !bare_id(s + n + m, end, TAIL_URL, id, idsz, &v))
+    } else if ((n = arxiv_host(s, len)) != 0) {
+        if ((m = PREFIX(s + n, len - n, "abs/")) == 0 &&
+            (m = PREFIX(s + n, len - n, "pdf/")) == 0 &&
+            (m = PREFIX(s + n, len - n, "html/")) == 0 &&
+            (m = PREFIX(s + n, len - n, "format/")) == 0)
+            return 0;
+        if (!bare_id(s + n + m, end, TAIL_URL, id, idsz, &v))
             return 0;
     } else {
-        n = doi_resolver(s);
-        if ((prefix(s + n, "10.48550/arXiv.")) != 0) {
+        n = doi_resolver(s, len);
+        if (PREFIX(s + n, len - n, "10.48550/arxiv.") != 0) {
             if (!bare_id(s + n + 15, end, TAIL_END, id, idsz, &v))
                 return 0;
         } else if (n != 0 || !bare_id(s, end, TAIL_END, id, idsz, &v)) {
@@ -291,15 +360,16 @@ int
 ident_doi(const char *s, char *out, size_t outsz)
 {
     const char *end, *p, *slash;
-    int resolver, url;
-    size_t n = 0, reg;
+    size_t len, resolver, n = 0, reg;
+    int url;
 
     if (s == NULL || outsz == 0)
         return 0;
     end = s + strlen(s);
     trim(&s, &end);
-    resolver = doi_resolver(s);
-    url = resolver && !prefix(s, "doi:") && !prefix(s, "info:doi/");
+    len = (size_t)(end - s);
+    resolver = doi_resolver(s, len);
+    url = resolver && !PREFIX(s, len, "doi:") && !PREFIX(s, len, "info:doi/");
     p = s + resolver;
     if (end - p < 5 || strncmp(p, "10.", 3) != 0)
         return 0;

@@ -138,14 +138,41 @@ special_out(char **w, const unsigned char *s, size_t i, size_t n)
     return len;
 }
 
+/* Copy k bytes (less than 16) from s to w: two words that overlap where
+ * k is not a multiple, no loop and no call. */
+static inline void
+copy_short(char *w, const unsigned char *s, size_t k)
+{
+    uint64_t x, y;
+    uint32_t u, v;
+
+    if (k >= 8) {
+        memcpy(&x, s, 8);
+        memcpy(&y, s + k - 8, 8);
+        memcpy(w, &x, 8);
+        memcpy(w + k - 8, &y, 8);
+    } else if (k >= 4) {
+        memcpy(&u, s, 4);
+        memcpy(&v, s + k - 4, 4);
+        memcpy(w, &u, 4);
+        memcpy(w + k - 4, &v, 4);
+    } else {
+        for (size_t j = 0; j < k; j++)
+            w[j] = (char)s[j];
+    }
+}
+
 /* Abstracts are most of the output: sixteen bytes are looked at at once,
  * copied up to the first that needs a look, which is written on its own.
- * Short strings (and the end) go byte by byte. */
+ * What is left of a string of sixteen bytes or more (ids, links: most
+ * strings but the abstract) is looked at as the sixteen that end it, the
+ * bits of bytes already written shifted out; shorter strings (and their
+ * ends) go a word, then a byte, at a time. */
 void
 json_add_stringn(struct buf *b, const char *str, size_t n)
 {
     const unsigned char *s = (const unsigned char *)str;
-    size_t i = 0;
+    size_t i = 0, k;
     char *w;
 
     buf_reserve(b, n + 2);
@@ -164,6 +191,14 @@ json_add_stringn(struct buf *b, const char *str, size_t n)
             memcpy(w, s + i, 16);
             w += __builtin_ctz(m);
             i += (size_t)__builtin_ctz(m);
+        } else if (n >= 16 && i < n) { /* the last sixteen bytes */
+            k = n - i;
+            m = special16(s + n - 16) >> (16 - k);
+            if (m)
+                k = (size_t)__builtin_ctz(m);
+            copy_short(w, s + i, k);
+            w += k;
+            i += k;
         } else {
             while (n - i >= 8 && !special8(s + i)) {
                 memcpy(w, s + i, 8);
@@ -194,9 +229,25 @@ plain_run(char *w, const unsigned char *s, size_t n)
 #ifdef __SSE2__
     if (n >= 16) {
         const __m128i dq = _mm_set1_epi8('"'), bs = _mm_set1_epi8('\\');
-        __m128i x;
+        __m128i x, y, qx, qy;
         unsigned m;
 
+        /* an abstract: thirty-two bytes a turn, one test for both halves */
+        for (; n - i >= 32; i += 32) {
+            x = _mm_loadu_si128((const __m128i *)(s + i));
+            y = _mm_loadu_si128((const __m128i *)(s + i + 16));
+            _mm_storeu_si128((__m128i *)(w + i), x);
+            _mm_storeu_si128((__m128i *)(w + i + 16), y);
+            qx = _mm_or_si128(_mm_cmpeq_epi8(x, dq), _mm_cmpeq_epi8(x, bs));
+            qy = _mm_or_si128(_mm_cmpeq_epi8(y, dq), _mm_cmpeq_epi8(y, bs));
+            if (_mm_movemask_epi8(_mm_or_si128(qx, qy))) {
+                m = (unsigned)_mm_movemask_epi8(qx) |
+                    (unsigned)_mm_movemask_epi8(qy) << 16;
+                return i + (size_t)__builtin_ctz(m);
+            }
+        }
+        if (i == n)
+            return n;
         for (;; i += 16) {
             if (n - i < 16) { /* the last block ends at n: the bytes it
                                  shares with the one before are clean */

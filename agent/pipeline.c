@@ -634,6 +634,11 @@ struct parse_out {
     int parse_failed;
     const struct log *log; /* borrowed */
     struct scorer *scorer; /* owned: --score, or NULL */
+    /* The feed title's JSON, written once: the title is set once, at
+     * most, and then kept by the parser to its end. */
+    const char *title_of; /* borrowed: the title title_json is of */
+    int title_done;
+    struct buf title_json;
 };
 
 /* Entries are collected in po->b and written a batch at a time (one
@@ -682,8 +687,14 @@ parse_entry(void *ud, const struct paper *p, struct pw_err *e)
 
     if (po->json) {
         paper_to_json_plain(p, feed_parser_plain(po->fp), b, 1);
-        buf_add(b, ",\"feed_title\":", 14);
-        json_add_string(b, fi->title);
+        if (!po->title_done || po->title_of != fi->title) {
+            po->title_json.len = 0;
+            buf_add(&po->title_json, ",\"feed_title\":", 14);
+            json_add_string(&po->title_json, fi->title);
+            po->title_of = fi->title;
+            po->title_done = 1;
+        }
+        buf_add(b, po->title_json.p, po->title_json.len);
         if (po->scorer)
             parse_score(po, p);
         buf_add(b, "}\n", 2);
@@ -801,6 +812,7 @@ pipeline_parse(const char *what, int json, const struct run_opts *score,
         po.scorer = scorer_new(h, lg);
     }
     buf_init(&po.b);
+    buf_init(&po.title_json);
     po.fp = feed_parser_new(strcmp(what, "-") == 0 ? "(stdin)" : what,
                             parse_entry, &po);
     if (strstr(what, "://"))
@@ -815,6 +827,7 @@ pipeline_parse(const char *what, int json, const struct run_opts *score,
         rc = pw_errf(e, "stdout: write error");
     feed_parser_free(po.fp);
     buf_fini(&po.b);
+    buf_fini(&po.title_json);
     scorer_free(po.scorer);
     config_fini(&cfg);
     host_free(h);

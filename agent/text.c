@@ -687,6 +687,13 @@ plain_already(const unsigned char *s, size_t n, const unsigned char *cls)
     return 1;
 }
 
+int
+text_plain_already(const char *s, size_t n, int html)
+{
+    return plain_already((const unsigned char *)s, n,
+                         html ? class_html : class_text);
+}
+
 void
 text_plain(struct buf *out, const char *s, size_t n, int html)
 {

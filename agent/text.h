@@ -13,6 +13,10 @@
  * UTF-8 repair apply). */
 void text_plain(struct buf *out, const char *s, size_t n, int html);
 
+/* 1 when text_plain would append s as it is (a short string without
+ * markup, white space to fold or bytes to repair); 0 when it may not. */
+int text_plain_already(const char *s, size_t n, int html);
+
 /* Fold runs of whitespace to one space and trim, in place; returns s. */
 char *text_fold(char *s);
 
