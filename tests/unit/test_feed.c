@@ -96,6 +96,20 @@ got_fini(struct got *g)
     memset(g, 0, sizeof(*g));
 }
 
+/* End a parse: finish it unless it failed, keep what it says of the feed,
+ * free it. */
+static int
+finish(struct got *g, struct feed_parser *fp)
+{
+    if (g->rc == 0)
+        g->rc = feed_parser_finish(fp, &g->err);
+    g->info = *feed_parser_info(fp);
+    g->title = dup_or_null(g->info.title);
+    g->info.title = g->title;
+    feed_parser_free(fp);
+    return g->rc;
+}
+
 /* Parse data in chunks of `chunk` bytes (0: all at once), with the
  * document URL and HTTP charset when given. */
 static int
@@ -121,13 +135,7 @@ parse_with(struct got *g, const char *name, const char *data, size_t len,
         }
         off += n;
     }
-    if (g->rc == 0)
-        g->rc = feed_parser_finish(fp, &g->err);
-    g->info = *feed_parser_info(fp);
-    g->title = dup_or_null(g->info.title);
-    g->info.title = g->title;
-    feed_parser_free(fp);
-    return g->rc;
+    return finish(g, fp);
 }
 
 static int
@@ -780,13 +788,7 @@ parse_space(struct got *g, const char *name, const char *data, size_t len,
         off += n;
         g->rc = feed_parser_commit(fp, n, &g->err);
     }
-    if (g->rc == 0)
-        g->rc = feed_parser_finish(fp, &g->err);
-    g->info = *feed_parser_info(fp);
-    g->title = dup_or_null(g->info.title);
-    g->info.title = g->title;
-    feed_parser_free(fp);
-    return g->rc;
+    return finish(g, fp);
 }
 
 static void
