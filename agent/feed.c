@@ -1814,6 +1814,20 @@ jstr(const cJSON *o, const char *key)
     return cJSON_IsString(v) && v->valuestring ? v->valuestring : NULL;
 }
 
+/* A record known by its arXiv id alone (Hugging Face, the metadata
+ * snapshot): the id, and the abstract and PDF pages it names. */
+static void
+arxiv_links(struct feed_parser *fp, struct paper *p, const char *id)
+{
+    p->entry_id = adup(fp, id, strlen(id));
+    fp->tmp.len = 0;
+    buf_addf(&fp->tmp, "https://arxiv.org/abs/%s", id);
+    p->url = adup(fp, fp->tmp.p, fp->tmp.len);
+    fp->tmp.len = 0;
+    buf_addf(&fp->tmp, "https://arxiv.org/pdf/%s", id);
+    p->pdf_url = adup(fp, fp->tmp.p, fp->tmp.len);
+}
+
 /* s's plain text into the record's *dst, unless set. */
 static void
 jplain(struct feed_parser *fp, char **dst, const char *s, int html)
@@ -1900,13 +1914,7 @@ hf_item(struct feed_parser *fp, const cJSON *item, int i)
         fail(fp, "not a Hugging Face papers list: item %d has no paper.id", i);
         return -1;
     }
-    p->entry_id = adup(fp, id, strlen(id));
-    fp->tmp.len = 0;
-    buf_addf(&fp->tmp, "https://arxiv.org/abs/%s", id);
-    p->url = adup(fp, fp->tmp.p, fp->tmp.len);
-    fp->tmp.len = 0;
-    buf_addf(&fp->tmp, "https://arxiv.org/pdf/%s", id);
-    p->pdf_url = adup(fp, fp->tmp.p, fp->tmp.len);
+    arxiv_links(fp, p, id);
     jplain(fp, &p->title, jstr(pp, "title"), 0);
     jplain(fp, &p->title, jstr(item, "title"), 0);
     jplain(fp, &p->abstract, jstr(pp, "summary"), 0);
@@ -2136,13 +2144,7 @@ jsonl_record(struct feed_parser *fp, const cJSON *o)
         return -1;
     }
     entry_reset(fp);
-    p->entry_id = adup(fp, id, strlen(id));
-    fp->tmp.len = 0;
-    buf_addf(&fp->tmp, "https://arxiv.org/abs/%s", id);
-    p->url = adup(fp, fp->tmp.p, fp->tmp.len);
-    fp->tmp.len = 0;
-    buf_addf(&fp->tmp, "https://arxiv.org/pdf/%s", id);
-    p->pdf_url = adup(fp, fp->tmp.p, fp->tmp.len);
+    arxiv_links(fp, p, id);
     jplain(fp, &p->title, jstr(o, "title"), 0);
     jplain(fp, &p->abstract, jstr(o, "abstract"), 0);
     a = cJSON_GetObjectItemCaseSensitive(o, "authors_parsed");
