@@ -32,7 +32,7 @@ ALL_CFLAGS = $(WARN) $(DEFS) $(PKG_CFLAGS) $(CFLAGS)
 
 # Core modules never include lua.h; bindings (l_*.c) and host.c do.
 CORE = util log text ident paper json feed dl libcurl http query rank store \
-       notify term digest mail match
+       notify term digest mail lits match
 LUAHOST = host score l_re l_json l_log l_time l_feed l_http l_digest l_mail \
           l_db l_notify
 PIPE = pipeline pipeline_digest notices daemon importer exporter help \

@@ -51,6 +51,8 @@ struct host {
     unsigned long paper_gen;        /* changes with each paper */
     unsigned char *may;             /* owned: host_may_match's answer */
     int32_t *cmap;                  /* owned: per rule, its .c, packed */
+    unsigned char *may0;            /* owned: may for a paper with no find */
+    uint32_t *hmap;                 /* owned: per matcher rule, its rule */
     int may_done;                   /* for the current paper */
     struct matcher *matcher;        /* owned: declarative rules, or NULL */
     int exit_mt_ref;                /* metatable marking os.exit in scripts */
@@ -318,6 +320,8 @@ host_free(struct host *h)
     matcher_free(h->matcher);
     free(h->may);
     free(h->cmap);
+    free(h->may0);
+    free(h->hmap);
     free(h->db_path);
     free(h->rules);
     free(h->lua_dir);
@@ -643,8 +647,14 @@ read_rules(struct host *h, int reg)
     if (h->matcher) {
         matcher_build(h->matcher);
         h->cmap = xcalloc(h->nrules ? h->nrules : 1, sizeof(*h->cmap));
-        for (size_t i = 0; i < h->nrules; i++)
-            h->cmap[i] = (int32_t)h->rules[i].c;
+        h->may0 = xcalloc(h->nrules ? h->nrules : 1, 1);
+        h->hmap = xcalloc(h->nrules ? h->nrules : 1, sizeof(*h->hmap));
+        for (size_t i = 0; i < h->nrules; i++) {
+            int32_t c = h->cmap[i] = (int32_t)h->rules[i].c;
+            h->may0[i] = c < 0 || matcher_quick0(h->matcher)[c] != 0;
+            if (c >= 0)
+                h->hmap[c] = (uint32_t)i;
+        }
     }
     snprintf(h->hash, sizeof(h->hash), "%016llx", (unsigned long long)acc);
 }
@@ -1143,6 +1153,8 @@ const unsigned char *
 host_may_match(struct host *h)
 {
     const signed char *q;
+    const uint32_t *changed;
+    size_t n;
 
     if (h->matcher == NULL || h->cur == NULL || h->cur_in_lua)
         return NULL;
@@ -1151,8 +1163,15 @@ host_may_match(struct host *h)
     if (h->may == NULL)
         h->may = xmalloc(h->nrules ? h->nrules : 1);
     q = matcher_quick(h->matcher);
-    for (size_t i = 0; i < h->nrules; i++)
-        h->may[i] = h->cmap[i] < 0 || q[h->cmap[i]] != 0;
+    n = matcher_changed(h->matcher, &changed);
+    if (n == SIZE_MAX) {
+        for (size_t i = 0; i < h->nrules; i++)
+            h->may[i] = h->cmap[i] < 0 || q[h->cmap[i]] != 0;
+    } else { /* most rules: as for a paper with no find */
+        memcpy(h->may, h->may0, h->nrules);
+        for (size_t k = 0; k < n; k++)
+            h->may[h->hmap[changed[k]]] = q[changed[k]] != 0;
+    }
     h->may_done = 1;
     return h->may;
 }

@@ -5,26 +5,33 @@
  * word boundaries are checked around it, or the runs of literal text every
  * match must hold, all of which must be seen before PCRE2 is asked. The
  * prefilter must never miss: literals are plain ASCII folded to lower
- * case and the text is folded the same way, so the automaton finds a
- * superset of what a caseless PCRE2 match needs; a neighbour outside ASCII
- * (maybe a letter, maybe a space) leaves the verdict to PCRE2. The two
+ * case and the text is folded the same way, so the automaton (lits.c)
+ * finds a superset of what a caseless PCRE2 match needs; a neighbour
+ * outside ASCII (maybe a letter, maybe a space) leaves the verdict to
+ * PCRE2. The two
  * non-ASCII characters Unicode folds to ASCII letters (KELVIN SIGN to k,
  * LONG S to s) are watched for: a field holding one confirms every
  * caseless test. Whatever pattern syntax the extractor is unsure of gives
- * no literal, and the test is then always confirmed. */
+ * no literal, and the test is then always confirmed.
+ *
+ * Most rules find nothing in most papers: after the scan only the rules
+ * some find concerned get a fresh verdict; the others keep the one of a
+ * paper with no find, worked out once (quick0). */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "lits.h"
 #include "match.h"
 
 #define MIN_LITERAL 2
 #define MAX_RUNS 2 /* runs kept of an alternative: its longest */
-#define OUT_BIT 0x80000000u
+/* A second run shorter than this ("the", "to") rules little out and
+ * costs a find every few words. */
+#define MIN_SECOND 4
 #define UNSAFE (-1) /* a literal that is not a test's: a folding hazard */
-#define OUT_END (-2)
-#define T_TEXT 1 /* a text test with literals */
-#define T_CS 2   /* case-sensitive */
+#define T_TEXT 1    /* a text test with literals */
+#define T_CS 2      /* case-sensitive */
 
 /* What must hold beside an exact literal. */
 enum { B_NONE, B_NOT_WORD /* words: (?<!\w) (?!\w) */, B_EDGE /* \b */ };
@@ -84,20 +91,10 @@ struct matcher {
     size_t nrules, caprules;
     unsigned scan; /* fields the automaton reads */
     int caseless;  /* some text test is caseless */
-    size_t maxlen; /* the longest literal */
 
-    /* The automaton: a full transition table over byte classes. A
-     * state is its row's offset in delta, with OUT_BIT set on entering
-     * a state that has outputs. */
-    uint8_t cls[256];
-    size_t ncls;
-    size_t width;     /* of a row: the classes, then the state's outputs */
-    uint32_t *delta;  /* owned */
-    struct lit *lits; /* owned */
+    struct lits *lx;  /* owned: every literal, found in the fields */
+    struct lit *lits; /* owned: what each find of one means */
     size_t nlits;
-    int *out; /* owned: outputs (lits) of all states, flat, each
-                 state's ended by OUT_END; a row's last cell holds
-                 where its state's start */
 
     pcre2_match_data *md; /* owned */
 
@@ -116,6 +113,12 @@ struct matcher {
     unsigned char *tfields; /* owned: per test, its fields */
     uint32_t *rfirst, *rn;  /* owned: per rule, its tests */
     signed char *quick;     /* owned: per rule, 1 yes, 0 no, -1 ask */
+    signed char *quick0;    /* owned: the same for a paper with no find */
+    uint32_t *trule;        /* owned: per test, its rule */
+    uint32_t *touched;      /* owned: the rules a find concerned */
+    size_t ntouched;
+    unsigned char *rmark; /* owned: per rule, in touched */
+    int all;              /* every verdict may differ from quick0 */
     int swept;
     unsigned char *proof; /* owned: per test, the fields it matched */
     unsigned unsafe;      /* fields holding a folding hazard */
@@ -141,6 +144,12 @@ is_alnum(int c)
 {
     return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
            (c >= 'A' && c <= 'Z');
+}
+
+static int
+word_byte(unsigned char c)
+{
+    return is_alnum(c) || c == '_';
 }
 
 pcre2_code *
@@ -363,7 +372,7 @@ keep_runs(const struct strv *all, int lead, int trail, struct alt *a)
     int used[MAX_RUNS] = { -1, -1 };
 
     for (int k = 0; k < MAX_RUNS; k++) {
-        size_t best = MIN_LITERAL - 1;
+        size_t best = k ? MIN_SECOND - 1 : MIN_LITERAL - 1;
         for (size_t i = 0; i < all->n; i++) {
             size_t n = strlen(all->v[i]);
             if (n > best && (int)i != used[0]) {
@@ -619,9 +628,8 @@ matcher_free(struct matcher *m)
         free(m->rules[i].reason);
     free(m->tests);
     free(m->rules);
-    free(m->delta);
+    lits_free(m->lx);
     free(m->lits);
-    free(m->out);
     free(m->seen);
     free(m->hit);
     free(m->tflags);
@@ -629,6 +637,10 @@ matcher_free(struct matcher *m)
     free(m->rfirst);
     free(m->rn);
     free(m->quick);
+    free(m->quick0);
+    free(m->trule);
+    free(m->touched);
+    free(m->rmark);
     free(m->proof);
     pcre2_match_data_free(m->md);
     buf_fini(&m->authors);
@@ -763,8 +775,18 @@ add_lit(struct matcher *m, const char *str, int test, const struct alt *a,
         l->before = a->rbefore[run];
         l->after = a->rafter[run];
     }
-    if (l->len > m->maxlen)
-        m->maxlen = l->len;
+}
+
+static signed char verdict(const struct matcher *m, size_t r);
+
+/* Whether a literal's finds count only where no ASCII word character is
+ * before it: lits.c then need not report the others. */
+static int
+word_start(const struct lit *l)
+{
+    return l->test != UNSAFE &&
+           (l->before == B_NOT_WORD ||
+            (l->before == B_EDGE && word_byte((unsigned char)l->s[0])));
 }
 
 void
@@ -772,10 +794,7 @@ matcher_build(struct matcher *m)
 {
     static const char *const hazards[] = { "\xe2\x84\xaa", "\xc5\xbf" };
     struct lit *lits;
-    size_t nlits, total = 1, nstates = 1, k;
-    int *fail, *queue, **own, *nown;
-    size_t *out_at, *out_n; /* per state: its first output, how many */
-    unsigned char used[256] = { 0 };
+    size_t nlits;
 
     for (size_t i = 0; i < m->ntests; i++) {
         struct test *t = &m->tests[i];
@@ -816,89 +835,23 @@ matcher_build(struct matcher *m)
     m->rfirst = xcalloc(m->nrules ? m->nrules : 1, sizeof(*m->rfirst));
     m->rn = xcalloc(m->nrules ? m->nrules : 1, sizeof(*m->rn));
     m->quick = xcalloc(m->nrules ? m->nrules : 1, 1);
+    m->quick0 = xcalloc(m->nrules ? m->nrules : 1, 1);
+    m->touched = xcalloc(m->nrules ? m->nrules : 1, sizeof(*m->touched));
+    m->rmark = xcalloc(m->nrules ? m->nrules : 1, 1);
+    m->trule = xcalloc(m->ntests ? m->ntests : 1, sizeof(*m->trule));
     for (size_t i = 0; i < m->nrules; i++) {
         m->rfirst[i] = (uint32_t)m->rules[i].first;
         m->rn[i] = (uint32_t)m->rules[i].n;
+        for (size_t t = 0; t < m->rules[i].n; t++)
+            m->trule[m->rules[i].first + t] = (uint32_t)i;
     }
+    for (size_t i = 0; i < m->nrules; i++) /* nothing seen yet */
+        m->quick0[i] = verdict(m, i);
 
-    /* Byte classes: one per byte some literal has (upper case folded in),
-     * class 0 for the rest. */
-    for (size_t i = 0; i < nlits; i++) {
-        for (const char *s = lits[i].s; *s; s++)
-            used[(unsigned char)*s] = 1;
-        total += strlen(lits[i].s);
-    }
-    m->ncls = 1;
-    for (int c = 0; c < 256; c++)
-        if (used[c])
-            m->cls[c] = (uint8_t)m->ncls++;
-    for (int c = 'A'; c <= 'Z'; c++)
-        m->cls[c] = m->cls[lower(c)];
-
-    /* The trie, as a table of state numbers (0 = none yet). */
-    m->width = m->ncls + 1;
-    m->delta = xcalloc(total * m->width, sizeof(*m->delta));
-    own = xcalloc(total, sizeof(*own));
-    nown = xcalloc(total, sizeof(*nown));
-    for (size_t i = 0; i < nlits; i++) {
-        size_t s = 0;
-        for (const char *c = lits[i].s; *c; c++) {
-            uint32_t *to = &m->delta[s * m->width + m->cls[(unsigned char)*c]];
-            if (*to == 0)
-                *to = (uint32_t)nstates++;
-            s = *to;
-        }
-        own[s] = xrealloc(own[s], (size_t)(nown[s] + 1) * sizeof(int));
-        own[s][nown[s]++] = (int)i;
-    }
-
-    /* Breadth first, so a state's failure state is complete before it:
-     * failure links, the full transitions, and each state's outputs (its
-     * own and its failure state's). */
-    fail = xcalloc(nstates, sizeof(int));
-    queue = xcalloc(nstates, sizeof(int));
-    out_at = xcalloc(nstates, sizeof(*out_at));
-    out_n = xcalloc(nstates, sizeof(*out_n));
-    k = 0;
-    for (size_t qh = 0, qt = 1; qh < qt; qh++) {
-        size_t s = (size_t)queue[qh], f = (size_t)fail[s];
-        out_at[s] = k;
-        m->out = xrealloc(m->out,
-                          (k + (size_t)nown[s] + out_n[f] + 2) * sizeof(int));
-        for (int j = 0; j < nown[s]; j++)
-            m->out[k++] = own[s][j];
-        if (s)
-            for (size_t j = 0; j < out_n[f]; j++)
-                m->out[k++] = m->out[out_at[f] + j];
-        out_n[s] = k - out_at[s];
-        m->out[k++] = OUT_END;
-        m->delta[s * m->width + m->ncls] = (uint32_t)out_at[s];
-        for (size_t c = 0; c < m->ncls; c++) {
-            uint32_t *to = &m->delta[s * m->width + c];
-            uint32_t via = s ? m->delta[f * m->width + c] : 0;
-            if (*to) { /* a child in the trie */
-                fail[*to] = (int)via;
-                queue[qt++] = (int)*to;
-            } else {
-                *to = via;
-            }
-        }
-    }
-    /* Rows as offsets, outputs flagged. */
-    for (size_t s = 0; s < nstates; s++)
-        for (size_t c = 0; c < m->ncls; c++) {
-            uint32_t *to = &m->delta[s * m->width + c];
-            uint32_t t = *to;
-            *to = (uint32_t)(t * m->width) | (out_n[t] ? OUT_BIT : 0);
-        }
-    for (size_t s = 0; s < total; s++)
-        free(own[s]);
-    free(own);
-    free(nown);
-    free(fail);
-    free(queue);
-    free(out_at);
-    free(out_n);
+    m->lx = lits_new();
+    for (size_t i = 0; i < nlits; i++)
+        lits_add(m->lx, lits[i].s, lits[i].len, word_start(&lits[i]));
+    lits_build(m->lx);
 }
 
 /* Running. */
@@ -966,12 +919,6 @@ field_text(struct matcher *m, unsigned f)
     }
 }
 
-static int
-word_byte(unsigned char c)
-{
-    return is_alnum(c) || c == '_';
-}
-
 /* An exact alternative at `at`: 1 a match, 0 not, -1 cannot tell here (a
  * neighbour outside ASCII could be a letter or a space). */
 static int
@@ -1014,12 +961,22 @@ verify(const struct alt *a, int cs, const unsigned char *base,
     return 1;
 }
 
-/* Literal l found ending at end in the field that starts at base. */
+/* The quick verdict of rule r may differ from quick0 now. */
 static void
-found(struct matcher *m, const struct lit *l, const char *base, const char *end,
-      unsigned bit)
+touch(struct matcher *m, uint32_t r)
 {
-    const unsigned char *at = (const unsigned char *)end + 1 - l->len;
+    if (!m->rmark[r]) {
+        m->rmark[r] = 1;
+        m->touched[m->ntouched++] = r;
+    }
+}
+
+/* Literal l found at `start` in the field that starts at base. */
+static void
+found(struct matcher *m, const struct lit *l, const char *base,
+      const char *start, unsigned bit)
+{
+    const unsigned char *at = (const unsigned char *)start;
     int v;
 
     if (l->test == UNSAFE) {
@@ -1053,81 +1010,26 @@ found(struct matcher *m, const struct lit *l, const char *base, const char *end,
                 return;
         }
     }
+    if (v == 0)
+        return;
     if (v > 0) {
         m->proof[l->test] |= (unsigned char)bit;
-    } else if (v < 0) {
+    } else {
         m->seen[l - m->lits] |= (unsigned char)bit;
         m->hit[l->test] |= (unsigned char)bit;
     }
+    touch(m, m->trule[l->test]);
 }
 
-/* Entering a state with outputs: each literal found. The row's last cell
- * says where its outputs are. */
-static void
-outputs(struct matcher *m, uint32_t at, const char *base, const char *s,
-        unsigned bit)
-{
-    for (const int *o = m->out + at; *o != OUT_END; o++)
-        found(m, &m->lits[*o], base, s, bit);
-}
-
-/* The automaton over a field. The walk through the table is one load
- * after another; a long text is cut in four pieces walked side by side,
- * each started maxlen - 1 bytes early so no literal across a cut is
- * missed (one found twice is harmless). */
-#define STEP(st, at)                                                           \
-    do {                                                                       \
-        if ((st)&OUT_BIT) {                                                    \
-            (st) &= ~OUT_BIT;                                                  \
-            outputs(m, delta[(st) + ncls], base, (const char *)(at), bit);     \
-        }                                                                      \
-    } while (0)
-
+/* The literals in a field. */
 static void
 scan_field(struct matcher *m, const char *base, unsigned bit)
 {
-    const uint32_t *delta = m->delta;
-    const uint8_t *cls = m->cls;
-    size_t ncls = m->ncls;
-    size_t len = strlen(base), piece = len / 4, back = m->maxlen - 1;
-    const unsigned char *p0 = (const unsigned char *)base, *p1, *p2, *p3, *e;
-    uint32_t s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    const struct lits_find *f;
+    size_t n = lits_scan(m->lx, base, strlen(base), &f);
 
-    if (len < 64 + 4 * back) {
-        for (; *p0; p0++) {
-            s0 = delta[s0 + cls[*p0]];
-            STEP(s0, p0);
-        }
-        return;
-    }
-    p1 = p0 + piece - back;
-    p2 = p0 + 2 * piece - back;
-    p3 = p0 + 3 * piece - back;
-    for (size_t i = 0; i < piece; i++) {
-        s0 = delta[s0 + cls[p0[i]]];
-        s1 = delta[s1 + cls[p1[i]]];
-        s2 = delta[s2 + cls[p2[i]]];
-        s3 = delta[s3 + cls[p3[i]]];
-        if ((s0 | s1 | s2 | s3) & OUT_BIT) {
-            STEP(s0, p0 + i);
-            STEP(s1, p1 + i);
-            STEP(s2, p2 + i);
-            STEP(s3, p3 + i);
-        }
-    }
-    /* the pieces started early end late; the last one runs to the end */
-    for (p1 += piece, e = p0 + 2 * piece; p1 < e; p1++) {
-        s1 = delta[s1 + cls[*p1]];
-        STEP(s1, p1);
-    }
-    for (p2 += piece, e = p0 + 3 * piece; p2 < e; p2++) {
-        s2 = delta[s2 + cls[*p2]];
-        STEP(s2, p2);
-    }
-    for (p3 += piece, e = p0 + len; p3 < e; p3++) {
-        s3 = delta[s3 + cls[*p3]];
-        STEP(s3, p3);
-    }
+    for (size_t i = 0; i < n; i++)
+        found(m, &m->lits[f[i].lit], base, base + f[i].at, bit);
 }
 
 static void
@@ -1138,6 +1040,9 @@ scan(struct matcher *m)
     memset(m->seen, 0, m->nlits);
     memset(m->proof, 0, m->ntests);
     memset(m->hit, 0, m->ntests);
+    for (size_t k = 0; k < m->ntouched; k++)
+        m->rmark[m->touched[k]] = 0;
+    m->ntouched = 0;
     m->unsafe = 0;
     m->scanned = 1;
     for (unsigned f = 1; f < 1u << MF_NFIELDS; f <<= 1)
@@ -1226,31 +1131,45 @@ in_category(const struct paper *p, const struct test *t)
     return 0;
 }
 
-/* Every rule's quick verdict: no when a text test's literals were not
- * seen, yes when every test is a text test its literals proved. */
+/* A rule's quick verdict: no when a text test's literals were not seen,
+ * yes when every test is a text test its literals proved, else ask. */
+static signed char
+verdict(const struct matcher *m, size_t r)
+{
+    uint32_t t = m->rfirst[r], end = t + m->rn[r];
+    signed char q = m->scan ? 1 : -1;
+
+    for (; t < end; t++) {
+        unsigned f = m->tfields[t], fl = m->tflags[t];
+        if (!(fl & T_TEXT)) {
+            q = -1;
+        } else if (!(m->proof[t] & f)) {
+            if (!((m->hit[t] | (fl & T_CS ? 0 : m->unsafe)) & f))
+                return 0;
+            q = -1;
+        }
+    }
+    return q;
+}
+
+/* Every rule's verdict. Only the rules whose literals were found can
+ * differ from a paper with none, unless a folding hazard was seen. */
 static void
 sweep(struct matcher *m)
 {
     if (m->scan && !m->scanned)
         scan(m);
     m->swept = 1;
-    for (size_t r = 0; r < m->nrules; r++) {
-        uint32_t t = m->rfirst[r], end = t + m->rn[r];
-        signed char q = m->scan ? 1 : -1;
-        for (; t < end; t++) {
-            unsigned f = m->tfields[t], fl = m->tflags[t];
-            if (!(fl & T_TEXT)) {
-                q = -1;
-            } else if (!(m->proof[t] & f)) {
-                if (!((m->hit[t] | (fl & T_CS ? 0 : m->unsafe)) & f)) {
-                    q = 0;
-                    break;
-                }
-                q = -1;
-            }
-        }
-        m->quick[r] = q;
+    if (m->unsafe) {
+        for (size_t r = 0; r < m->nrules; r++)
+            m->quick[r] = verdict(m, r);
+        m->all = 1;
+        return;
     }
+    memcpy(m->quick, m->quick0, m->nrules);
+    for (size_t k = 0; k < m->ntouched; k++)
+        m->quick[m->touched[k]] = verdict(m, m->touched[k]);
+    m->all = 0;
 }
 
 const signed char *
@@ -1259,6 +1178,21 @@ matcher_quick(struct matcher *m)
     if (!m->swept)
         sweep(m);
     return m->quick;
+}
+
+const signed char *
+matcher_quick0(const struct matcher *m)
+{
+    return m->quick0;
+}
+
+size_t
+matcher_changed(struct matcher *m, const uint32_t **rules)
+{
+    if (!m->swept)
+        sweep(m);
+    *rules = m->touched;
+    return m->all ? SIZE_MAX : m->ntouched;
 }
 
 int

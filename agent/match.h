@@ -61,9 +61,14 @@ void matcher_build(struct matcher *m);
  * (a source extra named "comment", say, which the Lua paper object shows
  * in the field's place): run its rules in Lua then. */
 int matcher_begin(struct matcher *m, const struct paper *p, const char *source);
-/* Per rule, for the current paper: 0 surely no match, 1 maybe (ask
- * matcher_rule). */
+/* Per rule, for the current paper: 0 surely no match, 1 surely one, -1
+ * maybe (ask matcher_rule). */
 const signed char *matcher_quick(struct matcher *m);
+/* The same for a paper in which no literal was found: what every rule
+ * but those matcher_changed lists has for the current paper (it returns
+ * SIZE_MAX when that is not so: then any may differ). */
+const signed char *matcher_quick0(const struct matcher *m);
+size_t matcher_changed(struct matcher *m, const uint32_t **rules);
 /* Run one rule on the current paper: 1 matched (*score, *reason set), 0
  * not, -1 a regex failed to run (e). */
 int matcher_rule(struct matcher *m, size_t rule, double *score,

@@ -20,6 +20,8 @@ struct scorer {
     struct rule_score *sc; /* owned: current paper's contributions */
     struct buf *reasons;   /* owned: one per rule */
     struct buf *errors;    /* owned: one per rule, current paper */
+    size_t *ran;           /* owned: the rules that ran on the last paper */
+    size_t nran;           /* (the others' state above is clean) */
     int hides;             /* a hide rule matched the current paper */
     int renotify;          /* a rule asking to notify again matched it */
     struct pending *pend;  /* owned: papers whose hooks run after */
@@ -45,6 +47,7 @@ scorer_new(struct host *h, const struct log *lg)
     s->sc = xcalloc(n, sizeof(*s->sc));
     s->reasons = xcalloc(n, sizeof(*s->reasons));
     s->errors = xcalloc(n, sizeof(*s->errors));
+    s->ran = xcalloc(n, sizeof(*s->ran));
     for (size_t i = 0; i < s->nrules; i++) {
         buf_init(&s->reasons[i]);
         buf_init(&s->errors[i]);
@@ -86,6 +89,7 @@ scorer_free(struct scorer *s)
     free(s->sc);
     free(s->reasons);
     free(s->errors);
+    free(s->ran);
     free(s);
 }
 
@@ -104,14 +108,20 @@ scorer_score(struct scorer *s, const struct paper *p,
     s->renotify = 0;
     host_begin_paper(s->h, p, sources);
     may = host_may_match(s->h);
-    for (size_t i = 0; i < s->nrules; i++) {
+    /* Most rules are ruled out by the matcher for most papers: only those
+     * that ran have state to clear. */
+    for (size_t k = 0; k < s->nran; k++) {
+        size_t i = s->ran[k];
         s->errors[i].len = 0;
         s->scores[i] = 0;
         s->matched[i] = 0;
-        if (may && !may[i]) { /* what host_call_rule would say */
-            s->reasons[i].len = 0;
+        s->reasons[i].len = 0;
+    }
+    s->nran = 0;
+    for (size_t i = 0; i < s->nrules; i++) {
+        if (may && !may[i]) /* what host_call_rule would say */
             continue;
-        }
+        s->ran[s->nran++] = i;
         if (host_call_rule(s->h, i, &v, &s->matched[i], &s->reasons[i], &e) <
             0) {
             buf_adds(&s->errors[i], e.msg);
