@@ -41,11 +41,19 @@ struct alt {
     struct strv runs; /* folded: every match holds all of them */
     char *exact;      /* owned: as written (spaces: runs of white space),
                          when the alternative is that text; else NULL */
-    unsigned char before, after; /* B_*, around exact */
+    unsigned char before, after; /* B_*, around exact or seq */
     /* per run: a \b it stands against (at the alternative's start or
      * end), which a find of it must show too */
     unsigned char rbefore[MAX_RUNS], rafter[MAX_RUNS];
     size_t lit0, nlits; /* its literals in the matcher */
+    /* A sequence: each character of the alternative one plain ASCII
+     * character or a class of them ("vision[- ]language"), so a find of
+     * a run says where a match would start, and C can tell: the members
+     * of each place as written (seq[i], a bit per ASCII byte), and where
+     * each run starts in it. */
+    uint8_t (*seq)[16]; /* owned, or NULL */
+    size_t nseq;
+    size_t roff[MAX_RUNS];
 };
 
 struct test {
@@ -68,12 +76,14 @@ struct lit {
     const struct alt *alt;
     unsigned char how; /* H_* */
     unsigned char cs, before, after;
+    size_t off; /* H_SEQ: where it starts in the sequence */
 };
 
 enum {
     H_SEEN, /* part of what an alternative must hold: note it */
     H_WORD, /* exact, one run: only case and the edges to check */
-    H_FULL  /* exact with white space in it: verify() */
+    H_FULL, /* exact with white space in it: verify() */
+    H_SEQ   /* a run of a sequence: verify_seq() */
 };
 
 struct mrule {
@@ -131,6 +141,16 @@ static int
 lower(int c)
 {
     return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
+}
+
+static int
+swap_case(int c)
+{
+    if (c >= 'A' && c <= 'Z')
+        return c + ('a' - 'A');
+    if (c >= 'a' && c <= 'z')
+        return c - ('a' - 'A');
+    return c;
 }
 
 static int
@@ -361,13 +381,15 @@ alt_free(struct alt *a)
 {
     strv_fini(&a->runs);
     free(a->exact);
+    free(a->seq);
 }
 
 /* Keep the MAX_RUNS longest runs of at least MIN_LITERAL, folded, with
  * their edges (B_EDGE when the run stands against a \b: the first run of
  * an alternative starting with one, the last of one ending with one). */
 static void
-keep_runs(const struct strv *all, int lead, int trail, struct alt *a)
+keep_runs(const struct strv *all, const size_t *offs, int lead, int trail,
+          struct alt *a)
 {
     int used[MAX_RUNS] = { -1, -1 };
 
@@ -382,6 +404,8 @@ keep_runs(const struct strv *all, int lead, int trail, struct alt *a)
         }
         if (used[k] < 0)
             break;
+        if (offs)
+            a->roff[a->runs.n] = offs[used[k]];
         a->rbefore[a->runs.n] = lead && used[k] == 0 ? B_EDGE : B_NONE;
         a->rafter[a->runs.n] =
             trail && (size_t)used[k] + 1 == all->n ? B_EDGE : B_NONE;
@@ -390,19 +414,60 @@ keep_runs(const struct strv *all, int lead, int trail, struct alt *a)
     }
 }
 
+/* The class p[i..end) ('[' to past ']') as the set of its members, when
+ * each is one plain ASCII character or a range of them: 0, else -1. */
+static int
+class_set(const char *p, size_t i, size_t end, uint8_t set[16])
+{
+    size_t k = i + 1, stop = end - 1;
+
+    if (end < i + 3 || p[stop] != ']' || p[k] == '^')
+        return -1;
+    memset(set, 0, 16);
+    while (k < stop) {
+        int c = (unsigned char)p[k], hi;
+        if (c == '\\') { /* an escaped punctuation character */
+            if (k + 2 > stop || is_alnum(p[k + 1]))
+                return -1;
+            c = (unsigned char)p[k + 1];
+            k += 2;
+        } else if (c == '[') { /* [:alpha:] and the like */
+            return -1;
+        } else {
+            k++;
+        }
+        hi = c;
+        if (k + 1 < stop && p[k] == '-') {
+            hi = (unsigned char)p[k + 1];
+            if (hi == '\\' || hi == '[' || hi < c)
+                return -1;
+            k += 2;
+        }
+        if (c < 0x20 || hi >= 0x7f)
+            return -1;
+        for (; c <= hi; c++)
+            set[c >> 3] |= (uint8_t)(1u << (c & 7));
+    }
+    return 0;
+}
+
 /* The alternative p[a..b) of a regex: its runs of literal characters, and
- * whether it is one run with nothing else but a \b at either end. */
+ * whether it is one run with nothing else but a \b at either end, or a
+ * sequence (see struct alt). */
 static int
 regex_alt(const char *p, size_t a, size_t b, struct alt *alt)
 {
     struct strv runs;
-    struct buf run;
-    size_t i = a, len, q;
+    struct buf run, seq;
+    size_t i = a, len, q, offs[64], at = 0, here;
     int optional = 0, lit, others = 0, lead = 0, trail = 0, atoms = 0;
     int lead_run = 0, trail_run = 0; /* a run stands against an edge */
+    int is_seq = 1;
+    uint8_t set[16];
 
     strv_init(&runs);
     buf_init(&run);
+    buf_init(&seq);
     while (i < b) {
         unsigned char c = (unsigned char)p[i];
         int edge = 0;
@@ -421,9 +486,19 @@ regex_alt(const char *p, size_t a, size_t b, struct alt *alt)
             lit = c;
             len = 1;
         }
-        i += len;
-        q = quantifier(p, i, b, &optional);
-        i += q;
+        q = quantifier(p, i + len, b, &optional);
+        if (q ||
+            !(lit >= 0 || (c == '[' && class_set(p, i, i + len, set) == 0) ||
+              (edge && (atoms == 0 || i + len == b))))
+            is_seq = 0;
+        if (!q && lit >= 0) {
+            memset(set, 0, sizeof(set));
+            set[lit >> 3] = (uint8_t)(1u << (lit & 7));
+        }
+        here = seq.len / sizeof(set); /* where this atom is in seq */
+        if (is_seq && !edge)
+            buf_add(&seq, (const char *)set, sizeof(set));
+        i += len + q;
         if (edge && !q && atoms == 0)
             lead = 1;
         else if (edge && !q && i == b)
@@ -434,15 +509,26 @@ regex_alt(const char *p, size_t a, size_t b, struct alt *alt)
         if (lit >= 0 && !(q && optional)) {
             if (lead && atoms == 2 && runs.n == 0 && run.len == 0)
                 lead_run = 1;
+            if (run.len == 0)
+                at = here;
             buf_addc(&run, (char)lit);
         }
         if ((lit < 0 || q) && run.len) {
+            if (runs.n < sizeof(offs) / sizeof(*offs))
+                offs[runs.n] = at;
+            else
+                is_seq = 0;
             strv_addn(&runs, run.p, run.len);
             run.len = 0;
         }
     }
-    if (run.len)
+    if (run.len) {
+        if (runs.n < sizeof(offs) / sizeof(*offs))
+            offs[runs.n] = at;
+        else
+            is_seq = 0;
         strv_addn(&runs, run.p, run.len);
+    }
     if (others == 0 && runs.n == 1 && strlen(runs.v[0]) >= MIN_LITERAL) {
         alt->exact = xstrdup(runs.v[0]);
         alt->before = lead ? B_EDGE : B_NONE;
@@ -450,33 +536,179 @@ regex_alt(const char *p, size_t a, size_t b, struct alt *alt)
         strv_add(&alt->runs, runs.v[0]);
         fold_in_place(alt->runs.v[0]);
     } else {
-        keep_runs(&runs, lead_run, trail_run, alt);
+        keep_runs(&runs, is_seq ? offs : NULL, lead_run, trail_run, alt);
+        if (is_seq && alt->runs.n) {
+            alt->nseq = seq.len / sizeof(set);
+            alt->seq = xmalloc(seq.len);
+            memcpy(alt->seq, seq.p, seq.len);
+            alt->before = lead ? B_EDGE : B_NONE;
+            alt->after = trail ? B_EDGE : B_NONE;
+        }
     }
 unsure:
     strv_fini(&runs);
     buf_fini(&run);
+    buf_fini(&seq);
     return alt->runs.n ? 0 : -1;
+}
+
+#define MAX_VARIANTS 16 /* an alternative is expanded into at most */
+
+/* The group p[i..end) ('(' or "(?:" to past ')'): where its body starts,
+ * when it and the groups in it are plain groups, not lookarounds, named
+ * groups or option settings; else 0. */
+static size_t
+plain_group(const char *p, size_t i, size_t end)
+{
+    size_t k = i + 1;
+
+    for (size_t j = i; j + 1 < end; j++) {
+        if (p[j] == '\\')
+            j++;
+        else if (p[j] == '[')
+            j = skip_class(p, j, end) - 1;
+        else if (p[j] == '(' && p[j + 1] == '?' && p[j + 2] != ':')
+            return 0;
+    }
+    return p[k] == '?' ? k + 2 : k;
+}
+
+/* The alternative p[a..b) written out once for each way its first
+ * optional plain character or class ("s?", "[- ]?") can be there or not,
+ * or once for each branch of its first group ("(image|video)", "(es)?")
+ * (\bLLMs?\b: \bLLM\b and \bLLMs\b), so that each variant, expanded in
+ * turn, may become a sequence or an exact literal that C can tell, where
+ * as one alternative it is left to PCRE2. The variants onto out and how
+ * many; 0 when it has nothing to expand, or anything that textual
+ * expansion could change the meaning of (a back reference, a group in a
+ * group, a quantifier other than ?). */
+static int
+expand(const char *p, size_t a, size_t b, struct strv *out)
+{
+    size_t i = a, len, q, at = 0, end = 0, body = 0;
+    int optional, lit, found = 0;
+    uint8_t set[16];
+    struct buf v;
+
+    while (i < b) {
+        unsigned char c = (unsigned char)p[i];
+        size_t k = 0;
+        lit = -1;
+        if (c == '\\') {
+            if ((len = escape(p, i, b, &lit)) == 0 ||
+                (lit < 0 && p[i + 1] != 'b'))
+                return 0;
+        } else if (c == '[') {
+            len = skip_class(p, i, b) - i;
+            if (class_set(p, i, i + len, set) < 0)
+                return 0;
+            lit = c;
+        } else if (c == '(') {
+            len = skip_group(p, i, b) - i;
+            if ((k = plain_group(p, i, i + len)) == 0)
+                return 0;
+        } else if (c >= 0x80 || strchr(".^$*+?{|)", c) != NULL) {
+            return 0;
+        } else {
+            lit = c;
+            len = 1;
+        }
+        q = quantifier(p, i + len, b, &optional);
+        if (q && (p[i + len] != '?' || (q == 2 && p[i + len + 1] != '?') ||
+                  (lit < 0 && k == 0)))
+            return 0; /* only a plain ? (or a lazy ??) */
+        if (!found && (q || k)) {
+            found = 1, at = i, end = i + len, body = k;
+            len += q;
+        } else {
+            len += q;
+        }
+        i += len;
+    }
+    if (!found)
+        return 0;
+    buf_init(&v);
+    q = quantifier(p, end, b, &optional);
+    if (q) { /* without it */
+        buf_add(&v, p + a, at - a);
+        buf_add(&v, p + end + q, b - end - q);
+        strv_addn(out, v.p, v.len);
+    }
+    if (body == 0) { /* a character, with it */
+        v.len = 0;
+        buf_add(&v, p + a, end - a);
+        buf_add(&v, p + end + q, b - end - q);
+        strv_addn(out, v.p, v.len);
+    }
+    for (size_t j = body, from = body; body && j < end; j++) {
+        if (p[j] == '\\') {
+            j++;
+        } else if (p[j] == '[') {
+            j = skip_class(p, j, end) - 1;
+        } else if (p[j] == '(') {
+            j = skip_group(p, j, end) - 1;
+        } else if (p[j] == '|' || j + 1 == end) { /* a branch, with it */
+            v.len = 0;
+            buf_add(&v, p + a, at - a);
+            buf_add(&v, p + from, j - from);
+            buf_add(&v, p + end + q, b - end - q);
+            strv_addn(out, v.p, v.len);
+            from = j + 1;
+        }
+    }
+    buf_fini(&v);
+    return (int)out->n;
+}
+
+static struct alt *
+push_alt(struct alt **alts, size_t *nalts)
+{
+    struct alt *alt;
+
+    *alts = xrealloc(*alts, (*nalts + 1) * sizeof(**alts));
+    alt = &(*alts)[(*nalts)++];
+    memset(alt, 0, sizeof(*alt));
+    strv_init(&alt->runs);
+    return alt;
 }
 
 /* The alternatives of a regex, or -1 when one has nothing to go on. */
 static int
 regex_alts(const char *pat, size_t n, struct alt **alts, size_t *nalts)
 {
-    size_t i = 0, a = 0;
+    size_t i = 0, a = 0, k;
+    struct strv done, todo, more;
+    int rc = 0;
 
     if (unsure(pat, n))
         return -1;
+    strv_init(&done);
+    strv_init(&todo);
+    strv_init(&more);
     for (;;) {
         if (i >= n || pat[i] == '|') {
-            struct alt *alt;
-            *alts = xrealloc(*alts, (*nalts + 1) * sizeof(**alts));
-            alt = &(*alts)[(*nalts)++];
-            memset(alt, 0, sizeof(*alt));
-            strv_init(&alt->runs);
-            if (regex_alt(pat, a, i, alt) < 0)
-                return -1;
-            if (i >= n)
-                return 0;
+            /* expanded while it has something to expand and the
+             * variants stay few; else as written */
+            strv_clear(&done);
+            strv_clear(&todo);
+            strv_addn(&todo, pat + a, i - a);
+            for (k = 0; k < todo.n && done.n + todo.n - k <= MAX_VARIANTS;
+                 k++) {
+                strv_clear(&more);
+                if (expand(todo.v[k], 0, strlen(todo.v[k]), &more) == 0)
+                    strv_add(&done, todo.v[k]);
+                for (size_t j = 0; j < more.n; j++)
+                    strv_add(&todo, more.v[j]);
+            }
+            if (k < todo.n) { /* too many */
+                strv_clear(&done);
+                strv_addn(&done, pat + a, i - a);
+            }
+            for (k = 0; rc == 0 && k < done.n; k++)
+                rc = regex_alt(done.v[k], 0, strlen(done.v[k]),
+                               push_alt(alts, nalts));
+            if (rc < 0 || i >= n)
+                break;
             a = ++i;
         } else if (pat[i] == '\\') {
             i += 2;
@@ -488,6 +720,10 @@ regex_alts(const char *pat, size_t n, struct alt **alts, size_t *nalts)
             i++;
         }
     }
+    strv_fini(&done);
+    strv_fini(&todo);
+    strv_fini(&more);
+    return rc;
 }
 
 /* A word of a words test: exact when it is plain ASCII (its white space
@@ -528,7 +764,7 @@ word_alt(const char *w, struct alt *a)
         strv_addn(&a->runs, w, first);
         fold_in_place(a->runs.v[0]);
     } else {
-        keep_runs(&runs, 0, 0, a);
+        keep_runs(&runs, NULL, 0, 0, a);
     }
     strv_fini(&runs);
     return a->runs.n ? 0 : -1;
@@ -558,6 +794,12 @@ match_alts(const char *pat, size_t len, int words, struct strv *out)
         if (a->exact) {
             buf_addf(&b, "=%s%s%s", a->before == B_EDGE ? "\\b" : "", a->exact,
                      a->after == B_EDGE ? "\\b" : "");
+        } else if (a->seq) {
+            buf_addf(&b, "~%s", a->before == B_EDGE ? "\\b" : "");
+            for (size_t k = 0; k < a->runs.n; k++)
+                buf_addf(&b, "%s%s@%zu", k ? "&" : "", a->runs.v[k],
+                         a->roff[k]);
+            buf_addf(&b, "/%zu%s", a->nseq, a->after == B_EDGE ? "\\b" : "");
         } else {
             for (size_t k = 0; k < a->runs.n; k++) {
                 buf_addf(&b, "%s%s%s%s", k ? "&" : "",
@@ -771,6 +1013,9 @@ add_lit(struct matcher *m, const char *str, int test, const struct alt *a,
         l->how = strchr(a->exact, ' ') ? H_FULL : H_WORD;
         l->before = a->before;
         l->after = a->after;
+    } else if (a && a->seq) {
+        l->how = H_SEQ;
+        l->off = a->roff[run];
     } else if (a) {
         l->before = a->rbefore[run];
         l->after = a->rafter[run];
@@ -961,6 +1206,41 @@ verify(const struct alt *a, int cs, const unsigned char *base,
     return 1;
 }
 
+static int
+member(const uint8_t set[16], unsigned char c)
+{
+    return c < 0x80 && set[c >> 3] >> (c & 7) & 1;
+}
+
+/* A sequence alternative at `at`: 1, 0 or -1 as verify() says. A
+ * character outside ASCII matches no place (each is plain ASCII; the two
+ * that fold to ASCII letters are watched for apart). */
+static int
+verify_seq(const struct alt *a, int cs, const unsigned char *base,
+           const unsigned char *at)
+{
+    const unsigned char *p = at;
+    unsigned char prev = at > base ? at[-1] : ' ';
+
+    for (size_t i = 0; i < a->nseq; i++, p++) /* the NUL ends a short text */
+        if (!member(a->seq[i], *p) &&
+            (cs || !member(a->seq[i], (unsigned char)swap_case(*p))))
+            return 0;
+    if (a->before == B_EDGE) {
+        if (prev >= 0x80)
+            return -1;
+        if (word_byte(prev) == word_byte(*at))
+            return 0;
+    }
+    if (a->after == B_EDGE) {
+        if (*p >= 0x80)
+            return -1;
+        if (word_byte(*p) == word_byte(p[-1]))
+            return 0;
+    }
+    return 1;
+}
+
 /* The quick verdict of rule r may differ from quick0 now. */
 static void
 touch(struct matcher *m, uint32_t r)
@@ -987,6 +1267,10 @@ found(struct matcher *m, const struct lit *l, const char *base,
         return;
     if (l->how == H_FULL) {
         v = verify(l->alt, l->cs, (const unsigned char *)base, at);
+    } else if (l->how == H_SEQ) {
+        if ((size_t)(at - (const unsigned char *)base) < l->off)
+            return;
+        v = verify_seq(l->alt, l->cs, (const unsigned char *)base, at - l->off);
     } else { /* verify() without its loop; a run's edges */
         unsigned char prev = at > (const unsigned char *)base ? at[-1] : ' ',
                       next = at[l->len];

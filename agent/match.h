@@ -76,8 +76,10 @@ int matcher_rule(struct matcher *m, size_t rule, double *score,
 
 /* For tests: what the prefilter makes of a pattern (words: of one word of
  * a words test), one string per alternative onto out: "=TEXT" for an
- * exact one (\b marking word edges it checks), else the runs of literal
- * text it must see, folded, joined by '&'. -1 when some alternative has
+ * exact one (\b marking word edges it checks); "~RUN@OFF&.../LEN" for a
+ * sequence of LEN plain characters and classes, with where each run kept
+ * starts in it; else the runs of literal text it must see, folded, joined
+ * by '&'. -1 when some alternative has
  * nothing to go on (the test is then always confirmed). */
 int match_alts(const char *pat, size_t len, int words, struct strv *out);
 

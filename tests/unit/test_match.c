@@ -22,14 +22,16 @@ static const struct {
     { "\\bfoo", 0, "=\\bfoo" },
     { "foo\\b|\\bbar", 0, "=foo\\b|=\\bbar" },
     /* the runs every match holds: the two longest */
-    { "Diffusion Models?", 0, "diffusion model" },
-    { "\\bLLMs?\\b", 0, "\\bllm" },
+    { "Diffusion Models?", 0, "=Diffusion Model|=Diffusion Models" },
+    { "\\bLLMs?\\b", 0, "=\\bLLM\\b|=\\bLLMs\\b" },
     { "\\bgraph\\w*\\b", 0, "\\bgraph" },
     { "x\\d+ GeV\\b", 0, " gev\\b" },
     { "\\bab+\\b", 0, "\\bab" },
-    { "\\ba?bc\\b", 0, "bc\\b" },
-    { "colou?r", 0, "colo" },
-    { "graph neural net(work)?s?", 0, "graph neural net" },
+    { "\\ba?bc\\b", 0, "=\\bbc\\b|=\\babc\\b" },
+    { "colou?r", 0, "=color|=colour" },
+    { "graph neural net(work)?s?", 0,
+      "=graph neural net|=graph neural nets|=graph neural network|"
+      "=graph neural networks" },
     { "ab+cdef", 0, "cdef" }, /* a second run under 4: too common */
     { "abcd+efgh", 0, "abcd&efgh" },
     { "abc+de", 0, "abc" },
@@ -37,11 +39,39 @@ static const struct {
     { "xy{0,3}zz", 0, "zz" },
     { "abc{,3}", 0, "ab" },
     { "ab{c", 0, "ab" },
-    { "state[- ]of[- ]the[- ]art", 0, "state" },
-    { "multi[- ]?modal", 0, "multi&modal" },
-    { "(?:foo|bar)baz", 0, "baz" },
-    { "[abc]def[gh]", 0, "def" },
-    { "[]x]yz", 0, "yz" },
+    { "state[- ]of[- ]the[- ]art", 0, "~state@0/16" },
+    /* sequences: plain characters and classes of them, told in C */
+    { "vision[- ]language", 0, "~language@7&vision@0/15" },
+    { "\\bzero[- ]shot\\b", 0, "~\\bzero@0&shot@5/9\\b" },
+    { "[Tt]ransformer", 0, "~ransformer@1/11" },
+    { "xy[a-c.\\-]zw", 0, "~xy@0/5" },
+    { "ab[^c]d", 0, "ab" },
+    { "ab[[:digit:]]d", 0, "ab" },
+    { "ab[\\d]d", 0, "ab" },
+    { "ab.cd", 0, "ab" },
+    { "ab\\sdefg", 0, "defg" },
+    { "ab[xy]+cdef", 0, "cdef" },
+    /* optional characters: one alternative for each way */
+    { "a?b?cd?ef", 0, "=cef|=cdef|=bcef|=bcdef|=acef|=acdef|=abcef|=abcdef" },
+    { "ab?+cdef", 0, "cdef" }, /* possessive: not the same */
+    { "ab??cdef", 0, "=acdef|=abcdef" },
+    { "text[- ]to[- ](image|video)", 0,
+      "~image@8&text@0/13|~video@8&text@0/13" },
+    { "diffusion (models?|process(es)?)", 0,
+      "=diffusion model|=diffusion models|=diffusion process|"
+      "=diffusion processes" },
+    { "ab(c|d\\d)ef", 0, "=abcef|abd" },
+    { "ab(c|(d|e))f", 0, "=abcf|=abdf|=abef" },
+    { "ab(c|(?i)d)ef", 0, "ab" }, /* options in the group */
+    { "(a)b\\1cdef", 0, "cdef" }, /* a back reference */
+    { "ab(cd)*efgh", 0, "efgh" },
+    { "(?=ab)abcd", 0, "abcd" },
+    { "a?b?c?d?e?fghi", 0, "fghi" }, /* too many */
+    { "a\\bcd", 0, "cd" },
+    { "multi[- ]?modal", 0, "=multimodal|~multi@0&modal@6/11" },
+    { "(?:foo|bar)baz", 0, "=foobaz|=barbaz" },
+    { "[abc]def[gh]", 0, "~def@1/5" },
+    { "[]x]yz", 0, "~yz@1/3" },
     { "[[:alpha:]]+qq", 0, "qq" },
     { "\\d+ GeV", 0, " gev" },
     { "\\x41bcd", 0, "bcd" },
@@ -58,7 +88,8 @@ static const struct {
     /* nothing to go on */
     { "foo|b", 0, NULL },
     { "foo|", 0, NULL },
-    { "(foo|bar)", 0, NULL },
+    { "(foo|bar)", 0, "=foo|=bar" },
+    { "(fo+|bar)", 0, "fo|=bar" },
     { "(?x) a b c d", 0, NULL },
     { "(?#c)abc", 0, NULL },
     { "\\Qa.b\\E", 0, NULL },
@@ -152,8 +183,9 @@ static const char *const atoms[] = {
     "K",    "S", "x",       " ",      "\\.", "-",        "[ab]",     "\\w",
     "\\s+", ".", "(ab|cd)", "(?:de)", "\\b", "\xc3\xa9", "\xc3\x89",
 };
-static const char *const quants[] = { "",  "",  "",    "",      "?",
-                                      "*", "+", "{2}", "{0,2}", "{1,}" };
+static const char *const quants[] = { "",    "",      "",    "",  "?",
+                                      "?",   "??",    "?+",  "*", "+",
+                                      "{2}", "{0,2}", "{1,}" };
 
 static void
 random_pattern(struct buf *b)
@@ -164,6 +196,22 @@ random_pattern(struct buf *b)
 
     b->len = 0;
     buf_adds(b, "");
+    if (rnd(4) == 0) { /* sequences: plain characters and classes */
+        static const char *const seq[] = { "ab",  "cd",     "de",   "ks",
+                                           "e",   "[- ]",   "[ab]", "[a-c]",
+                                           "[K]", "[.x]",   "\\-",  " ",
+                                           "[S]", "[\\-_]", "c\\+", "A" };
+        unsigned nalt = 1 + rnd(2);
+        for (unsigned i = 0; i < nalt; i++) {
+            if (i)
+                buf_addc(b, '|');
+            buf_adds(b, rnd(2) ? "\\b" : "");
+            for (unsigned k = 1 + rnd(5); k > 0; k--)
+                buf_adds(b, seq[rnd(sizeof(seq) / sizeof(*seq))]);
+            buf_adds(b, rnd(2) ? "\\b" : "");
+        }
+        return;
+    }
     if (rnd(3) == 0) { /* exact forms: a literal, \b at either end */
         unsigned nalt = 1 + rnd(2);
         for (unsigned i = 0; i < nalt; i++) {
