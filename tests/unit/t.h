@@ -38,6 +38,15 @@ static int t_failed;
 
 #define T_FIXTURE(name) (PW_SRCDIR "/tests/fixtures/" name)
 
+/* A small seeded random number in [0, n), the same on every machine, for
+ * randomized tests that must repeat (a 64-bit LCG, its high bits). */
+static inline unsigned
+t_rnd(unsigned long *seed, unsigned n)
+{
+    *seed = *seed * 6364136223846793005UL + 1442695040888963407UL;
+    return (unsigned)(*seed >> 33) % n;
+}
+
 static inline int
 t_done(void)
 {

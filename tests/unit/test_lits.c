@@ -9,12 +9,7 @@
 
 static unsigned long seed = 2024;
 
-static unsigned
-rnd(unsigned n)
-{
-    seed = seed * 6364136223846793005UL + 1442695040888963407UL;
-    return (unsigned)(seed >> 33) % n;
-}
+#define rnd(n) t_rnd(&seed, (n))
 
 static int
 lower(int c)

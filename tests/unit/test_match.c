@@ -162,12 +162,7 @@ static const char *const pieces[] = {
 
 static unsigned long seed = 12345;
 
-static unsigned
-rnd(unsigned n)
-{
-    seed = seed * 6364136223846793005UL + 1442695040888963407UL;
-    return (unsigned)(seed >> 33) % n;
-}
+#define rnd(n) t_rnd(&seed, (n))
 
 static void
 random_text(struct buf *b, unsigned len)
