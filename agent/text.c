@@ -516,6 +516,51 @@ utf8_block(const unsigned char *s, size_t n, unsigned hi, unsigned *over)
     return 1;
 }
 
+/* Running text that needs nothing but its white space bytes made spaces,
+ * thirty-two bytes a turn: no byte outside ASCII, no DEL, no two white
+ * space bytes in a row (nor one at the end before what is not text), no
+ * markup in HTML. Most of an abstract is that; the first block that is
+ * not is left to the loop below, which knows the rest. Controls become
+ * spaces by an unsigned max with ' '. Returns the bytes taken from i (and
+ * stored at p + len); needs i + 33 <= n to start a turn. */
+static inline __attribute__((always_inline)) size_t
+clean_runs(char *p, size_t len, const unsigned char *s, size_t i, size_t n,
+           int html, const unsigned char *cls)
+{
+    const __m128i sp = _mm_set1_epi8(' '), lim = _mm_set1_epi8(0x21);
+    const __m128i del = _mm_set1_epi8(0x7F), lt = _mm_set1_epi8('<');
+    const __m128i amp = _mm_set1_epi8('&');
+    size_t from = i;
+
+    while (i + 33 <= n) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(s + i));
+        __m128i y = _mm_loadu_si128((const __m128i *)(s + i + 16));
+        __m128i sx = _mm_or_si128(x, _mm_cmpeq_epi8(x, del));
+        __m128i sy = _mm_or_si128(y, _mm_cmpeq_epi8(y, del));
+        uint32_t stop, ws, next;
+
+        if (html) {
+            sx = _mm_or_si128(sx, _mm_or_si128(_mm_cmpeq_epi8(x, lt),
+                                               _mm_cmpeq_epi8(x, amp)));
+            sy = _mm_or_si128(sy, _mm_or_si128(_mm_cmpeq_epi8(y, lt),
+                                               _mm_cmpeq_epi8(y, amp)));
+        }
+        /* the signed compare marks bytes outside ASCII too: stop has them */
+        stop = (uint32_t)_mm_movemask_epi8(sx) | (uint32_t)_mm_movemask_epi8(sy)
+                                                     << 16;
+        ws = (uint32_t)_mm_movemask_epi8(_mm_cmplt_epi8(x, lim)) |
+             (uint32_t)_mm_movemask_epi8(_mm_cmplt_epi8(y, lim)) << 16;
+        next = cls[s[i + 32]] != C_TEXT;
+        if (stop | (ws & (ws >> 1 | next << 31)))
+            break;
+        _mm_storeu_si128((__m128i *)(p + len), _mm_max_epu8(x, sp));
+        _mm_storeu_si128((__m128i *)(p + len + 16), _mm_max_epu8(y, sp));
+        len += 32;
+        i += 32;
+    }
+    return i - from;
+}
+
 /* Sixteen bytes at a time: a block is stored at once with each white space
  * byte as a space, up to the first byte that needs more (two white space
  * bytes in a row, one that would lead, non-ASCII, markup). A run of white
@@ -549,7 +594,12 @@ fold_blocks(struct emitter *em, const unsigned char *s, size_t n, int html,
          * stored with the rest. The other blocks go the long way. */
         while (!space && len > start && i + 17 <= n) {
             unsigned hi, next, over = 0;
+            size_t k32 = clean_runs(p, len, s, i, n, html, cls);
 
+            len += k32;
+            i += k32;
+            if (i + 17 > n)
+                break;
             x = _mm_loadu_si128((const __m128i *)(s + i));
             ws = _mm_or_si128(_mm_cmplt_epi8(x, lim), _mm_cmpeq_epi8(x, del));
             hi = (unsigned)_mm_movemask_epi8(x);
