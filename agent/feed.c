@@ -804,6 +804,24 @@ primary_first(struct strv *c, char *primary)
     return s == primary;
 }
 
+/* The first "A..." word (len bytes, lit) in the n bytes at s, or NULL:
+ * memmem for a word that starts with a capital, found near the start of
+ * an arXiv description. memmem's set-up costs more than the search; the
+ * capital is looked for with memchr, the rest compared where it is. */
+static const char *
+find_word(const char *s, size_t n, const char *lit, size_t len)
+{
+    const char *end = s + n, *q;
+
+    while ((size_t)(end - s) >= len &&
+           (q = memchr(s, lit[0], (size_t)(end - s) - len + 1)) != NULL) {
+        if (memcmp(q + 1, lit + 1, len - 1) == 0)
+            return q;
+        s = q + 1;
+    }
+    return NULL;
+}
+
 /* "arXiv:2411.17707v1 Announce Type: new \nAbstract: ..." -> the
  * announcement type into p->announce (unless arxiv:announce_type said it)
  * and where the abstract starts. */
@@ -818,9 +836,9 @@ arxiv_description(struct feed_parser *fp, const char *s, size_t *n)
     *n = (size_t)(end - s); /* what is left after the white space */
     if (end - s < 6 || strncmp(s, "arXiv:", 6) != 0)
         return s;
-    a = memmem(s, (size_t)(end - s), "Abstract:", 9);
-    t = memmem(s, a ? (size_t)(a - s) : (size_t)(end - s),
-               "Announce Type:", 14);
+    a = find_word(s, (size_t)(end - s), "Abstract:", 9);
+    t = find_word(s, a ? (size_t)(a - s) : (size_t)(end - s),
+                  "Announce Type:", 14);
     if (t && fp->p.announce == NULL) {
         t += 14;
         while (t < end && *t == ' ')
