@@ -653,6 +653,33 @@ add_author(struct feed_parser *fp, const char *name, size_t n,
     fp->e.has_affil = 1;
 }
 
+/* add_author for a piece of a dc:creator list in the arena (plain text):
+ * the name and affiliation are trimmed and cut off where they are, with a
+ * NUL on the byte after each (a separator, a space or a parenthesis the
+ * list's split has gone past), not copied. */
+static void
+cut_author(struct feed_parser *fp, char *name, size_t n, char *affil, size_t an)
+{
+    struct paper *p = &fp->p;
+
+    if (p->authors.n >= LIST_MAX)
+        return;
+    name = (char *)author_text(fp, name, &n, 1);
+    if (n == 0)
+        return;
+    name[n] = '\0';
+    strv_push(&p->authors, name);
+    if (affil == NULL)
+        return;
+    affil = (char *)author_text(fp, affil, &an, 1);
+    if (an == 0)
+        return;
+    affil[an] = '\0';
+    affil_upto(fp, p->authors.n - 1);
+    strv_push(&fp->e.affil, affil);
+    fp->e.has_affil = 1;
+}
+
 /* A category, as plain text: s is made so unless it is already (the
  * NUL-terminated output of text_plain, which a second pass leaves as it
  * is: it has no white space to fold, no bytes to repair). */
@@ -707,12 +734,14 @@ person(struct feed_parser *fp, const char *s, size_t n)
 
 /* arXiv listings write all authors in one dc:creator: "A, B, C and D",
  * each possibly followed by "(Affiliation, with, commas)". Split at commas
- * and " and " outside parentheses. */
+ * and " and " outside parentheses. w: s itself, when it is plain text in
+ * the arena, which the names are then cut from (cut_author); NULL when s
+ * is someone else's and not yet plain. */
 static void
-split_creators(struct feed_parser *fp, const char *s, int is_plain)
+split_creators(struct feed_parser *fp, const char *s, char *w)
 {
     const char *start = s, *paren = NULL, *paren_end = NULL;
-    int depth = 0;
+    int depth = 0, last;
 
     for (const char *q = s;; q++) {
         size_t sep = 0;
@@ -730,12 +759,18 @@ split_creators(struct feed_parser *fp, const char *s, int is_plain)
             sep = 5;
         if (!sep && *q != '\0')
             continue;
-        if (paren && paren_end)
+        last = *q == '\0'; /* before cut_author puts a NUL at q */
+        if (w && paren && paren_end)
+            cut_author(fp, w + (start - s), (size_t)(paren - start),
+                       w + (paren + 1 - s), (size_t)(paren_end - paren - 1));
+        else if (w)
+            cut_author(fp, w + (start - s), (size_t)(q - start), NULL, 0);
+        else if (paren && paren_end)
             add_author(fp, start, (size_t)(paren - start), paren + 1,
-                       (size_t)(paren_end - paren - 1), is_plain);
+                       (size_t)(paren_end - paren - 1), 0);
         else
-            add_author(fp, start, (size_t)(q - start), NULL, 0, is_plain);
-        if (*q == '\0')
+            add_author(fp, start, (size_t)(q - start), NULL, 0, 0);
+        if (last)
             break;
         q += sep - 1;
         start = q + 1;
@@ -975,7 +1010,7 @@ emit_entry(struct feed_parser *fp)
     }
     for (size_t i = 0; i < e->creators.n; i++) {
         if (e->arxiv || on_arxiv(p->url) || on_arxiv(p->entry_id))
-            split_creators(fp, e->creators.v[i], 1);
+            split_creators(fp, e->creators.v[i], e->creators.v[i]);
         else
             person(fp, e->creators.v[i], strlen(e->creators.v[i]));
     }
@@ -2169,7 +2204,7 @@ jsonl_record(struct feed_parser *fp, const cJSON *o)
     if (cJSON_IsArray(a))
         jsonl_authors(fp, a);
     else if ((s = jstr(o, "authors")) != NULL)
-        split_creators(fp, s, 0);
+        split_creators(fp, s, NULL);
     if ((s = jstr(o, "categories")) != NULL) {
         for (const char *q = s; *q;) {
             size_t n = strcspn(q, " \t\n");
