@@ -543,11 +543,28 @@ to_text(struct feed_parser *fp, const char *s, size_t n, int html)
     return fp->text.len;
 }
 
-/* Plain text of s in the arena; NULL when empty. */
+/* Plain text of s in the arena; NULL when empty. Most fields (ids,
+ * links, categories) are plain already: copied once, not twice. */
 static char *
 aplain(struct feed_parser *fp, const char *s, size_t n, int html)
 {
+    if (text_plain_already(s, n, html))
+        return adup(fp, s, n);
     return to_text(fp, s, n, html) ? adup(fp, fp->text.p, fp->text.len) : NULL;
+}
+
+/* The plain text of a field's collected text (NUL-terminated, as fp->cap
+ * keeps it) as a string: the text itself when it is plain already, else
+ * its plain text in fp->text; NULL when empty. */
+static const char *
+cap_plain(struct feed_parser *fp, const struct buf *c, size_t *n, int html)
+{
+    if (text_plain_already(c->p, c->len, html)) {
+        *n = c->len;
+        return c->p;
+    }
+    *n = to_text(fp, c->p, c->len, html);
+    return *n ? fp->text.p : NULL;
 }
 
 static int
@@ -688,7 +705,7 @@ add_category(struct feed_parser *fp, const char *s, size_t n, int is_plain)
 {
     struct strv *c = &fp->p.categories;
 
-    if (!is_plain) {
+    if (!is_plain && !(s[n] == '\0' && text_plain_already(s, n, 0))) {
         fp->tmp.len = 0;
         text_plain(&fp->tmp, s, n, 0);
         s = fp->tmp.p;
@@ -1603,7 +1620,9 @@ end_field(struct feed_parser *fp)
     struct paper *p = &fp->p;
     struct entry *e = &fp->e;
     struct buf *c = &fp->cap;
+    const char *t;
     char *s;
+    size_t n;
 
     switch (fp->field) {
     case F_ID:
@@ -1636,8 +1655,8 @@ end_field(struct feed_parser *fp)
             strv_push(&e->creators, s);
         break;
     case F_LINK:
-        if (p->url == NULL && to_text(fp, c->p, c->len, 0))
-            p->url = resolve(fp, fp->text.p);
+        if (p->url == NULL && (t = cap_plain(fp, c, &n, 0)) != NULL)
+            p->url = resolve(fp, t);
         break;
     case F_ALT_URL:
         if (e->alt_url == NULL && to_text(fp, c->p, c->len, 0))
@@ -1647,8 +1666,9 @@ end_field(struct feed_parser *fp)
         set_once(fp, &e->jname);
         break;
     case F_CATEGORY:
-        if (fp->info.format != FEED_ATOM && to_text(fp, c->p, c->len, 1)) {
-            add_category(fp, fp->text.p, fp->text.len, 1);
+        if (fp->info.format != FEED_ATOM &&
+            (t = cap_plain(fp, c, &n, 1)) != NULL) {
+            add_category(fp, t, n, 1);
         } else {
             add_category(fp, c->p, c->len, 0);
         }
