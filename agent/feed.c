@@ -616,7 +616,7 @@ field_plain(struct feed_parser *fp, struct buf *out, const char *s, size_t n,
  * it went through text_plain whole) only loses the spaces around it; a
  * name as written (most are plain already) is copied by the caller as it
  * is, without a pass into fp->tmp first. */
-static const char *
+static inline const char *
 author_text(struct feed_parser *fp, const char *s, size_t *n, int is_plain)
 {
     size_t k = *n;
@@ -647,7 +647,7 @@ affil_upto(struct feed_parser *fp, size_t n)
         strv_push(&fp->e.affil, NULL);
 }
 
-static void
+static inline void
 add_author(struct feed_parser *fp, const char *name, size_t n,
            const char *affil, size_t an, int is_plain)
 {

@@ -185,13 +185,10 @@ strv_fini(struct strv *sv)
 }
 
 void
-strv_push(struct strv *sv, char *s)
+strv_grow(struct strv *sv)
 {
-    if (sv->n == sv->cap) {
-        sv->cap = sv->cap ? sv->cap * 2 : 4;
-        sv->v = xrealloc(sv->v, sv->cap * sizeof(*sv->v));
-    }
-    sv->v[sv->n++] = s;
+    sv->cap = sv->cap ? sv->cap * 2 : 4;
+    sv->v = xrealloc(sv->v, sv->cap * sizeof(*sv->v));
 }
 
 void
