@@ -76,18 +76,26 @@ special16(const unsigned char *s)
 /* Whether any of the eight bytes at s needs a look, a word at a time
  * (what special16 leaves of a string: authors, categories, the tails). */
 static int
-special8(const unsigned char *s)
+special_word(uint64_t v)
 {
     const uint64_t ones = 0x0101010101010101u, high = ones * 0x80;
-    uint64_t v, q, b;
+    uint64_t q, b;
 
-    memcpy(&v, s, 8);
     q = v ^ (ones * '"');
     b = v ^ (ones * '\\');
     /* non-ASCII, below 0x20, a zero byte in q or b */
     return ((v | ((v - ones * 0x20) & ~v) | ((q - ones) & ~q) |
              ((b - ones) & ~b)) &
             high) != 0;
+}
+
+static int
+special8(const unsigned char *s)
+{
+    uint64_t v;
+
+    memcpy(&v, s, 8);
+    return special_word(v);
 }
 
 /* Write the escape of c at w (room for six bytes); returns its length. */
@@ -177,6 +185,25 @@ json_add_stringn(struct buf *b, const char *str, size_t n)
 
     buf_reserve(b, n + 2);
     b->p[b->len++] = '"';
+    if (n >= 4 && n < 16) { /* keys, ids, announcement types */
+        uint64_t x, y;
+        uint32_t u, v;
+
+        if (n >= 8) {
+            memcpy(&x, s, 8);
+            memcpy(&y, s + n - 8, 8);
+        } else {
+            memcpy(&u, s, 4);
+            memcpy(&v, s + n - 4, 4);
+            x = (uint64_t)u << 32 | u; /* no zero bytes to flag */
+            y = (uint64_t)v << 32 | v;
+        }
+        if (!special_word(x) && !special_word(y)) {
+            copy_short(b->p + b->len, s, n);
+            b->len += n;
+            i = n;
+        }
+    }
     while (i < n) {
         unsigned m = 0;
 
