@@ -1036,7 +1036,8 @@ emit_entry(struct feed_parser *fp)
     if (e->has_affil)
         put_affiliations(fp, x, &nx);
     extras_end(p, x, nx);
-    deliver(fp);
+    deliver(fp); /* which makes ready for the next entry */
+    return;
 out:
     entry_reset(fp);
 }
