@@ -543,11 +543,28 @@ to_text(struct feed_parser *fp, const char *s, size_t n, int html)
     return fp->text.len;
 }
 
-/* Plain text of s in the arena; NULL when empty. */
+/* Plain text of s in the arena; NULL when empty. Most fields (ids,
+ * links, categories) are plain already: copied once, not twice. */
 static char *
 aplain(struct feed_parser *fp, const char *s, size_t n, int html)
 {
+    if (text_plain_already(s, n, html))
+        return adup(fp, s, n);
     return to_text(fp, s, n, html) ? adup(fp, fp->text.p, fp->text.len) : NULL;
+}
+
+/* The plain text of a field's collected text (NUL-terminated, as fp->cap
+ * keeps it) as a string: the text itself when it is plain already, else
+ * its plain text in fp->text; NULL when empty. */
+static const char *
+cap_plain(struct feed_parser *fp, const struct buf *c, size_t *n, int html)
+{
+    if (text_plain_already(c->p, c->len, html)) {
+        *n = c->len;
+        return c->p;
+    }
+    *n = to_text(fp, c->p, c->len, html);
+    return *n ? fp->text.p : NULL;
 }
 
 static int
@@ -599,7 +616,7 @@ field_plain(struct feed_parser *fp, struct buf *out, const char *s, size_t n,
  * it went through text_plain whole) only loses the spaces around it; a
  * name as written (most are plain already) is copied by the caller as it
  * is, without a pass into fp->tmp first. */
-static const char *
+static inline const char *
 author_text(struct feed_parser *fp, const char *s, size_t *n, int is_plain)
 {
     size_t k = *n;
@@ -630,7 +647,7 @@ affil_upto(struct feed_parser *fp, size_t n)
         strv_push(&fp->e.affil, NULL);
 }
 
-static void
+static inline void
 add_author(struct feed_parser *fp, const char *name, size_t n,
            const char *affil, size_t an, int is_plain)
 {
@@ -653,6 +670,33 @@ add_author(struct feed_parser *fp, const char *name, size_t n,
     fp->e.has_affil = 1;
 }
 
+/* add_author for a piece of a dc:creator list in the arena (plain text):
+ * the name and affiliation are trimmed and cut off where they are, with a
+ * NUL on the byte after each (a separator, a space or a parenthesis the
+ * list's split has gone past), not copied. */
+static void
+cut_author(struct feed_parser *fp, char *name, size_t n, char *affil, size_t an)
+{
+    struct paper *p = &fp->p;
+
+    if (p->authors.n >= LIST_MAX)
+        return;
+    name = (char *)author_text(fp, name, &n, 1);
+    if (n == 0)
+        return;
+    name[n] = '\0';
+    strv_push(&p->authors, name);
+    if (affil == NULL)
+        return;
+    affil = (char *)author_text(fp, affil, &an, 1);
+    if (an == 0)
+        return;
+    affil[an] = '\0';
+    affil_upto(fp, p->authors.n - 1);
+    strv_push(&fp->e.affil, affil);
+    fp->e.has_affil = 1;
+}
+
 /* A category, as plain text: s is made so unless it is already (the
  * NUL-terminated output of text_plain, which a second pass leaves as it
  * is: it has no white space to fold, no bytes to repair). */
@@ -661,7 +705,7 @@ add_category(struct feed_parser *fp, const char *s, size_t n, int is_plain)
 {
     struct strv *c = &fp->p.categories;
 
-    if (!is_plain) {
+    if (!is_plain && !(s[n] == '\0' && text_plain_already(s, n, 0))) {
         fp->tmp.len = 0;
         text_plain(&fp->tmp, s, n, 0);
         s = fp->tmp.p;
@@ -707,12 +751,14 @@ person(struct feed_parser *fp, const char *s, size_t n)
 
 /* arXiv listings write all authors in one dc:creator: "A, B, C and D",
  * each possibly followed by "(Affiliation, with, commas)". Split at commas
- * and " and " outside parentheses. */
+ * and " and " outside parentheses. w: s itself, when it is plain text in
+ * the arena, which the names are then cut from (cut_author); NULL when s
+ * is someone else's and not yet plain. */
 static void
-split_creators(struct feed_parser *fp, const char *s, int is_plain)
+split_creators(struct feed_parser *fp, const char *s, char *w)
 {
     const char *start = s, *paren = NULL, *paren_end = NULL;
-    int depth = 0;
+    int depth = 0, last;
 
     for (const char *q = s;; q++) {
         size_t sep = 0;
@@ -730,12 +776,18 @@ split_creators(struct feed_parser *fp, const char *s, int is_plain)
             sep = 5;
         if (!sep && *q != '\0')
             continue;
-        if (paren && paren_end)
+        last = *q == '\0'; /* before cut_author puts a NUL at q */
+        if (w && paren && paren_end)
+            cut_author(fp, w + (start - s), (size_t)(paren - start),
+                       w + (paren + 1 - s), (size_t)(paren_end - paren - 1));
+        else if (w)
+            cut_author(fp, w + (start - s), (size_t)(q - start), NULL, 0);
+        else if (paren && paren_end)
             add_author(fp, start, (size_t)(paren - start), paren + 1,
-                       (size_t)(paren_end - paren - 1), is_plain);
+                       (size_t)(paren_end - paren - 1), 0);
         else
-            add_author(fp, start, (size_t)(q - start), NULL, 0, is_plain);
-        if (*q == '\0')
+            add_author(fp, start, (size_t)(q - start), NULL, 0, 0);
+        if (last)
             break;
         q += sep - 1;
         start = q + 1;
@@ -804,6 +856,24 @@ primary_first(struct strv *c, char *primary)
     return s == primary;
 }
 
+/* The first "A..." word (len bytes, lit) in the n bytes at s, or NULL:
+ * memmem for a word that starts with a capital, found near the start of
+ * an arXiv description. memmem's set-up costs more than the search; the
+ * capital is looked for with memchr, the rest compared where it is. */
+static const char *
+find_word(const char *s, size_t n, const char *lit, size_t len)
+{
+    const char *end = s + n, *q;
+
+    while ((size_t)(end - s) >= len &&
+           (q = memchr(s, lit[0], (size_t)(end - s) - len + 1)) != NULL) {
+        if (memcmp(q + 1, lit + 1, len - 1) == 0)
+            return q;
+        s = q + 1;
+    }
+    return NULL;
+}
+
 /* "arXiv:2411.17707v1 Announce Type: new \nAbstract: ..." -> the
  * announcement type into p->announce (unless arxiv:announce_type said it)
  * and where the abstract starts. */
@@ -818,9 +888,9 @@ arxiv_description(struct feed_parser *fp, const char *s, size_t *n)
     *n = (size_t)(end - s); /* what is left after the white space */
     if (end - s < 6 || strncmp(s, "arXiv:", 6) != 0)
         return s;
-    a = memmem(s, (size_t)(end - s), "Abstract:", 9);
-    t = memmem(s, a ? (size_t)(a - s) : (size_t)(end - s),
-               "Announce Type:", 14);
+    a = find_word(s, (size_t)(end - s), "Abstract:", 9);
+    t = find_word(s, a ? (size_t)(a - s) : (size_t)(end - s),
+                  "Announce Type:", 14);
     if (t && fp->p.announce == NULL) {
         t += 14;
         while (t < end && *t == ' ')
@@ -957,7 +1027,7 @@ emit_entry(struct feed_parser *fp)
     }
     for (size_t i = 0; i < e->creators.n; i++) {
         if (e->arxiv || on_arxiv(p->url) || on_arxiv(p->entry_id))
-            split_creators(fp, e->creators.v[i], 1);
+            split_creators(fp, e->creators.v[i], e->creators.v[i]);
         else
             person(fp, e->creators.v[i], strlen(e->creators.v[i]));
     }
@@ -966,7 +1036,8 @@ emit_entry(struct feed_parser *fp)
     if (e->has_affil)
         put_affiliations(fp, x, &nx);
     extras_end(p, x, nx);
-    deliver(fp);
+    deliver(fp); /* which makes ready for the next entry */
+    return;
 out:
     entry_reset(fp);
 }
@@ -1550,7 +1621,9 @@ end_field(struct feed_parser *fp)
     struct paper *p = &fp->p;
     struct entry *e = &fp->e;
     struct buf *c = &fp->cap;
+    const char *t;
     char *s;
+    size_t n;
 
     switch (fp->field) {
     case F_ID:
@@ -1583,8 +1656,8 @@ end_field(struct feed_parser *fp)
             strv_push(&e->creators, s);
         break;
     case F_LINK:
-        if (p->url == NULL && to_text(fp, c->p, c->len, 0))
-            p->url = resolve(fp, fp->text.p);
+        if (p->url == NULL && (t = cap_plain(fp, c, &n, 0)) != NULL)
+            p->url = resolve(fp, t);
         break;
     case F_ALT_URL:
         if (e->alt_url == NULL && to_text(fp, c->p, c->len, 0))
@@ -1594,8 +1667,9 @@ end_field(struct feed_parser *fp)
         set_once(fp, &e->jname);
         break;
     case F_CATEGORY:
-        if (fp->info.format != FEED_ATOM && to_text(fp, c->p, c->len, 1)) {
-            add_category(fp, fp->text.p, fp->text.len, 1);
+        if (fp->info.format != FEED_ATOM &&
+            (t = cap_plain(fp, c, &n, 1)) != NULL) {
+            add_category(fp, t, n, 1);
         } else {
             add_category(fp, c->p, c->len, 0);
         }
@@ -2151,7 +2225,7 @@ jsonl_record(struct feed_parser *fp, const cJSON *o)
     if (cJSON_IsArray(a))
         jsonl_authors(fp, a);
     else if ((s = jstr(o, "authors")) != NULL)
-        split_creators(fp, s, 0);
+        split_creators(fp, s, NULL);
     if ((s = jstr(o, "categories")) != NULL) {
         for (const char *q = s; *q;) {
             size_t n = strcspn(q, " \t\n");

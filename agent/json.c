@@ -76,18 +76,26 @@ special16(const unsigned char *s)
 /* Whether any of the eight bytes at s needs a look, a word at a time
  * (what special16 leaves of a string: authors, categories, the tails). */
 static int
-special8(const unsigned char *s)
+special_word(uint64_t v)
 {
     const uint64_t ones = 0x0101010101010101u, high = ones * 0x80;
-    uint64_t v, q, b;
+    uint64_t q, b;
 
-    memcpy(&v, s, 8);
     q = v ^ (ones * '"');
     b = v ^ (ones * '\\');
     /* non-ASCII, below 0x20, a zero byte in q or b */
     return ((v | ((v - ones * 0x20) & ~v) | ((q - ones) & ~q) |
              ((b - ones) & ~b)) &
             high) != 0;
+}
+
+static int
+special8(const unsigned char *s)
+{
+    uint64_t v;
+
+    memcpy(&v, s, 8);
+    return special_word(v);
 }
 
 /* Write the escape of c at w (room for six bytes); returns its length. */
@@ -177,6 +185,25 @@ json_add_stringn(struct buf *b, const char *str, size_t n)
 
     buf_reserve(b, n + 2);
     b->p[b->len++] = '"';
+    if (n >= 4 && n < 16) { /* keys, ids, announcement types */
+        uint64_t x, y;
+        uint32_t u, v;
+
+        if (n >= 8) {
+            memcpy(&x, s, 8);
+            memcpy(&y, s + n - 8, 8);
+        } else {
+            memcpy(&u, s, 4);
+            memcpy(&v, s + n - 4, 4);
+            x = (uint64_t)u << 32 | u; /* no zero bytes to flag */
+            y = (uint64_t)v << 32 | v;
+        }
+        if (!special_word(x) && !special_word(y)) {
+            copy_short(b->p + b->len, s, n);
+            b->len += n;
+            i = n;
+        }
+    }
     while (i < n) {
         unsigned m = 0;
 
@@ -286,17 +313,51 @@ plain_run(char *w, const unsigned char *s, size_t n)
     return i;
 }
 
+/* Whether the eight bytes of v hold a '"' or a '\\'. */
+static inline int
+quote8(uint64_t v)
+{
+    const uint64_t ones = 0x0101010101010101u, high = ones * 0x80;
+    uint64_t q = v ^ (ones * '"'), b = v ^ (ones * '\\');
+
+    return ((((q - ones) & ~q) | ((b - ones) & ~b)) & high) != 0;
+}
+
 void
 json_add_plain(struct buf *b, const char *str, size_t n)
 {
     const unsigned char *s = (const unsigned char *)str;
     size_t i = 0, k;
     char *w;
+    uint64_t x, y;
 
     buf_reserve(b, 2 * n + 16 + 2); /* every byte escaped, at worst */
     w = b->p + b->len;
     *w++ = '"';
-    for (;;) {
+    /* a name or a category of 4 to 16 bytes, without a quote: two words
+     * that overlap, no loop (most list items) */
+    if (n >= 8 && n <= 16) {
+        memcpy(&x, s, 8);
+        memcpy(&y, s + n - 8, 8);
+        if (!quote8(x) && !quote8(y)) {
+            memcpy(w, &x, 8);
+            memcpy(w + n - 8, &y, 8);
+            i = n;
+            w += n;
+        }
+    } else if (n >= 4 && n < 8) {
+        uint32_t u, v;
+
+        memcpy(&u, s, 4);
+        memcpy(&v, s + n - 4, 4);
+        if (!quote8((uint64_t)u << 32 | v)) {
+            memcpy(w, &u, 4);
+            memcpy(w + n - 4, &v, 4);
+            i = n;
+            w += n;
+        }
+    }
+    while (i < n) {
         k = plain_run(w, s + i, n - i);
         w += k;
         i += k;

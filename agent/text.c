@@ -492,28 +492,86 @@ static const unsigned char class_html[256] = {
 };
 
 #ifdef __SSE2__
-/* Whether the sixteen bytes at s, with the non-ASCII bytes `hi` (a bit
- * mask) among them, hold whole valid UTF-8 sequences that stay text (a
- * no-break space folds, an invalid byte is replaced: both for the byte
- * loop). A sequence may run past the block: *over says by how many bytes
- * (at most three, all of them before s + n). */
+/* Whether the `width` (16 or 32) bytes at s, with the non-ASCII bytes
+ * `hi` (a bit mask) among them, hold whole valid UTF-8 sequences that
+ * stay text (a no-break space folds, an invalid byte is replaced: both
+ * for the byte loop): -1 if not, else by how many bytes the last sequence
+ * runs past the block (at most three, all of them before s + n). */
 static int
-utf8_block(const unsigned char *s, size_t n, unsigned hi, unsigned *over)
+utf8_block(const unsigned char *s, size_t n, uint32_t hi, unsigned width)
 {
     while (hi) {
         unsigned j = (unsigned)__builtin_ctz(hi);
         size_t k = utf8_len(s + j, n - j);
 
         if (k == 0 || (s[j] == 0xC2 && s[j + 1] == 0xA0))
-            return 0;
-        if (j + k > 16) {
-            *over = (unsigned)(j + k - 16);
-            return 1; /* the last bytes of the block */
-        }
+            return -1;
+        if (j + k > width)
+            return (int)(j + k - width); /* the last bytes of the block */
         hi &= ~(((1u << k) - 1) << j);
     }
-    *over = 0;
-    return 1;
+    return 0;
+}
+
+/* Running text that needs nothing but its white space bytes made spaces,
+ * thirty-two bytes a turn: no DEL, no two white space bytes in a row (nor
+ * one at the end before what is not text), no markup in HTML, and bytes
+ * outside ASCII only in valid UTF-8 (checked by utf8_block in the few
+ * blocks that have them). Most of an abstract is that; the first block
+ * that is not is left to the loop below, which knows the rest. Controls
+ * become spaces by an unsigned max with ' '. Returns the bytes taken from
+ * s (and stored at w); a turn needs 33 bytes of the n. */
+static inline __attribute__((always_inline)) size_t
+clean_runs(char *w, const unsigned char *s, size_t n, int html,
+           const unsigned char *cls)
+{
+    const __m128i sp = _mm_set1_epi8(' '), lim = _mm_set1_epi8(0x21);
+    const __m128i del = _mm_set1_epi8(0x7F), lt = _mm_set1_epi8('<');
+    const __m128i amp = _mm_set1_epi8('&');
+    const unsigned char *q = s, *end = s + n;
+    int over;
+
+    while (end - q >= 33) {
+        __m128i x = _mm_loadu_si128((const __m128i *)q);
+        __m128i y = _mm_loadu_si128((const __m128i *)(q + 16));
+        __m128i sx = _mm_or_si128(x, _mm_cmpeq_epi8(x, del));
+        __m128i sy = _mm_or_si128(y, _mm_cmpeq_epi8(y, del));
+        uint32_t stop, ws, pair;
+
+        if (html) {
+            sx = _mm_or_si128(sx, _mm_or_si128(_mm_cmpeq_epi8(x, lt),
+                                               _mm_cmpeq_epi8(x, amp)));
+            sy = _mm_or_si128(sy, _mm_or_si128(_mm_cmpeq_epi8(y, lt),
+                                               _mm_cmpeq_epi8(y, amp)));
+        }
+        stop = (uint32_t)_mm_movemask_epi8(sx) | (uint32_t)_mm_movemask_epi8(sy)
+                                                     << 16;
+        /* at or below ' ', signed: bytes outside ASCII too (stop has
+         * them); a saturating subtract sets the sign bit of just those */
+        ws = (uint32_t)_mm_movemask_epi8(_mm_subs_epi8(x, lim)) |
+             (uint32_t)_mm_movemask_epi8(_mm_subs_epi8(y, lim)) << 16;
+        pair = ws & ws >> 1;
+        if ((ws >> 31) && cls[q[32]] != C_TEXT)
+            pair |= 1u << 31;
+        over = 0;
+        if (stop | pair) {
+            /* letters outside ASCII are text when they are valid (and
+             * no no-break space): only those may have stopped it */
+            uint32_t hi = (uint32_t)_mm_movemask_epi8(x) |
+                          (uint32_t)_mm_movemask_epi8(y) << 16;
+
+            if (stop != hi || (pair & ~hi & ~(hi >> 1)) ||
+                (over = utf8_block(q, (size_t)(end - q), hi, 32)) < 0)
+                break;
+        }
+        _mm_storeu_si128((__m128i *)w, _mm_max_epu8(x, sp));
+        _mm_storeu_si128((__m128i *)(w + 16), _mm_max_epu8(y, sp));
+        w += 32;
+        q += 32;
+        for (; over > 0; over--) /* a sequence the block cut */
+            *w++ = (char)*q++;
+    }
+    return (size_t)(q - s);
 }
 
 /* Sixteen bytes at a time: a block is stored at once with each white space
@@ -548,8 +606,14 @@ fold_blocks(struct emitter *em, const unsigned char *s, size_t n, int html,
          * is text. Letters outside ASCII are checked where they are and
          * stored with the rest. The other blocks go the long way. */
         while (!space && len > start && i + 17 <= n) {
-            unsigned hi, next, over = 0;
+            unsigned hi, next;
+            int over = 0;
+            size_t k32 = clean_runs(p + len, s + i, n - i, html, cls);
 
+            len += k32;
+            i += k32;
+            if (i + 17 > n)
+                break;
             x = _mm_loadu_si128((const __m128i *)(s + i));
             ws = _mm_or_si128(_mm_cmplt_epi8(x, lim), _mm_cmpeq_epi8(x, del));
             hi = (unsigned)_mm_movemask_epi8(x);
@@ -563,13 +627,13 @@ fold_blocks(struct emitter *em, const unsigned char *s, size_t n, int html,
             next = cls[s[i + 16]] != C_TEXT;
             if (stop | (m & (m >> 1 | next << 15)))
                 break;
-            if (hi && !utf8_block(s + i, n - i, hi, &over))
+            if (hi && (over = utf8_block(s + i, n - i, hi, 16)) < 0)
                 break;
             x = _mm_or_si128(_mm_and_si128(ws, sp), _mm_andnot_si128(ws, x));
             _mm_storeu_si128((__m128i *)(p + len), x);
             len += 16;
             i += 16;
-            for (; over; over--) /* a sequence the block cut */
+            for (; over > 0; over--) /* a sequence the block cut */
                 p[len++] = (char)s[i++];
         }
         if (i + 16 > n)

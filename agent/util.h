@@ -76,8 +76,18 @@ void strv_fini(struct strv *sv);
 void strv_clear(struct strv *sv);
 void strv_add(struct strv *sv, const char *s);
 void strv_addn(struct strv *sv, const char *s, size_t n);
-/* Append s itself (owned from now on; NULL allowed for "none"). */
-void strv_push(struct strv *sv, char *s);
+/* Room for one more (strv_push's slow path). */
+void strv_grow(struct strv *sv);
+
+/* Append s itself (owned from now on; NULL allowed for "none"). Inline:
+ * the parser pushes every author and category of every entry. */
+static inline void
+strv_push(struct strv *sv, char *s)
+{
+    if (sv->n == sv->cap)
+        strv_grow(sv);
+    sv->v[sv->n++] = s;
+}
 int strv_has(const struct strv *sv, const char *s);
 
 /* Allocation: out of memory aborts with a message (the agent cannot go on
