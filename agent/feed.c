@@ -33,6 +33,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include <cJSON.h>
 /* Debian's expat is built with DTD support; the header shows the billion
@@ -749,6 +752,39 @@ person(struct feed_parser *fp, const char *s, size_t n)
     add_author(fp, s, n, NULL, 0, 1);
 }
 
+/* The first byte from q on that split_creators has to look at: a
+ * parenthesis, a comma, a space before an 'a' (" and " perhaps), or end
+ * (the NUL ending the list). A list is mostly letters and spaces between
+ * such marks: sixteen bytes are tested at a time, where a byte loop would
+ * stop at every space. The second load reads up to the NUL, not past. */
+static const char *
+next_mark(const char *q, const char *end)
+{
+#ifdef __SSE2__
+    const __m128i open = _mm_set1_epi8('('), close = _mm_set1_epi8(')');
+    const __m128i comma = _mm_set1_epi8(','), sp = _mm_set1_epi8(' ');
+    const __m128i a = _mm_set1_epi8('a');
+
+    for (; end - q >= 16; q += 16) {
+        __m128i x = _mm_loadu_si128((const __m128i *)q);
+        __m128i y = _mm_loadu_si128((const __m128i *)(q + 1));
+        __m128i hit = _mm_or_si128(
+            _mm_or_si128(_mm_cmpeq_epi8(x, open), _mm_cmpeq_epi8(x, close)),
+            _mm_or_si128(
+                _mm_cmpeq_epi8(x, comma),
+                _mm_and_si128(_mm_cmpeq_epi8(x, sp), _mm_cmpeq_epi8(y, a))));
+        unsigned m = (unsigned)_mm_movemask_epi8(hit);
+
+        if (m)
+            return q + __builtin_ctz(m);
+    }
+#endif
+    while (q < end && *q != '(' && *q != ')' && *q != ',' &&
+           !(*q == ' ' && q[1] == 'a'))
+        q++;
+    return q;
+}
+
 /* arXiv listings write all authors in one dc:creator: "A, B, C and D",
  * each possibly followed by "(Affiliation, with, commas)". Split at commas
  * and " and " outside parentheses. w: s itself, when it is plain text in
@@ -758,13 +794,13 @@ static void
 split_creators(struct feed_parser *fp, const char *s, char *w)
 {
     const char *start = s, *paren = NULL, *paren_end = NULL;
+    const char *end = s + strlen(s);
     int depth = 0, last;
 
     for (const char *q = s;; q++) {
         size_t sep = 0;
 
-        if ((unsigned char)*q > ',')
-            continue; /* letters: none of "(), " nor the end */
+        q = next_mark(q, end); /* what is skipped is none of "(), " */
         if (*q == '(' && depth++ == 0 && paren == NULL)
             paren = q;
         else if (*q == ')' && depth > 0 && --depth == 0 && paren_end == NULL)
