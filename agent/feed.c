@@ -1162,7 +1162,9 @@ name_group(struct feed_parser *fp, const char *name, const char **local,
     const char *sep;
     int i;
 
-    for (int c = 0; c < NS_CACHE; c++) {
+    /* every URI of namespaces[] starts "http": most names of RSS 2.0,
+     * which have none, need not be held against the cache */
+    for (int c = 0; name[0] == 'h' && c < NS_CACHE; c++) {
         size_t n;
 
         if (fp->ns_cache[c].name != name)
