@@ -203,6 +203,13 @@ json_add_stringn(struct buf *b, const char *str, size_t n)
             b->len += n;
             i = n;
         }
+    } else if (n >= 16 && n <= 32 &&
+               (special16(s) | special16(s + n - 16)) == 0) {
+        /* links, entry ids, keys: two blocks that overlap, no loop */
+        memcpy(b->p + b->len, s, 16);
+        memcpy(b->p + b->len + n - 16, s + n - 16, 16);
+        b->len += n;
+        i = n;
     }
     while (i < n) {
         unsigned m = 0;
