@@ -266,6 +266,7 @@ struct entry {
     struct strv affil;    /* arena: parallel to paper.authors (up to the
                              last with one, see affil_upto), NULL none */
     int has_affil;
+    int author_escape;  /* an author may hold '"' or '\\' (JSON escapes) */
     size_t author_base; /* authors.n when the open atom:author began */
     int arxiv;          /* an arXiv listing item (new style: plain text,
                            arxiv:announce_type or "Announce Type:") */
@@ -503,6 +504,7 @@ entry_reset(struct feed_parser *fp)
     e->creators.n = 0;
     e->affil.n = 0;
     e->has_affil = 0;
+    e->author_escape = 0;
     e->author_base = 0;
     e->arxiv = 0;
     e->alt_url = NULL;
@@ -663,7 +665,8 @@ add_author(struct feed_parser *fp, const char *name, size_t n,
     if (n == 0)
         return;
     strv_push(&p->authors, adup(fp, s, n));
-    if (affil == NULL) /* most authors have none */
+    fp->e.author_escape = 1; /* not looked at */
+    if (affil == NULL)       /* most authors have none */
         return;
     s = author_text(fp, affil, &an, is_plain);
     if (an == 0)
@@ -753,17 +756,19 @@ person(struct feed_parser *fp, const char *s, size_t n)
 }
 
 /* The first byte from q on that split_creators has to look at: a
- * parenthesis, a comma, a space before an 'a' (" and " perhaps), or end
- * (the NUL ending the list). A list is mostly letters and spaces between
- * such marks: sixteen bytes are tested at a time, where a byte loop would
- * stop at every space. The second load reads up to the NUL, not past. */
+ * parenthesis, a comma, a space before an 'a' (" and " perhaps), a '"' or
+ * '\\' (which the names' JSON must escape), or end (the NUL ending the
+ * list). A list is mostly letters and spaces between such marks: sixteen
+ * bytes are tested at a time, where a byte loop would stop at every
+ * space. The second load reads up to the NUL, not past. */
 static const char *
 next_mark(const char *q, const char *end)
 {
 #ifdef __SSE2__
     const __m128i open = _mm_set1_epi8('('), close = _mm_set1_epi8(')');
     const __m128i comma = _mm_set1_epi8(','), sp = _mm_set1_epi8(' ');
-    const __m128i a = _mm_set1_epi8('a');
+    const __m128i a = _mm_set1_epi8('a'), dq = _mm_set1_epi8('"');
+    const __m128i bs = _mm_set1_epi8('\\');
 
     for (; end - q >= 16; q += 16) {
         __m128i x = _mm_loadu_si128((const __m128i *)q);
@@ -773,14 +778,16 @@ next_mark(const char *q, const char *end)
             _mm_or_si128(
                 _mm_cmpeq_epi8(x, comma),
                 _mm_and_si128(_mm_cmpeq_epi8(x, sp), _mm_cmpeq_epi8(y, a))));
-        unsigned m = (unsigned)_mm_movemask_epi8(hit);
+        unsigned m;
 
-        if (m)
+        hit = _mm_or_si128(
+            hit, _mm_or_si128(_mm_cmpeq_epi8(x, dq), _mm_cmpeq_epi8(x, bs)));
+        if ((m = (unsigned)_mm_movemask_epi8(hit)) != 0)
             return q + __builtin_ctz(m);
     }
 #endif
-    while (q < end && *q != '(' && *q != ')' && *q != ',' &&
-           !(*q == ' ' && q[1] == 'a'))
+    while (q < end && *q != '(' && *q != ')' && *q != ',' && *q != '"' &&
+           *q != '\\' && !(*q == ' ' && q[1] == 'a'))
         q++;
     return q;
 }
@@ -801,6 +808,8 @@ split_creators(struct feed_parser *fp, const char *s, char *w)
         size_t sep = 0;
 
         q = next_mark(q, end); /* what is skipped is none of "(), " */
+        if (*q == '"' || *q == '\\')
+            fp->e.author_escape = 1;
         if (*q == '(' && depth++ == 0 && paren == NULL)
             paren = q;
         else if (*q == ')' && depth > 0 && --depth == 0 && paren_end == NULL)
@@ -996,6 +1005,7 @@ note_plain(struct feed_parser *fp)
         h->abstract_len = fp->abstract_text.len;
     }
     h->authors = 1;
+    h->authors_bare = !fp->e.author_escape;
     h->categories = !fp->e.raw_category;
 }
 

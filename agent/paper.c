@@ -260,6 +260,30 @@ put_text(struct buf *out, const char *s, const char *hint, size_t len)
         json_add_string(out, s);
 }
 
+/* A list of plain strings none of which holds '"' or '\\': each goes
+ * out as it is between quotes (an arXiv author list, dozens of names),
+ * with no look at its bytes. */
+static void
+put_bare_list(struct buf *out, const struct strv *sv)
+{
+    buf_addc(out, '[');
+    for (size_t i = 0; i < sv->n; i++) {
+        size_t n = strlen(sv->v[i]);
+        char *w;
+
+        buf_reserve(out, n + 3);
+        w = out->p + out->len;
+        if (i)
+            *w++ = ',';
+        *w++ = '"';
+        memcpy(w, sv->v[i], n);
+        w += n;
+        *w++ = '"';
+        out->len = (size_t)(w - out->p);
+    }
+    buf_addc(out, ']');
+}
+
 static void
 put_list(struct buf *out, const struct strv *sv, int plain)
 {
@@ -294,7 +318,10 @@ paper_to_json_plain(const struct paper *p, const struct paper_plain *pl,
     KEY(out, "\"title\"");
     put_text(out, p->title, pl->title, pl->title_len);
     KEY(out, "\"authors\"");
-    put_list(out, &p->authors, pl->authors);
+    if (pl->authors_bare)
+        put_bare_list(out, &p->authors);
+    else
+        put_list(out, &p->authors, pl->authors);
     KEY(out, "\"abstract\"");
     put_text(out, p->abstract, pl->abstract, pl->abstract_len);
     KEY(out, "\"url\"");

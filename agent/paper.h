@@ -73,6 +73,7 @@ struct paper_plain {
     const char *title, *abstract;
     size_t title_len, abstract_len;
     int authors, categories;
+    int authors_bare; /* and no author holds '"' or '\\': none escaped */
 };
 /* paper_to_json, the same bytes, faster where the hints allow. */
 void paper_to_json_plain(const struct paper *p, const struct paper_plain *pl,
