@@ -320,6 +320,9 @@ plain_run(char *w, const unsigned char *s, size_t n)
     return i;
 }
 
+/* From this length on a plain string is written by plain_long. */
+#define PLAIN_LONG 256
+
 /* Whether the eight bytes of v hold a '"' or a '\\'. */
 static inline int
 quote8(uint64_t v)
@@ -328,6 +331,35 @@ quote8(uint64_t v)
     uint64_t q = v ^ (ones * '"'), b = v ^ (ones * '\\');
 
     return ((((q - ones) & ~q) | ((b - ones) & ~b)) & high) != 0;
+}
+
+/* The escapes of a long plain string (an abstract) written at w; returns
+ * where they end. Its '"' and '\\' are few (a formula's backslashes):
+ * libc's memchr finds each kind far faster than one loop testing for
+ * both, and memcpy moves the runs between them. */
+static char *
+plain_long(char *w, const char *s, size_t n)
+{
+    const char *end = s + n;
+    const char *q = memchr(s, '"', n), *bs = memchr(s, '\\', n);
+
+    for (;;) {
+        const char *next = q && (bs == NULL || q < bs) ? q : bs;
+
+        if (next == NULL)
+            break;
+        memcpy(w, s, (size_t)(next - s));
+        w += next - s;
+        *w++ = '\\';
+        *w++ = *next;
+        s = next + 1;
+        if (next == q)
+            q = memchr(s, '"', (size_t)(end - s));
+        else
+            bs = memchr(s, '\\', (size_t)(end - s));
+    }
+    memcpy(w, s, (size_t)(end - s));
+    return w + (end - s);
 }
 
 void
@@ -363,6 +395,10 @@ json_add_plain(struct buf *b, const char *str, size_t n)
             i = n;
             w += n;
         }
+    }
+    if (n >= PLAIN_LONG) {
+        w = plain_long(w, str, n);
+        i = n;
     }
     while (i < n) {
         k = plain_run(w, s + i, n - i);
