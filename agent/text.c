@@ -752,6 +752,43 @@ ascii_words(const unsigned char *s, size_t n, int html)
     return i;
 }
 
+#ifdef __SSE2__
+/* ascii_words sixteen bytes a turn, for strings of sixteen bytes or more
+ * (ids, links, categories): the same answers, the last block ending at n
+ * (the bytes it shares with the one before are ASCII and clean). */
+static size_t
+ascii_blocks(const unsigned char *s, size_t n, int html)
+{
+    const __m128i sp = _mm_set1_epi8(' '), del = _mm_set1_epi8(0x7F);
+    const __m128i lt = _mm_set1_epi8('<'), amp = _mm_set1_epi8('&');
+    size_t i;
+
+    for (i = 0;; i += 16) {
+        __m128i x, low;
+        unsigned hi, bad, m;
+
+        if (n - i < 16)
+            i = n - 16;
+        x = _mm_loadu_si128((const __m128i *)(s + i));
+        hi = (unsigned)_mm_movemask_epi8(x);
+        /* below ' ' signed: controls, and the bytes hi has */
+        low = _mm_or_si128(_mm_cmplt_epi8(x, sp), _mm_cmpeq_epi8(x, del));
+        bad = (unsigned)_mm_movemask_epi8(low) & ~hi;
+        if (html)
+            bad |= (unsigned)_mm_movemask_epi8(
+                _mm_or_si128(_mm_cmpeq_epi8(x, lt), _mm_cmpeq_epi8(x, amp)));
+        m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, sp));
+        /* a space ending the block is never s[n - 1]: s[i + 16] is there */
+        if (bad || (m & m >> 1) || (m >> 15 && s[i + 16] == ' '))
+            return SIZE_MAX;
+        if (hi)
+            return i; /* the byte loop checks from here */
+        if (i + 16 == n)
+            return n;
+    }
+}
+#endif
+
 /* Whether the short string s is plain text already: printable ASCII
  * (less '<' and '&' in HTML) and valid UTF-8 other than a no-break space,
  * with single spaces inside. Names, terms, ids and links mostly are:
@@ -765,7 +802,12 @@ plain_already(const unsigned char *s, size_t n, const unsigned char *cls)
 
     if (n == 0 || n > 64 || s[0] == ' ' || s[n - 1] == ' ')
         return 0;
-    i = ascii_words(s, n, cls == class_html);
+#ifdef __SSE2__
+    if (n >= 16)
+        i = ascii_blocks(s, n, cls == class_html);
+    else
+#endif
+        i = ascii_words(s, n, cls == class_html);
     if (i == SIZE_MAX)
         return 0;
     for (; i < n; i++) {
