@@ -502,10 +502,16 @@ utf8_block(const unsigned char *s, size_t n, uint32_t hi, unsigned width)
 {
     while (hi) {
         unsigned j = (unsigned)__builtin_ctz(hi);
-        size_t k = utf8_len(s + j, n - j);
+        size_t k = 2;
 
-        if (k == 0 || (s[j] == 0xC2 && s[j + 1] == 0xA0))
-            return -1;
+        /* two bytes from C3 on (é, ö: most letters of names) need
+         * neither the call nor the no-break space test */
+        if (s[j] < 0xC3 || s[j] > 0xDF || j + 1 >= n ||
+            (s[j + 1] & 0xC0) != 0x80) {
+            k = utf8_len(s + j, n - j);
+            if (k == 0 || (s[j] == 0xC2 && s[j + 1] == 0xA0))
+                return -1;
+        }
         if (j + k > width)
             return (int)(j + k - width); /* the last bytes of the block */
         hi &= ~(((1u << k) - 1) << j);
