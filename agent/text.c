@@ -760,21 +760,28 @@ ascii_words(const unsigned char *s, size_t n, int html)
 
 #ifdef __SSE2__
 /* ascii_words sixteen bytes a turn, for strings of sixteen bytes or more
- * (ids, links, categories): the same answers, the last block ending at n
- * (the bytes it shares with the one before are ASCII and clean). */
+ * (ids, links, titles, author lists), and letters outside ASCII checked
+ * in the block (utf8_block) rather than left to the byte loop: SIZE_MAX
+ * when a block holds what is not plain, else how far all is plain. The
+ * last block ends at n while the bytes it shares with the one before are
+ * ASCII; after a letter outside it, the byte loop takes the rest. */
 static size_t
 ascii_blocks(const unsigned char *s, size_t n, int html)
 {
     const __m128i sp = _mm_set1_epi8(' '), del = _mm_set1_epi8(0x7F);
     const __m128i lt = _mm_set1_epi8('<'), amp = _mm_set1_epi8('&');
-    size_t i;
+    size_t i = 0;
+    int over, seen = 0;
 
-    for (i = 0;; i += 16) {
+    while (i < n) {
         __m128i x, low;
         unsigned hi, bad, m;
 
-        if (n - i < 16)
+        if (n - i < 16) {
+            if (seen)
+                return i;
             i = n - 16;
+        }
         x = _mm_loadu_si128((const __m128i *)(s + i));
         hi = (unsigned)_mm_movemask_epi8(x);
         /* below ' ' signed: controls, and the bytes hi has */
@@ -787,48 +794,64 @@ ascii_blocks(const unsigned char *s, size_t n, int html)
         /* a space ending the block is never s[n - 1]: s[i + 16] is there */
         if (bad || (m & m >> 1) || (m >> 15 && s[i + 16] == ' '))
             return SIZE_MAX;
-        if (hi)
-            return i; /* the byte loop checks from here */
-        if (i + 16 == n)
-            return n;
+        over = 0;
+        if (hi) {
+            if ((over = utf8_block(s + i, n - i, hi, 16)) < 0)
+                return SIZE_MAX; /* invalid, or a no-break space */
+            seen = 1;
+        }
+        i += 16 + (size_t)over;
     }
+    return i;
 }
 #endif
 
-/* Whether the short string s is plain text already: printable ASCII
- * (less '<' and '&' in HTML) and valid UTF-8 other than a no-break space,
- * with single spaces inside. Names, terms, ids and links mostly are:
- * copied as they are, without the loops. */
+/* Up to this length a string is looked at for plain_already: titles and
+ * author lists (a hundred bytes or two) mostly are, and are then copied
+ * as they are; an abstract is longer, and seldom is. */
+#define PLAIN_MAX 256
+
+/* The ASCII words of s from its start: ascii_words or ascii_blocks. */
+static size_t
+ascii_prefix(const unsigned char *s, size_t n, int html)
+{
+#ifdef __SSE2__
+    if (n >= 16)
+        return ascii_blocks(s, n, html);
+#endif
+    return ascii_words(s, n, html);
+}
+
+/* Whether the string s is plain text already: printable ASCII (less '<'
+ * and '&' in HTML) and valid UTF-8 other than a no-break space, with
+ * single spaces inside. Names, terms, ids, links and titles mostly are:
+ * copied as they are, without the loops. The ASCII between letters
+ * outside it goes a word or a block at a time. */
 static int
 plain_already(const unsigned char *s, size_t n, const unsigned char *cls)
 {
-    size_t k;
+    size_t i = 0, k;
 
-    size_t i = 0;
-
-    if (n == 0 || n > 64 || s[0] == ' ' || s[n - 1] == ' ')
+    if (n == 0 || n > PLAIN_MAX || s[0] == ' ' || s[n - 1] == ' ')
         return 0;
-#ifdef __SSE2__
-    if (n >= 16)
-        i = ascii_blocks(s, n, cls == class_html);
-    else
-#endif
-        i = ascii_words(s, n, cls == class_html);
-    if (i == SIZE_MAX)
-        return 0;
-    for (; i < n; i++) {
-        if (cls[s[i]] == C_TEXT)
-            continue;
-        if (s[i] == ' ') { /* never the last byte */
-            if (s[i + 1] == ' ')
-                return 0;
-        } else if (s[i] < 0x80) {
+    while (i < n) {
+        if ((k = ascii_prefix(s + i, n - i, cls == class_html)) == SIZE_MAX)
             return 0;
-        } else { /* kept as it is, as the loops would */
-            k = utf8_len(s + i, n - i);
-            if (k == 0 || (s[i] == 0xC2 && s[i + 1] == 0xA0))
+        for (i += k; i < n; i++) {
+            if (cls[s[i]] == C_TEXT)
+                continue;
+            if (s[i] == ' ') { /* never the last byte */
+                if (s[i + 1] == ' ')
+                    return 0;
+            } else if (s[i] < 0x80) {
                 return 0;
-            i += k - 1;
+            } else { /* kept as it is, as the loops would */
+                k = utf8_len(s + i, n - i);
+                if (k == 0 || (s[i] == 0xC2 && s[i + 1] == 0xA0))
+                    return 0;
+                i += k;
+                break; /* the words again */
+            }
         }
     }
     return 1;
