@@ -267,6 +267,8 @@ struct entry {
                              last with one, see affil_upto), NULL none */
     int has_affil;
     int author_escape;  /* an author may hold '"' or '\\' (JSON escapes) */
+    size_t *author_len; /* while !author_escape, parallel to paper.authors:
+                           their lengths (LIST_MAX, allocated at first) */
     size_t author_base; /* authors.n when the open atom:author began */
     int arxiv;          /* an arXiv listing item (new style: plain text,
                            arxiv:announce_type or "Announce Type:") */
@@ -680,7 +682,7 @@ add_author(struct feed_parser *fp, const char *name, size_t n,
  * the name and affiliation are trimmed and cut off where they are, with a
  * NUL on the byte after each (a separator, a space or a parenthesis the
  * list's split has gone past), not copied. */
-static void
+static inline void
 cut_author(struct feed_parser *fp, char *name, size_t n, char *affil, size_t an)
 {
     struct paper *p = &fp->p;
@@ -692,6 +694,7 @@ cut_author(struct feed_parser *fp, char *name, size_t n, char *affil, size_t an)
         return;
     name[n] = '\0';
     strv_push(&p->authors, name);
+    fp->e.author_len[p->authors.n - 1] = n;
     if (affil == NULL)
         return;
     affil = (char *)author_text(fp, affil, &an, 1);
@@ -803,6 +806,9 @@ split_creators(struct feed_parser *fp, const char *s, char *w)
     const char *start = s, *paren = NULL, *paren_end = NULL;
     const char *end = s + strlen(s);
     int depth = 0, last;
+
+    if (w && fp->e.author_len == NULL)
+        fp->e.author_len = xmalloc(LIST_MAX * sizeof(*fp->e.author_len));
 
     for (const char *q = s;; q++) {
         size_t sep = 0;
@@ -1006,6 +1012,7 @@ note_plain(struct feed_parser *fp)
     }
     h->authors = 1;
     h->authors_bare = !fp->e.author_escape;
+    h->author_len = fp->e.author_len;
     h->categories = !fp->e.raw_category;
 }
 
@@ -2724,6 +2731,7 @@ feed_parser_free(struct feed_parser *fp)
     buf_fini(&fp->e.content);
     free(fp->e.creators.v); /* the strings are the arena's */
     free(fp->e.affil.v);
+    free(fp->e.author_len);
     free(fp->p.authors.v);
     free(fp->p.categories.v);
     arena_fini(&fp->arena);

@@ -264,11 +264,11 @@ put_text(struct buf *out, const char *s, const char *hint, size_t len)
  * out as it is between quotes (an arXiv author list, dozens of names),
  * with no look at its bytes. */
 static void
-put_bare_list(struct buf *out, const struct strv *sv)
+put_bare_list(struct buf *out, const struct strv *sv, const size_t *len)
 {
     buf_addc(out, '[');
     for (size_t i = 0; i < sv->n; i++) {
-        size_t n = strlen(sv->v[i]);
+        size_t n = len[i];
         char *w;
 
         buf_reserve(out, n + 3);
@@ -319,7 +319,7 @@ paper_to_json_plain(const struct paper *p, const struct paper_plain *pl,
     put_text(out, p->title, pl->title, pl->title_len);
     KEY(out, "\"authors\"");
     if (pl->authors_bare)
-        put_bare_list(out, &p->authors);
+        put_bare_list(out, &p->authors, pl->author_len);
     else
         put_list(out, &p->authors, pl->authors);
     KEY(out, "\"abstract\"");

@@ -74,6 +74,7 @@ struct paper_plain {
     size_t title_len, abstract_len;
     int authors, categories;
     int authors_bare; /* and no author holds '"' or '\\': none escaped */
+    const size_t *author_len; /* with authors_bare: the authors' lengths */
 };
 /* paper_to_json, the same bytes, faster where the hints allow. */
 void paper_to_json_plain(const struct paper *p, const struct paper_plain *pl,
