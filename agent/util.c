@@ -245,11 +245,17 @@ civil(int64_t days, int *y, int *m, int *d)
     *y = (int)(yoe + era * 400 + (*m <= 2));
 }
 
+/* v (0 to 99) as two digits, from a table: a time written has six. */
 static void
 put2(char *p, int v)
 {
-    p[0] = (char)('0' + v / 10);
-    p[1] = (char)('0' + v % 10);
+    static const char pairs[] =
+        "000102030405060708091011121314151617181920212223242526272829"
+        "303132333435363738394041424344454647484950515253545556575859"
+        "606162636465666768697071727374757677787980818283848586878889"
+        "90919293949596979899";
+
+    memcpy(p, pairs + 2 * v, 2);
 }
 
 void
@@ -420,7 +426,6 @@ named_zone(const char *s, long *off)
 static int
 month_index(const char *s)
 {
-    static const char months[] = "janfebmaraprmayjunjulaugsepoctnovdec";
     unsigned c[3];
 
     for (int k = 0; k < 3; k++) {
@@ -430,11 +435,24 @@ month_index(const char *s)
         else if (c[k] < 'a' || c[k] > 'z')
             return -1; /* the end of s too: no month has it */
     }
-    for (int i = 0; i < 12; i++)
-        if (c[0] == (unsigned char)months[3 * i] &&
-            c[1] == (unsigned char)months[3 * i + 1] &&
-            c[2] == (unsigned char)months[3 * i + 2])
-            return i;
+    switch (c[0] << 16 | c[1] << 8 | c[2]) { /* a search, not a scan */
+#define M(x, y, z, i)                                                          \
+    case (x) << 16 | (y) << 8 | (z):                                           \
+        return i;
+        M('j', 'a', 'n', 0)
+        M('f', 'e', 'b', 1)
+        M('m', 'a', 'r', 2)
+        M('a', 'p', 'r', 3)
+        M('m', 'a', 'y', 4)
+        M('j', 'u', 'n', 5)
+        M('j', 'u', 'l', 6)
+        M('a', 'u', 'g', 7)
+        M('s', 'e', 'p', 8)
+        M('o', 'c', 't', 9)
+        M('n', 'o', 'v', 10)
+        M('d', 'e', 'c', 11)
+#undef M
+    }
     return -1;
 }
 
