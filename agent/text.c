@@ -534,12 +534,15 @@ clean_runs(char *w, const unsigned char *s, size_t n, int html,
     const __m128i sp = _mm_set1_epi8(' '), lim = _mm_set1_epi8(0x21);
     const __m128i del = _mm_set1_epi8(0x7F), lt = _mm_set1_epi8('<');
     const __m128i amp = _mm_set1_epi8('&');
-    const unsigned char *q = s, *end = s + n;
+    size_t i = 0, last; /* w and s go on together: one index */
     int over;
 
-    while (end - q >= 33) {
-        __m128i x = _mm_loadu_si128((const __m128i *)q);
-        __m128i y = _mm_loadu_si128((const __m128i *)(q + 16));
+    if (n < 33)
+        return 0;
+    last = n - 33;
+    while (i <= last) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(s + i));
+        __m128i y = _mm_loadu_si128((const __m128i *)(s + i + 16));
         __m128i sx = _mm_or_si128(x, _mm_cmpeq_epi8(x, del));
         __m128i sy = _mm_or_si128(y, _mm_cmpeq_epi8(y, del));
         uint32_t stop, ws, pair;
@@ -557,7 +560,7 @@ clean_runs(char *w, const unsigned char *s, size_t n, int html,
         ws = (uint32_t)_mm_movemask_epi8(_mm_subs_epi8(x, lim)) |
              (uint32_t)_mm_movemask_epi8(_mm_subs_epi8(y, lim)) << 16;
         pair = ws & ws >> 1;
-        if ((ws >> 31) && cls[q[32]] != C_TEXT)
+        if ((ws >> 31) && cls[s[i + 32]] != C_TEXT)
             pair |= 1u << 31;
         over = 0;
         if (stop | pair) {
@@ -567,17 +570,16 @@ clean_runs(char *w, const unsigned char *s, size_t n, int html,
                           (uint32_t)_mm_movemask_epi8(y) << 16;
 
             if (stop != hi || (pair & ~hi & ~(hi >> 1)) ||
-                (over = utf8_block(q, (size_t)(end - q), hi, 32)) < 0)
+                (over = utf8_block(s + i, n - i, hi, 32)) < 0)
                 break;
         }
-        _mm_storeu_si128((__m128i *)w, _mm_max_epu8(x, sp));
-        _mm_storeu_si128((__m128i *)(w + 16), _mm_max_epu8(y, sp));
-        w += 32;
-        q += 32;
-        for (; over > 0; over--) /* a sequence the block cut */
-            *w++ = (char)*q++;
+        _mm_storeu_si128((__m128i *)(w + i), _mm_max_epu8(x, sp));
+        _mm_storeu_si128((__m128i *)(w + i + 16), _mm_max_epu8(y, sp));
+        i += 32;
+        for (; over > 0; over--, i++) /* a sequence the block cut */
+            w[i] = (char)s[i];
     }
-    return (size_t)(q - s);
+    return i;
 }
 
 /* Sixteen bytes at a time: a block is stored at once with each white space
