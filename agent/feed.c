@@ -1711,8 +1711,10 @@ end_field(struct feed_parser *fp)
             strv_push(&e->creators, s);
         break;
     case F_LINK:
+        /* plain text has no white space at its ends for resolve() to
+         * trim: with no base to resolve against, it is the link */
         if (p->url == NULL && (t = cap_plain(fp, c, &n, 0)) != NULL)
-            p->url = resolve(fp, t);
+            p->url = cur_base(fp) ? resolve(fp, t) : adup(fp, t, n);
         break;
     case F_ALT_URL:
         if (e->alt_url == NULL && to_text(fp, c->p, c->len, 0))
