@@ -939,7 +939,7 @@ arxiv_description(struct feed_parser *fp, const char *s, size_t *n)
     while (s < end && isspace((unsigned char)*s))
         s++;
     *n = (size_t)(end - s); /* what is left after the white space */
-    if (end - s < 6 || strncmp(s, "arXiv:", 6) != 0)
+    if (end - s < 6 || memcmp(s, "arXiv:", 6) != 0) /* a compare, no call */
         return s;
     a = find_word(s, (size_t)(end - s), "Abstract:", 9);
     t = find_word(s, a ? (size_t)(a - s) : (size_t)(end - s),
@@ -964,8 +964,9 @@ arxiv_description(struct feed_parser *fp, const char *s, size_t *n)
 static int
 is_api_error(const char *id)
 {
-    return id && (strncmp(id, "http://arxiv.org/api/errors", 27) == 0 ||
-                  strncmp(id, "https://arxiv.org/api/errors", 28) == 0);
+    return id && id[0] == 'h' && /* most ids are not URLs: no call */
+           (strncmp(id, "http://arxiv.org/api/errors", 27) == 0 ||
+            strncmp(id, "https://arxiv.org/api/errors", 28) == 0);
 }
 
 /* arXiv feeds old and new list all authors in one dc:creator. */
