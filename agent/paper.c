@@ -249,6 +249,17 @@ bad:
 /* The keys are constants: written as literals, never escaped at run time
  * (this runs once per entry of every feed `parse` prints). */
 #define KEY(out, lit) buf_add(out, "," lit ":", sizeof(lit) + 1)
+/* A key and its string; most records lack a few (pdf_url, doi, comment,
+ * journal_ref): such a key goes out with its null as one literal. */
+#define KEY_STR(out, lit, s)                                                   \
+    do {                                                                       \
+        if ((s) == NULL) {                                                     \
+            buf_add(out, "," lit ":null", sizeof(lit) + 5);                    \
+        } else {                                                               \
+            KEY(out, lit);                                                     \
+            json_add_stringn(out, s, strlen(s));                               \
+        }                                                                      \
+    } while (0)
 
 /* A string of the record, by its hint when it has one. */
 static void
@@ -313,8 +324,7 @@ paper_to_json_plain(const struct paper *p, const struct paper_plain *pl,
         pl = &none;
     buf_add(out, "{\"key\":", 7);
     json_add_string(out, p->key);
-    KEY(out, "\"entry_id\"");
-    json_add_string(out, p->entry_id);
+    KEY_STR(out, "\"entry_id\"", p->entry_id);
     KEY(out, "\"title\"");
     put_text(out, p->title, pl->title, pl->title_len);
     KEY(out, "\"authors\"");
@@ -324,31 +334,28 @@ paper_to_json_plain(const struct paper *p, const struct paper_plain *pl,
         put_list(out, &p->authors, pl->authors);
     KEY(out, "\"abstract\"");
     put_text(out, p->abstract, pl->abstract, pl->abstract_len);
-    KEY(out, "\"url\"");
-    json_add_string(out, p->url);
-    KEY(out, "\"pdf_url\"");
-    json_add_string(out, p->pdf_url);
+    KEY_STR(out, "\"url\"", p->url);
+    KEY_STR(out, "\"pdf_url\"", p->pdf_url);
     KEY(out, "\"categories\"");
     put_list(out, &p->categories, pl->categories);
     KEY(out, "\"published\"");
     json_add_time(out, p->published);
-    KEY(out, "\"updated\"");
-    json_add_time(out, p->updated);
-    KEY(out, "\"arxiv_id\"");
-    json_add_string(out, p->arxiv_id);
+    if (p->updated == 0) { /* json_add_time's null, with its key */
+        buf_add(out, ",\"updated\":null", sizeof(",\"updated\":null") - 1);
+    } else {
+        KEY(out, "\"updated\"");
+        json_add_time(out, p->updated);
+    }
+    KEY_STR(out, "\"arxiv_id\"", p->arxiv_id);
     KEY(out, "\"version\"");
     if (p->version)
         json_add_int(out, p->version);
     else
         buf_add(out, "null", 4);
-    KEY(out, "\"doi\"");
-    json_add_string(out, p->doi);
-    KEY(out, "\"announce\"");
-    json_add_string(out, p->announce);
-    KEY(out, "\"comment\"");
-    json_add_string(out, p->comment);
-    KEY(out, "\"journal_ref\"");
-    json_add_string(out, p->journal_ref);
+    KEY_STR(out, "\"doi\"", p->doi);
+    KEY_STR(out, "\"announce\"", p->announce);
+    KEY_STR(out, "\"comment\"", p->comment);
+    KEY_STR(out, "\"journal_ref\"", p->journal_ref);
     KEY(out, "\"extras\"");
     buf_adds(out, str_empty(p->extras) ? "{}" : p->extras);
     if (!open)
