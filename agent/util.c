@@ -83,12 +83,6 @@ str_set(char **dst, const char *s)
 }
 
 int
-str_empty(const char *s)
-{
-    return s == NULL || *s == '\0';
-}
-
-int
 str_casecmp_prefix(const char *s, const char *prefix)
 {
     return strncasecmp(s, prefix, strlen(prefix));

@@ -100,7 +100,13 @@ char *xstrndup(const char *s, size_t n);
 
 /* Replace *dst (owned) with a copy of src (or NULL). */
 void str_set(char **dst, const char *s);
-int str_empty(const char *s);
+/* NULL or "". Inline: the parser and the record's writers ask it of most
+ * fields of every entry. */
+static inline int
+str_empty(const char *s)
+{
+    return s == NULL || *s == '\0';
+}
 int str_casecmp_prefix(const char *s, const char *prefix);
 
 /* Time: seconds since the epoch, UTC. 0 means unknown. */
