@@ -478,8 +478,9 @@ arena_reset(struct arena *a)
     a->cur = NULL;
 }
 
-/* A NUL-terminated copy of s[0..n) in the arena. */
-static char *
+/* A NUL-terminated copy of s[0..n) in the arena. Inline: some thirty
+ * thousand calls in a 10 MB listing, each a few instructions of work. */
+static inline char *
 adup(struct feed_parser *fp, const char *s, size_t n)
 {
     char *d = arena_alloc(&fp->arena, n + 1);
