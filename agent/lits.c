@@ -196,7 +196,7 @@ outputs(struct lits *l, uint32_t at, const unsigned char *text, size_t i)
  * last: a long text is cut in four pieces walked side by side, each
  * started maxlen - 1 bytes early so no literal across a cut is missed
  * (one found twice is harmless). */
-#define CELL(st, c) (delta[(st) + cls[c]])
+#define CELL(st, c) (delta[(size_t)(st) + cls[c]])
 #define STEP(st, i)                                                            \
     do {                                                                       \
         if ((st)&OUT_BIT) {                                                    \
