@@ -52,17 +52,17 @@ struct host {
     unsigned char *may;             /* owned: host_may_match's answer */
     int32_t *cmap;                  /* owned: per rule, its .c, packed */
     unsigned char *may0;            /* owned: may for a paper with no find */
-    uint32_t *hmap;                 /* owned: per matcher rule, its rule */
-    int may_done;                   /* for the current paper */
-    struct matcher *matcher;        /* owned: declarative rules, or NULL */
-    int exit_mt_ref;                /* metatable marking os.exit in scripts */
-    char *lua_dir;                  /* owned */
-    struct http *http;              /* borrowed: the cycle's loop, or NULL */
-    char *user_agent;               /* owned, or NULL */
-    struct fetch *fetches;          /* owned: running fetch coroutines */
-    char *db_path; /* owned: the database scripts see, or NULL */
-    int nfilters;  /* rules that keep or drop */
-    int nhooks;    /* pw.on_match hooks and rules' on_match */
+    uint32_t *hmap; /* owned: per matcher rule, its rule, or UINT32_MAX */
+    int may_done;   /* for the current paper */
+    struct matcher *matcher; /* owned: declarative rules, or NULL */
+    int exit_mt_ref;         /* metatable marking os.exit in scripts */
+    char *lua_dir;           /* owned */
+    struct http *http;       /* borrowed: the cycle's loop, or NULL */
+    char *user_agent;        /* owned, or NULL */
+    struct fetch *fetches;   /* owned: running fetch coroutines */
+    char *db_path;           /* owned: the database scripts see, or NULL */
+    int nfilters;            /* rules that keep or drop */
+    int nhooks;              /* pw.on_match hooks and rules' on_match */
 };
 
 /* A running fetch function. */
@@ -649,6 +649,9 @@ read_rules(struct host *h, int reg)
         h->cmap = xcalloc(h->nrules ? h->nrules : 1, sizeof(*h->cmap));
         h->may0 = xcalloc(h->nrules ? h->nrules : 1, 1);
         h->hmap = xcalloc(h->nrules ? h->nrules : 1, sizeof(*h->hmap));
+        /* a matcher rule whose spec failed part way has no rule here */
+        for (size_t i = 0; i < h->nrules; i++)
+            h->hmap[i] = UINT32_MAX;
         for (size_t i = 0; i < h->nrules; i++) {
             int32_t c = h->cmap[i] = (int32_t)h->rules[i].c;
             h->may0[i] = c < 0 || matcher_quick0(h->matcher)[c] != 0;
@@ -1170,7 +1173,8 @@ host_may_match(struct host *h)
     } else { /* most rules: as for a paper with no find */
         memcpy(h->may, h->may0, h->nrules);
         for (size_t k = 0; k < n; k++)
-            h->may[h->hmap[changed[k]]] = q[changed[k]] != 0;
+            if (h->hmap[changed[k]] != UINT32_MAX)
+                h->may[h->hmap[changed[k]]] = q[changed[k]] != 0;
     }
     h->may_done = 1;
     return h->may;

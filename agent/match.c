@@ -39,8 +39,9 @@ enum { B_NONE, B_NOT_WORD /* words: (?<!\w) (?!\w) */, B_EDGE /* \b */ };
 /* One alternative of a text test. */
 struct alt {
     struct strv runs; /* folded: every match holds all of them */
-    char *exact;      /* owned: as written (spaces: runs of white space),
-                         when the alternative is that text; else NULL */
+    char *exact;      /* owned: as written, when the alternative is that
+                         text; else NULL */
+    int ws;           /* a word's: a space in exact is a run of white space */
     unsigned char before, after; /* B_*, around exact or seq */
     /* per run: a \b it stands against (at the alternative's start or
      * end), which a find of it must show too */
@@ -210,8 +211,9 @@ skip_class(const char *p, size_t i, size_t n)
         if (p[i] == '\\') {
             i += 2;
         } else if (p[i] == '[' && i + 1 < n && p[i + 1] == ':' &&
-                   (end = memmem(p + i + 2, n - i - 2, ":]", 2)) != NULL) {
-            i = (size_t)(end - p) + 2; /* [:alpha:] */
+                   (end = memchr(p + i + 2, ']', n - i - 2)) != NULL &&
+                   end[-1] == ':' && end - 1 > p + i + 1) {
+            i = (size_t)(end - p) + 1; /* [:alpha:], ended by the first ] */
         } else {
             i++;
         }
@@ -244,7 +246,11 @@ skip_group(const char *p, size_t i, size_t n)
 }
 
 /* Constructs that change what the literal characters of a pattern mean or
- * hide where groups end: extended mode, comments, \Q...\E. */
+ * hide where groups end: extended mode, comments, \Q...\E; an option
+ * setting that turns case folding on or off for the rest of the pattern,
+ * other alternatives included ("(?i)", "(?-i)", "(?^)"); and the (*...)
+ * verbs and lookarounds, which can end a match early ((*ACCEPT)) or make
+ * one alternative's failure the whole pattern's ((*COMMIT)). */
 static int
 unsure(const char *p, size_t n)
 {
@@ -253,15 +259,21 @@ unsure(const char *p, size_t n)
             if (p[i + 1] == 'Q')
                 return 1;
             i++;
+        } else if (p[i] == '(' && p[i + 1] == '*') {
+            return 1;
         } else if (p[i] == '(' && p[i + 1] == '?') {
             size_t j = i + 2;
+            int fold = 0;
             if (j < n && p[j] == '#')
                 return 1;
             while (j < n && (is_alnum(p[j]) || p[j] == '-' || p[j] == '^')) {
                 if (p[j] == 'x')
                     return 1;
+                fold |= p[j] == 'i' || p[j] == '^';
                 j++;
             }
+            if (fold && j < n && p[j] == ')')
+                return 1;
         }
     }
     return 0;
@@ -761,6 +773,7 @@ word_alt(const char *w, struct alt *a)
         }
         a->exact = buf_steal(&b);
         a->before = a->after = B_NOT_WORD;
+        a->ws = 1;
         strv_addn(&a->runs, w, first);
         fold_in_place(a->runs.v[0]);
     } else {
@@ -1010,7 +1023,7 @@ add_lit(struct matcher *m, const char *str, int test, const struct alt *a,
     l->cs = test >= 0 && m->tests[test].cs;
     l->before = l->after = B_NONE;
     if (a && a->exact) {
-        l->how = strchr(a->exact, ' ') ? H_FULL : H_WORD;
+        l->how = a->ws && strchr(a->exact, ' ') ? H_FULL : H_WORD;
         l->before = a->before;
         l->after = a->after;
     } else if (a && a->seq) {
