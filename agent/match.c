@@ -630,12 +630,12 @@ expand(const char *p, size_t a, size_t b, struct strv *out)
                   (lit < 0 && k == 0)))
             return 0; /* only a plain ? (or a lazy ??) */
         if (!found && (q || k)) {
-            found = 1, at = i, end = i + len, body = k;
-            len += q;
-        } else {
-            len += q;
+            found = 1;
+            at = i;
+            end = i + len;
+            body = k;
         }
-        i += len;
+        i += len + q;
     }
     if (!found)
         return 0;
@@ -1179,20 +1179,29 @@ field_text(struct matcher *m, unsigned f)
 
 /* An exact alternative at `at`: 1 a match, 0 not, -1 cannot tell here (a
  * neighbour outside ASCII could be a letter or a space). */
+/* An edge of kind B_* between `out`, the byte outside a match, and `in`,
+ * the match's byte beside it: 1 it holds, 0 not, -1 cannot tell here (a
+ * byte outside ASCII may be a letter or not). */
+static int
+edge(unsigned char kind, unsigned char out, unsigned char in)
+{
+    if (kind == B_NONE)
+        return 1;
+    if (out >= 0x80)
+        return -1;
+    return kind == B_NOT_WORD ? !word_byte(out)
+                              : word_byte(out) != word_byte(in);
+}
+
 static int
 verify(const struct alt *a, int cs, const unsigned char *base,
        const unsigned char *at)
 {
     const unsigned char *p = at, *x = (const unsigned char *)a->exact;
-    unsigned char prev = at > base ? at[-1] : ' ';
+    int v = edge(a->before, at > base ? at[-1] : ' ', *x);
 
-    if (a->before != B_NONE) {
-        if (prev >= 0x80)
-            return -1;
-        if (a->before == B_NOT_WORD ? word_byte(prev)
-                                    : word_byte(prev) == word_byte(*x))
-            return 0;
-    }
+    if (v <= 0)
+        return v;
     while (*x) {
         if (*x == ' ') { /* \s+ */
             if (!is_space(*p))
@@ -1209,14 +1218,7 @@ verify(const struct alt *a, int cs, const unsigned char *base,
         p++;
         x++;
     }
-    if (a->after != B_NONE) {
-        if (*p >= 0x80)
-            return -1;
-        if (a->after == B_NOT_WORD ? word_byte(*p)
-                                   : word_byte(*p) == word_byte(x[-1]))
-            return 0;
-    }
-    return 1;
+    return edge(a->after, *p, x[-1]);
 }
 
 static int
@@ -1233,25 +1235,14 @@ verify_seq(const struct alt *a, int cs, const unsigned char *base,
            const unsigned char *at)
 {
     const unsigned char *p = at;
-    unsigned char prev = at > base ? at[-1] : ' ';
+    int v;
 
     for (size_t i = 0; i < a->nseq; i++, p++) /* the NUL ends a short text */
         if (!member(a->seq[i], *p) &&
             (cs || !member(a->seq[i], (unsigned char)swap_case(*p))))
             return 0;
-    if (a->before == B_EDGE) {
-        if (prev >= 0x80)
-            return -1;
-        if (word_byte(prev) == word_byte(*at))
-            return 0;
-    }
-    if (a->after == B_EDGE) {
-        if (*p >= 0x80)
-            return -1;
-        if (word_byte(*p) == word_byte(p[-1]))
-            return 0;
-    }
-    return 1;
+    v = edge(a->before, at > base ? at[-1] : ' ', *at);
+    return v <= 0 ? v : edge(a->after, *p, p[-1]);
 }
 
 /* The quick verdict of rule r may differ from quick0 now. */
@@ -1285,27 +1276,14 @@ found(struct matcher *m, const struct lit *l, const char *base,
             return;
         v = verify_seq(l->alt, l->cs, (const unsigned char *)base, at - l->off);
     } else { /* verify() without its loop; a run's edges */
-        unsigned char prev = at > (const unsigned char *)base ? at[-1] : ' ',
-                      next = at[l->len];
-        v = l->how == H_WORD ? 1 : -1;
-        if (l->how == H_WORD && l->cs && memcmp(at, l->alt->exact, l->len) != 0)
+        int b = edge(l->before, at > (const unsigned char *)base ? at[-1] : ' ',
+                     *at),
+            e = edge(l->after, at[l->len], at[l->len - 1]);
+        if (b == 0 || e == 0 ||
+            (l->how == H_WORD && l->cs &&
+             memcmp(at, l->alt->exact, l->len) != 0))
             return;
-        if (l->before != B_NONE) {
-            if (prev >= 0x80)
-                v = -1;
-            else if (l->before == B_NOT_WORD
-                         ? word_byte(prev)
-                         : word_byte(prev) == word_byte(*at))
-                return;
-        }
-        if (l->after != B_NONE) {
-            if (next >= 0x80)
-                v = -1;
-            else if (l->after == B_NOT_WORD
-                         ? word_byte(next)
-                         : word_byte(next) == word_byte(at[l->len - 1]))
-                return;
-        }
+        v = l->how == H_WORD && b > 0 && e > 0 ? 1 : -1;
     }
     if (v == 0)
         return;
