@@ -135,7 +135,12 @@ struct matcher {
     unsigned unsafe;      /* fields holding a folding hazard */
     struct buf authors;   /* joined with "\n" */
     struct buf cats;
-    int joined; /* bits: MF_AUTHORS, MF_CATEGORIES built */
+    int joined;        /* bits: MF_AUTHORS, MF_CATEGORIES built */
+    struct buf fields; /* the scanned fields, each ended by its NUL */
+    struct {
+        size_t off;
+        unsigned bit;
+    } seg[MF_NFIELDS]; /* where each field starts in fields */
 };
 
 static int
@@ -860,6 +865,7 @@ matcher_new(void)
 
     buf_init(&m->authors);
     buf_init(&m->cats);
+    buf_init(&m->fields);
     m->md = pcre2_match_data_create(1, NULL);
     return m;
 }
@@ -900,6 +906,7 @@ matcher_free(struct matcher *m)
     pcre2_match_data_free(m->md);
     buf_fini(&m->authors);
     buf_fini(&m->cats);
+    buf_fini(&m->fields);
     free(m);
 }
 
@@ -1296,21 +1303,17 @@ found(struct matcher *m, const struct lit *l, const char *base,
     touch(m, m->trule[l->test]);
 }
 
-/* The literals in a field. */
-static void
-scan_field(struct matcher *m, const char *base, unsigned bit)
-{
-    const struct lits_find *f;
-    size_t n = lits_scan(m->lx, base, strlen(base), &f);
-
-    for (size_t i = 0; i < n; i++)
-        found(m, &m->lits[f[i].lit], base, base + f[i].at, bit);
-}
-
+/* The literals in the fields rules read, found in one walk over them
+ * laid end to end: a walk over a short title alone would be one load
+ * waiting for the last, where the automaton's interleaved walks share out
+ * the title and the abstract. Each field keeps its NUL, a byte no literal
+ * holds, so no find spans two and each field ends as it does on its own. */
 static void
 scan(struct matcher *m)
 {
+    const struct lits_find *f;
     const char *s;
+    size_t nseg = 0, n;
 
     memset(m->seen, 0, m->nlits);
     memset(m->proof, 0, m->ntests);
@@ -1320,10 +1323,23 @@ scan(struct matcher *m)
     m->ntouched = 0;
     m->unsafe = 0;
     m->scanned = 1;
-    for (unsigned f = 1; f < 1u << MF_NFIELDS; f <<= 1)
-        if ((m->scan & f) && (s = field_text(m, f)) != NULL) {
-            scan_field(m, s, f);
+    m->fields.len = 0;
+    for (unsigned b = 1; b < 1u << MF_NFIELDS; b <<= 1)
+        if ((m->scan & b) && (s = field_text(m, b)) != NULL) {
+            m->seg[nseg].off = m->fields.len;
+            m->seg[nseg++].bit = b;
+            buf_add(&m->fields, s, strlen(s) + 1);
         }
+    if (nseg == 0)
+        return;
+    n = lits_scan(m->lx, m->fields.p, m->fields.len, &f);
+    for (size_t i = 0; i < n; i++) {
+        size_t k = 0;
+        while (k + 1 < nseg && m->seg[k + 1].off <= f[i].at)
+            k++;
+        found(m, &m->lits[f[i].lit], m->fields.p + m->seg[k].off,
+              m->fields.p + f[i].at, m->seg[k].bit);
+    }
 }
 
 /* Whether all the runs of some alternative of the test were seen. */

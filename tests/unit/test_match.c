@@ -415,10 +415,68 @@ test_cases(void)
     paper_fini(&p);
 }
 
+/* The fields are walked together, end to end: each find must still be
+ * taken in its own field, and none may span two. */
+static void
+test_fields(void)
+{
+    static const struct {
+        const char *word;
+        unsigned fields;
+        int want;
+    } rules[] = {
+        { "xvision transformer", MF_TITLE | MF_ABSTRACT, 0 }, /* spans */
+        { "transformer", MF_TITLE, 0 },    /* only in the abstract */
+        { "transformer", MF_ABSTRACT, 1 }, /* at its start */
+        { "vision", MF_TITLE, 0 },         /* "xvision" */
+        { "vision", MF_ABSTRACT, 0 },
+        { "xvision", MF_TITLE, 1 },  /* at the title's end */
+        { "smith", MF_ABSTRACT, 0 }, /* an author */
+        { "smith", MF_AUTHORS, 1 },
+        { "all", MF_ABSTRACT, 1 }, /* at the end of the last field */
+        { "cs.lg", MF_CATEGORIES, 1 },
+    };
+    size_t n = sizeof(rules) / sizeof(*rules);
+    struct matcher *m = matcher_new();
+    struct pw_err e = { 0 };
+    struct paper p;
+
+    paper_init(&p);
+    for (size_t i = 0; i < n; i++) {
+        struct strv one;
+        char rx[128];
+        strv_init(&one);
+        strv_add(&one, rules[i].word);
+        snprintf(rx, sizeof(rx), "(?<![\\w])(?:%s)(?![\\w])", rules[i].word);
+        matcher_add_rule(m, 1, NULL, 0);
+        T_OK(matcher_add_test(m, i, MK_WORDS, rules[i].fields, &one, rx, &e) ==
+                 0,
+             "words %s: %s", rules[i].word, e.msg[0] ? e.msg : "added");
+        strv_fini(&one);
+    }
+    matcher_build(m);
+    p.title = (char *)"Toward xvision";
+    p.abstract = (char *)"Transformer for all";
+    strv_add(&p.authors, "Jane Smith");
+    strv_add(&p.categories, "cs.LG");
+    matcher_begin(m, &p, NULL);
+    for (size_t i = 0; i < n; i++) {
+        double sc;
+        const char *why;
+        int got = matcher_rule(m, i, &sc, &why, &e);
+        T_OK(got == rules[i].want, "words %s in fields %#x: %d, want %d",
+             rules[i].word, rules[i].fields, got, rules[i].want);
+    }
+    p.title = p.abstract = NULL;
+    paper_fini(&p);
+    matcher_free(m);
+}
+
 int
 main(void)
 {
     test_cases();
+    test_fields();
     test_alts();
     test_differential();
     return t_done();
