@@ -11,7 +11,7 @@ libsqlite3-dev libnotify-dev libexpat1-dev libpcre2-dev libcjson-dev"
 TEST_PKGS="python3 dbus python3-dbusmock python3-aiosmtpd clang-format lua-check \
 python3-bibtexparser groff-base man-db"
 
-BENCH_PKGS="sfeed python3-feedparser valgrind"
+BENCH_PKGS="sfeed python3-feedparser valgrind libvectorscan-dev"
 
 want=$BUILD_PKGS
 [ "${1:-build}" = test ] && want="$BUILD_PKGS $TEST_PKGS"

@@ -48,8 +48,8 @@ fi
 
 # 100 rules: 70 lists of words and phrases, 30 regexes, words a reader of
 # arXiv would follow (most papers match none or a few).
-$py - "$out/declarative.lua" <<'PY'
-import random, sys
+$py - "$out/declarative.lua" "$out/declarative.tsv" <<'PY'
+import random, re, sys
 rnd = random.Random(11)
 topics = """transformer attention diffusion language model reinforcement
 learning graph neural network contrastive self-supervised federated
@@ -79,17 +79,26 @@ regexes = [r"\bLLMs?\b", r"diffusion (models?|process(es)?)",
            r"\bSGD\b", r"few[- ]shot", r"long[- ]context", r"\bRAG\b",
            r"spin[- ]orbit", r"Kitaev", r"de Sitter", r"Yang[- ]Mills"]
 out = ['local pw = require "paperwatch"']
+tsv = []  # the same rules for hs_bare: rule, score, fields, pattern
 for i in range(70):
     ws = rnd.sample(topics, rnd.randint(1, 3))
     if rnd.random() < 0.3:
         ws.append(rnd.choice(phrases))
+    score = rnd.randint(-2, 3)
     out.append('pw.rule { name = "words %d", words = { %s }, score = %d }'
-               % (i, ", ".join('"%s"' % w for w in ws), rnd.randint(-2, 3)))
+               % (i, ", ".join('"%s"' % w for w in ws), score))
+    for w in ws:
+        rx = r"\b%s\b" % r"\s+".join(re.escape(p) for p in w.split())
+        tsv.append("%d\t%d\t3\t%s" % (i, score, rx))
 for i, rx in enumerate(regexes):
     field = rnd.choice(["match", "title", "abstract"])
+    score = rnd.randint(1, 3)
     out.append('pw.rule { name = "regex %d", %s = [[%s]], score = %d }'
-               % (i, field, rx, rnd.randint(1, 3)))
+               % (i, field, rx, score))
+    fields = {"match": 3, "title": 1, "abstract": 2}[field]
+    tsv.append("%d\t%d\t%d\t%s" % (70 + i, score, fields, rx))
 open(sys.argv[1], "w").write("\n".join(out) + "\n")
+open(sys.argv[2], "w").write("\n".join(tsv) + "\n")
 PY
 
 cat > "$out/function.lua" <<'EOF'
@@ -126,15 +135,38 @@ printf '  100 declarative rules, C matcher   %9d papers/s  (target 500000: %.2fx
     "$c" "$(echo "$c / 500000" | bc -l)"
 printf '  100 declarative rules, as Lua      %9d papers/s  (C is %.1fx)\n' \
     "$l" "$(echo "$c / $l" | bc -l)"
-f=$(rate "$out/function.lua")
-cc -O2 -std=c11 -Wall -Wextra -D_GNU_SOURCE -o "$out/lua_bare" \
-    "$here/lua_bare.c" $(pkg-config --cflags --libs lua5.4)
-b=$("$pw" parse --format json "$feed" | $py -c '
+# The papers as the bare programs read them: "title\tabstract" lines.
+"$pw" parse --format json "$feed" | $py -c '
 import json, sys
 for l in sys.stdin:
     p = json.loads(l)
     print(p["title"].replace("\t", " ") + "\t" + p["abstract"].replace("\t", " "))
-' | "$out/lua_bare" "$out/function.lua" "$runs")
+' > "$out/papers.tsv"
+
+# The same rules through vectorscan, the library made for this, when its
+# headers are there: its speed, and its scores beside paperwatch's.
+if pkg-config --exists libhs; then
+    # shellcheck disable=SC2046 # pkg-config's words are meant to split
+    cc -O2 -std=c11 -Wall -Wextra -D_GNU_SOURCE -o "$out/hs_bare" \
+        "$here/hs_bare.c" $(pkg-config --cflags --libs libhs)
+    set -- $("$out/hs_bare" "$out/declarative.tsv" "$runs" < "$out/papers.tsv")
+    h=$1 hsum=$2
+    psum=$("$pw" --config "$out/declarative.lua" parse --score --format json \
+        "$feed" | $py -c '
+import json, sys
+print("%.0f" % sum(json.loads(l)["score"] for l in sys.stdin))')
+    printf '  100 declarative rules, vectorscan  %9d papers/s  (paperwatch is %.2fx)\n' \
+        "$h" "$(echo "$c / $h" | bc -l)"
+    printf '      sum of the scores: paperwatch %s, vectorscan %s (ASCII word edges)\n' \
+        "$psum" "$hsum"
+else
+    echo "  (vectorscan: libvectorscan-dev not installed, not compared)"
+fi
+
+f=$(rate "$out/function.lua")
+cc -O2 -std=c11 -Wall -Wextra -D_GNU_SOURCE -o "$out/lua_bare" \
+    "$here/lua_bare.c" $(pkg-config --cflags --libs lua5.4)
+b=$("$out/lua_bare" "$out/function.lua" "$runs" < "$out/papers.tsv")
 printf '  function rule, five plain finds    %9d papers/s  (target 150000: %.2fx)\n' \
     "$f" "$(echo "$f / 150000" | bc -l)"
 printf '  the same, bare Lua C API           %9d papers/s  (paperwatch is %.2fx)\n' \
