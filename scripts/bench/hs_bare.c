@@ -12,12 +12,9 @@
  * checked against paperwatch's.
  *
  *   hs_bare RULES.tsv [RUNS] < papers.tsv */
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <time.h>
-
 #include <hs/hs.h>
+
+#include "papers.h"
 
 struct rules {
     const char **pats;
@@ -79,15 +76,6 @@ on_match(unsigned id, unsigned long long from, unsigned long long to,
     return 0;
 }
 
-static double
-now(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static void
 scan(hs_database_t *db, hs_scratch_t *s, const char *text, struct state *st)
 {
@@ -104,8 +92,9 @@ main(int argc, char **argv)
     struct rules title = { 0 }, abstract = { 0 };
     double score[4096] = { 0 }, best = 0;
     unsigned seen[4096];
-    char **tv = NULL, **av = NULL, *line = NULL, *tab;
-    size_t n = 0, cap = 0, len = 0;
+    struct papers ps;
+    char *line = NULL;
+    size_t len = 0;
     int runs = argc > 2 ? atoi(argv[2]) : 3;
     hs_database_t *tdb, *adb;
     hs_scratch_t *scratch = NULL;
@@ -145,22 +134,8 @@ main(int argc, char **argv)
         return 1;
     }
 
-    while (getline(&line, &len, stdin) > 0) {
-        line[strcspn(line, "\n")] = '\0';
-        if ((tab = strchr(line, '\t')) == NULL)
-            continue;
-        *tab = '\0';
-        if (n == cap) {
-            cap = cap ? 2 * cap : 1024;
-            tv = realloc(tv, cap * sizeof(*tv));
-            av = realloc(av, cap * sizeof(*av));
-            if (!tv || !av)
-                abort();
-        }
-        tv[n] = strdup(line);
-        av[n++] = strdup(tab + 1);
-    }
-    if (n == 0) {
+    papers_read(&ps, stdin);
+    if (ps.n == 0) {
         fprintf(stderr, "hs_bare: no papers on stdin\n");
         return 1;
     }
@@ -169,15 +144,17 @@ main(int argc, char **argv)
         double t0 = now(), dt;
         memset(seen, 0xff, sizeof(seen));
         st.total = 0;
-        for (size_t i = 0; i < n; i++) {
+        for (size_t i = 0; i < ps.n; i++) {
             st.paper = (unsigned)i;
-            scan(tdb, scratch, tv[i], &st);
-            scan(adb, scratch, av[i], &st);
+            scan(tdb, scratch, ps.title[i], &st);
+            scan(adb, scratch, ps.abstract[i], &st);
         }
         dt = now() - t0;
-        if (dt > 0 && n / dt > best)
-            best = n / dt;
+        if (dt > 0 && ps.n / dt > best)
+            best = ps.n / dt;
     }
     printf("%.0f %.0f\n", best, st.total);
+    papers_free(&ps);
+    free(line);
     return 0;
 }

@@ -6,14 +6,11 @@
  * Prints the best papers/s of N runs.
  *
  *   lua_bare RULES.lua [RUNS] < papers.tsv */
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <time.h>
-
 #include <lauxlib.h>
 #include <lua.h>
 #include <lualib.h>
+
+#include "papers.h"
 
 static int
 catch_rule(lua_State *L)
@@ -24,21 +21,11 @@ catch_rule(lua_State *L)
     return 0;
 }
 
-static double
-now(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 int
 main(int argc, char **argv)
 {
     lua_State *L = luaL_newstate();
-    char **title = NULL, **abstract = NULL, *line = NULL, *tab;
-    size_t n = 0, cap = 0, len = 0;
+    struct papers ps;
     int runs = argc > 2 ? atoi(argv[2]) : 3;
     double best = 0;
 
@@ -46,20 +33,7 @@ main(int argc, char **argv)
         fprintf(stderr, "usage: lua_bare RULES.lua [RUNS] < papers.tsv\n");
         return 2;
     }
-    while (getline(&line, &len, stdin) > 0) {
-        line[strcspn(line, "\n")] = '\0';
-        if ((tab = strchr(line, '\t')) == NULL)
-            continue;
-        *tab = '\0';
-        if (n == cap) {
-            cap = cap ? 2 * cap : 1024;
-            title = realloc(title, cap * sizeof(*title));
-            abstract = realloc(abstract, cap * sizeof(*abstract));
-        }
-        title[n] = strdup(line);
-        abstract[n++] = strdup(tab + 1);
-    }
-    free(line);
+    papers_read(&ps, stdin);
     luaL_openlibs(L);
     lua_getglobal(L, "package");
     lua_getfield(L, -1, "loaded");
@@ -74,12 +48,12 @@ main(int argc, char **argv)
     }
     for (int r = 0; r < runs; r++) {
         double t0 = now(), sum = 0;
-        for (size_t i = 0; i < n; i++) {
+        for (size_t i = 0; i < ps.n; i++) {
             lua_getfield(L, LUA_REGISTRYINDEX, "bench_rule");
             lua_createtable(L, 0, 2);
-            lua_pushstring(L, title[i]);
+            lua_pushstring(L, ps.title[i]);
             lua_setfield(L, -2, "title");
-            lua_pushstring(L, abstract[i]);
+            lua_pushstring(L, ps.abstract[i]);
             lua_setfield(L, -2, "abstract");
             if (lua_pcall(L, 1, 1, 0) != LUA_OK) {
                 fprintf(stderr, "lua_bare: %s\n", lua_tostring(L, -1));
@@ -89,18 +63,13 @@ main(int argc, char **argv)
             lua_pop(L, 1);
         }
         t0 = now() - t0;
-        if (t0 > 0 && n / t0 > best)
-            best = n / t0;
+        if (t0 > 0 && ps.n / t0 > best)
+            best = ps.n / t0;
         if (sum < 0)
             puts("");
     }
     printf("%.0f\n", best);
-    for (size_t i = 0; i < n; i++) {
-        free(title[i]);
-        free(abstract[i]);
-    }
-    free(title);
-    free(abstract);
+    papers_free(&ps);
     lua_close(L);
     return 0;
 }
