@@ -180,15 +180,17 @@ get_str(FILE *f, char **out)
 {
     uint32_t n;
 
+    *out = NULL;
     if (fread(&n, sizeof(n), 1, f) != 1)
         return -1;
-    if (n == UINT32_MAX) {
-        *out = NULL;
+    if (n == UINT32_MAX)
         return 0;
-    }
     *out = xmalloc((size_t)n + 1);
-    if (n && fread(*out, 1, n, f) != n)
+    if (n && fread(*out, 1, n, f) != n) {
+        free(*out);
+        *out = NULL;
         return -1;
+    }
     (*out)[n] = '\0';
     return 0;
 }
