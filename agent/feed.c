@@ -371,6 +371,9 @@ struct feed_parser {
     int ns_next;
 };
 
+static void vfail(struct feed_parser *fp, int where, const char *fmt,
+                  va_list ap) __attribute__((format(printf, 3, 0)));
+
 static void
 vfail(struct feed_parser *fp, int where, const char *fmt, va_list ap)
 {

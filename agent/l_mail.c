@@ -28,7 +28,7 @@ check_field(lua_State *L, const char *field, int optional)
 static void
 check_to(lua_State *L)
 {
-    int type = lua_getfield(L, 1, "to"), n;
+    int type = lua_getfield(L, 1, "to"), n = 0;
 
     if (type == LUA_TSTRING)
         return;

@@ -154,8 +154,8 @@ random_folding(void)
         "word\nwrapped line ",
         "\xE2\x82\xAC",
         "\xF0\x9F\x98\x80",
-        "Schr\xC3\xB6"
-        "dinger ",
+        ("Schr\xC3\xB6" /* the \x escape ends here */
+         "dinger "),
         "0123456789abcd",
     };
     const size_t npieces = sizeof(pieces) / sizeof(pieces[0]);
