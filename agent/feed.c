@@ -325,6 +325,9 @@ struct feed_parser {
     struct buf stage; /* feed_parser_space() before expat takes bytes */
     int direct;       /* that space is expat's own buffer */
     XML_Parser xp;    /* owned */
+    struct buf held;  /* bytes held back from expat (xml_write) */
+    long long fed;    /* bytes expat has been given */
+    long long token;  /* where the token it has not finished starts */
     char *api_error;  /* owned: arXiv API error entry's summary */
     char *feed_desc;  /* owned: channel description */
     int depth;
@@ -1926,9 +1929,41 @@ xml_done(struct feed_parser *fp, enum XML_Status st)
     return 0;
 }
 
+/* After expat took bytes: where the token it could not finish starts. */
+static void
+xml_took(struct feed_parser *fp, size_t n)
+{
+    XML_Index at = XML_GetCurrentByteIndex(fp->xp);
+
+    fp->fed += (long long)n;
+    fp->token = at >= 0 ? at : fp->fed;
+}
+
+/* The part of a token expat holds unfinished: expat 2.5 (Debian 12's)
+ * parses such a token again from its start each time more bytes come, so
+ * a token of n bytes arriving in pieces of k costs n * n / k, a blow-up
+ * for one huge attribute or comment. As expat 2.6 does itself, new bytes
+ * are held back until there are as many as that part: each byte is then
+ * parsed a bounded number of times. */
+static size_t
+xml_unfinished(const struct feed_parser *fp)
+{
+    return (size_t)(fp->fed - fp->token);
+}
+
 static int
 xml_write(struct feed_parser *fp, const char *s, size_t n, int final)
 {
+    if (!final && fp->held.len + n < xml_unfinished(fp)) {
+        buf_add(&fp->held, s, n);
+        return 0;
+    }
+    if (fp->held.len) {
+        buf_add(&fp->held, s, n);
+        s = fp->held.p;
+        n = fp->held.len;
+        fp->held.len = 0;
+    }
     do {
         int len = n > INT_MAX / 2 ? INT_MAX / 2 : (int)n;
 
@@ -1936,6 +1971,7 @@ xml_write(struct feed_parser *fp, const char *s, size_t n, int final)
         if (xml_done(fp, XML_Parse(fp->xp, s, len, final && (size_t)len == n)) <
             0)
             return -1;
+        xml_took(fp, (size_t)len);
         s += len;
         n -= (size_t)len;
     } while (n > 0);
@@ -2688,6 +2724,7 @@ feed_parser_new(const char *name, feed_entry_fn fn, void *ud)
     buf_init(&fp->head);
     buf_init(&fp->json);
     buf_init(&fp->stage);
+    buf_init(&fp->held);
     buf_init(&fp->cap);
     buf_init(&fp->tmp);
     buf_init(&fp->url);
@@ -2731,6 +2768,7 @@ feed_parser_free(struct feed_parser *fp)
     buf_fini(&fp->head);
     buf_fini(&fp->json);
     buf_fini(&fp->stage);
+    buf_fini(&fp->held);
     buf_fini(&fp->cap);
     buf_fini(&fp->tmp);
     buf_fini(&fp->url);
@@ -2806,7 +2844,8 @@ feed_parser_space(struct feed_parser *fp, size_t len)
 
     fp->direct = 0;
     if (fp->mode == M_XML && fp->in.cd == (iconv_t)-1 && !fp->failed &&
-        !fp->done && len <= INT_MAX / 2 &&
+        !fp->done && len <= INT_MAX / 2 && fp->held.len == 0 &&
+        len >= xml_unfinished(fp) &&
         (p = XML_GetBuffer(fp->xp, (int)len)) != NULL) {
         fp->direct = 1;
         return p;
@@ -2825,6 +2864,7 @@ feed_parser_commit(struct feed_parser *fp, size_t n, struct pw_err *e)
     fp->parsing = 1;
     if (xml_done(fp, XML_ParseBuffer(fp->xp, (int)n, 0)) < 0)
         return failed(fp, e);
+    xml_took(fp, n);
     return 0;
 }
 
