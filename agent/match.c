@@ -556,8 +556,7 @@ regex_alt(const char *p, size_t a, size_t b, struct alt *alt)
         keep_runs(&runs, is_seq ? offs : NULL, lead_run, trail_run, alt);
         if (is_seq && alt->runs.n) {
             alt->nseq = seq.len / sizeof(set);
-            alt->seq = xmalloc(seq.len);
-            memcpy(alt->seq, seq.p, seq.len);
+            alt->seq = (uint8_t(*)[16])buf_steal(&seq);
             alt->before = lead ? B_EDGE : B_NONE;
             alt->after = trail ? B_EDGE : B_NONE;
         }
@@ -1184,8 +1183,6 @@ field_text(struct matcher *m, unsigned f)
     }
 }
 
-/* An exact alternative at `at`: 1 a match, 0 not, -1 cannot tell here (a
- * neighbour outside ASCII could be a letter or a space). */
 /* An edge of kind B_* between `out`, the byte outside a match, and `in`,
  * the match's byte beside it: 1 it holds, 0 not, -1 cannot tell here (a
  * byte outside ASCII may be a letter or not). */
@@ -1200,6 +1197,8 @@ edge(unsigned char kind, unsigned char out, unsigned char in)
                               : word_byte(out) != word_byte(in);
 }
 
+/* An exact alternative at `at`: 1 a match, 0 not, -1 cannot tell here (a
+ * neighbour outside ASCII could be a letter or a space). */
 static int
 verify(const struct alt *a, int cs, const unsigned char *base,
        const unsigned char *at)
