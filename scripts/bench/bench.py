@@ -12,6 +12,7 @@ the shared machine falls on every tool alike.
 import argparse
 import json
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -110,12 +111,14 @@ class Result:
         self.size = os.path.getsize(path)
         self.entries = entries
         self.wall = self.cpu = float("inf")
+        self.walls = []  # every run's, in round order (paired ratios)
         self.rss = 0
         self.runs = 0
         self.note = ""
 
     def add(self, wall, cpu, rss):
         self.wall = min(self.wall, wall)
+        self.walls.append(wall)
         self.cpu = min(self.cpu, cpu)
         self.rss = max(self.rss, rss)
         self.runs += 1
@@ -130,11 +133,22 @@ class Result:
 
 
 def bench_set(cmds, runs):
-    """cmds: [(Result, argv, stdin)]; best of `runs`, interleaved."""
-    for _ in range(runs):
-        for res, argv, stdin in cmds:
+    """cmds: [(Result, argv, stdin)]; best of `runs`, interleaved: each
+    round runs every command once, starting one further along each time,
+    so that no tool always runs first or right after the same one."""
+    for i in range(runs):
+        k = i % len(cmds)
+        for res, argv, stdin in cmds[k:] + cmds[:k]:
             wall, cpu, rss, _ = run(argv, stdin)
             res.add(wall, cpu, rss)
+
+
+def paired(a, b):
+    """The median over the rounds of a's wall time / b's in that round.
+    The machine's speed drifts by a fifth and more over seconds; two runs
+    of one round see nearly the same machine, so their ratio varies far
+    less than either best-of-N figure."""
+    return statistics.median(x / y for x, y in zip(a.walls, b.walls))
 
 
 def mark(ok):
@@ -157,7 +171,7 @@ def main():
     ap.add_argument("--meta", required=True, help="gen.py's JSON, full size")
     ap.add_argument("--slice-meta", required=True,
                     help="gen.py's JSON for the small slice (feedparser)")
-    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--runs", type=int, default=5)
     a = ap.parse_args()
     global RUSAGE
     RUSAGE = a.rusage
@@ -253,11 +267,16 @@ def main():
               "    target <= +%.0f%%    %s" % (
                   fmt, over * 100, over_cpu * 100, MAX_OVERHEAD * 100,
                   mark(over <= MAX_OVERHEAD)))
+        print("  %-4s   paired runs, median of %d %+6.1f%%" % (
+            fmt, p.runs, (paired(p, e) - 1) * 100))
         vs = s.wall / p.wall
         print("  %-4s speed vs sfeed             %6.2fx (cpu %.2fx)"
               "       target >= %.2fx     %s" % (
                   fmt, vs, s.cpu / p.cpu, MIN_VS_SFEED[fmt],
                   mark(vs >= MIN_VS_SFEED[fmt])))
+        print("  %-4s   paired runs, median of %d %6.2fx"
+              "       (bare expat: %.2fx sfeed)" % (
+                  fmt, p.runs, paired(s, p), paired(s, e)))
         vf = ps.mbs / f.mbs
         print("  %-4s speed vs feedparser        %6.1fx (on the slice)"
               "     target >= %.0fx       %s" % (

@@ -5,7 +5,7 @@
 #
 #   BENCH_SIZE=100M    size of the generated Atom feed (RSS: same papers)
 #   BENCH_SLICE=10M    the smaller pair for feedparser (and the profile)
-#   BENCH_RUNS=3       best of N runs (feedparser: always one)
+#   BENCH_RUNS=5       best of N runs (feedparser: always one)
 #   BENCH_SEED=3       generator seed
 #   BENCH_PROFILE=1    also run callgrind over the slice, print top functions
 #   PW_BIN=./paperwatch
@@ -16,7 +16,7 @@ here=scripts/bench
 out=build/bench
 size=${BENCH_SIZE:-100M}
 slice=${BENCH_SLICE:-10M}
-runs=${BENCH_RUNS:-3}
+runs=${BENCH_RUNS:-5}
 seed=${BENCH_SEED:-3}
 pw=${PW_BIN:-./paperwatch}
 py=/usr/bin/python3
