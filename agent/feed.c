@@ -1853,6 +1853,29 @@ on_entity_decl(void *ud, const XML_Char *name, int is_param,
     fail_at(ud, "entity declarations are not allowed");
 }
 
+/* A reference to an entity the document never declares (&eacute; and
+ * friends, in feeds written like HTML): its HTML5 text, or the reference
+ * as written when HTML5 has no such name. Expat reports such a reference
+ * as skipped, not as an error, once the document may have declarations
+ * it did not read: an external DTD, or the foreign one xml_start asks
+ * for (which is never read either). */
+static void XMLCALL
+on_skipped_entity(void *ud, const XML_Char *name, int is_param)
+{
+    struct feed_parser *fp = ud;
+    struct buf *t = &fp->tmp;
+
+    if (is_param || fp->field == F_NONE || fp->failed)
+        return;
+    t->len = 0;
+    if (!text_entity(t, name))
+        buf_addf(t, "&%s;", name);
+    if (fp->field_mk == MK_TEXT)
+        cap_add(fp, t->p, t->len);
+    else /* markup: what it decodes to is text, not a tag (&LT;) */
+        cap_add_escaped(fp, t->p, t->len);
+}
+
 /* An 8-bit encoding expat does not know (windows-125x, ISO-8859-2..16,
  * KOI8-R/U, MacRoman ...): its table, built by asking iconv for each byte.
  * A byte iconv calls invalid becomes U+FFFD; an encoding where a byte
@@ -1905,6 +1928,8 @@ xml_start(struct feed_parser *fp)
     XML_SetUserData(fp->xp, fp);
     XML_SetElementHandler(fp->xp, on_start, on_end);
     XML_SetEntityDeclHandler(fp->xp, on_entity_decl);
+    XML_SetSkippedEntityHandler(fp->xp, on_skipped_entity);
+    XML_UseForeignDTD(fp->xp, XML_TRUE);
     XML_SetUnknownEncodingHandler(fp->xp, on_unknown_encoding, fp);
 #if XML_MAJOR_VERSION > 2 || (XML_MAJOR_VERSION == 2 && XML_MINOR_VERSION >= 4)
     XML_SetBillionLaughsAttackProtectionMaximumAmplification(fp->xp, 20.0f);

@@ -9,183 +9,10 @@
 #include <emmintrin.h>
 #endif
 
+#include "entities.h"
 #include "text.h"
 
 #define REPLACEMENT "\xEF\xBF\xBD" /* U+FFFD */
-
-struct entity {
-    const char *name;
-    unsigned cp;
-};
-
-/* HTML 4.01's 252 named character references, XML's &apos;, and the HTML5
- * names feeds use most (punctuation like &lpar;, variants like &varphi;).
- * Sorted by strcmp for bsearch; generated from Python's html.entities. */
-static const struct entity entities[] = {
-    { "AElig", 0xC6 },        { "Aacute", 0xC1 },
-    { "Acirc", 0xC2 },        { "Agrave", 0xC0 },
-    { "Alpha", 0x391 },       { "Aring", 0xC5 },
-    { "Atilde", 0xC3 },       { "Auml", 0xC4 },
-    { "Beta", 0x392 },        { "Ccedil", 0xC7 },
-    { "Chi", 0x3A7 },         { "Dagger", 0x2021 },
-    { "Delta", 0x394 },       { "ETH", 0xD0 },
-    { "Eacute", 0xC9 },       { "Ecirc", 0xCA },
-    { "Egrave", 0xC8 },       { "Epsilon", 0x395 },
-    { "Eta", 0x397 },         { "Euml", 0xCB },
-    { "Gamma", 0x393 },       { "Hat", 0x5E },
-    { "Iacute", 0xCD },       { "Icirc", 0xCE },
-    { "Igrave", 0xCC },       { "Iota", 0x399 },
-    { "Iuml", 0xCF },         { "Kappa", 0x39A },
-    { "Lambda", 0x39B },      { "Mu", 0x39C },
-    { "NewLine", 0xA },       { "Ntilde", 0xD1 },
-    { "Nu", 0x39D },          { "OElig", 0x152 },
-    { "Oacute", 0xD3 },       { "Ocirc", 0xD4 },
-    { "Ograve", 0xD2 },       { "Omega", 0x3A9 },
-    { "Omicron", 0x39F },     { "Oslash", 0xD8 },
-    { "Otilde", 0xD5 },       { "Ouml", 0xD6 },
-    { "Phi", 0x3A6 },         { "Pi", 0x3A0 },
-    { "Prime", 0x2033 },      { "Psi", 0x3A8 },
-    { "Rho", 0x3A1 },         { "Scaron", 0x160 },
-    { "Sigma", 0x3A3 },       { "THORN", 0xDE },
-    { "Tab", 0x9 },           { "Tau", 0x3A4 },
-    { "Theta", 0x398 },       { "Uacute", 0xDA },
-    { "Ucirc", 0xDB },        { "Ugrave", 0xD9 },
-    { "Upsilon", 0x3A5 },     { "Uuml", 0xDC },
-    { "VerticalLine", 0x7C }, { "Xi", 0x39E },
-    { "Yacute", 0xDD },       { "Yuml", 0x178 },
-    { "Zeta", 0x396 },        { "aacute", 0xE1 },
-    { "acirc", 0xE2 },        { "acute", 0xB4 },
-    { "aelig", 0xE6 },        { "agrave", 0xE0 },
-    { "alefsym", 0x2135 },    { "alpha", 0x3B1 },
-    { "amp", 0x26 },          { "and", 0x2227 },
-    { "ang", 0x2220 },        { "apos", 0x27 },
-    { "approx", 0x2248 },     { "aring", 0xE5 },
-    { "ast", 0x2A },          { "asymp", 0x2248 },
-    { "atilde", 0xE3 },       { "auml", 0xE4 },
-    { "bdquo", 0x201E },      { "beta", 0x3B2 },
-    { "brvbar", 0xA6 },       { "bsol", 0x5C },
-    { "bull", 0x2022 },       { "cap", 0x2229 },
-    { "ccedil", 0xE7 },       { "cedil", 0xB8 },
-    { "cent", 0xA2 },         { "centerdot", 0xB7 },
-    { "check", 0x2713 },      { "chi", 0x3C7 },
-    { "circ", 0x2C6 },        { "clubs", 0x2663 },
-    { "colon", 0x3A },        { "comma", 0x2C },
-    { "commat", 0x40 },       { "cong", 0x2245 },
-    { "copy", 0xA9 },         { "crarr", 0x21B5 },
-    { "cross", 0x2717 },      { "cup", 0x222A },
-    { "curren", 0xA4 },       { "dArr", 0x21D3 },
-    { "dagger", 0x2020 },     { "darr", 0x2193 },
-    { "dash", 0x2010 },       { "deg", 0xB0 },
-    { "delta", 0x3B4 },       { "diams", 0x2666 },
-    { "div", 0xF7 },          { "divide", 0xF7 },
-    { "dollar", 0x24 },       { "eacute", 0xE9 },
-    { "ecirc", 0xEA },        { "egrave", 0xE8 },
-    { "ell", 0x2113 },        { "empty", 0x2205 },
-    { "emsp", 0x2003 },       { "ensp", 0x2002 },
-    { "epsi", 0x3B5 },        { "epsilon", 0x3B5 },
-    { "epsiv", 0x3F5 },       { "equals", 0x3D },
-    { "equiv", 0x2261 },      { "eta", 0x3B7 },
-    { "eth", 0xF0 },          { "euml", 0xEB },
-    { "euro", 0x20AC },       { "excl", 0x21 },
-    { "exist", 0x2203 },      { "fnof", 0x192 },
-    { "forall", 0x2200 },     { "frac12", 0xBD },
-    { "frac13", 0x2153 },     { "frac14", 0xBC },
-    { "frac15", 0x2155 },     { "frac18", 0x215B },
-    { "frac23", 0x2154 },     { "frac34", 0xBE },
-    { "frasl", 0x2044 },      { "gamma", 0x3B3 },
-    { "ge", 0x2265 },         { "geq", 0x2265 },
-    { "grave", 0x60 },        { "gt", 0x3E },
-    { "hArr", 0x21D4 },       { "hairsp", 0x200A },
-    { "half", 0xBD },         { "harr", 0x2194 },
-    { "hbar", 0x210F },       { "hearts", 0x2665 },
-    { "hellip", 0x2026 },     { "hyphen", 0x2010 },
-    { "iacute", 0xED },       { "icirc", 0xEE },
-    { "iexcl", 0xA1 },        { "igrave", 0xEC },
-    { "image", 0x2111 },      { "infin", 0x221E },
-    { "int", 0x222B },        { "iota", 0x3B9 },
-    { "iquest", 0xBF },       { "isin", 0x2208 },
-    { "iuml", 0xEF },         { "kappa", 0x3BA },
-    { "kappav", 0x3F0 },      { "lArr", 0x21D0 },
-    { "lambda", 0x3BB },      { "lang", 0x2329 },
-    { "laquo", 0xAB },        { "larr", 0x2190 },
-    { "lbrace", 0x7B },       { "lbrack", 0x5B },
-    { "lceil", 0x2308 },      { "lcub", 0x7B },
-    { "ldquo", 0x201C },      { "le", 0x2264 },
-    { "leq", 0x2264 },        { "lfloor", 0x230A },
-    { "lowast", 0x2217 },     { "lowbar", 0x5F },
-    { "loz", 0x25CA },        { "lpar", 0x28 },
-    { "lrm", 0x200E },        { "lsaquo", 0x2039 },
-    { "lsqb", 0x5B },         { "lsquo", 0x2018 },
-    { "lt", 0x3C },           { "macr", 0xAF },
-    { "mdash", 0x2014 },      { "micro", 0xB5 },
-    { "middot", 0xB7 },       { "minus", 0x2212 },
-    { "mldr", 0x2026 },       { "mp", 0x2213 },
-    { "mu", 0x3BC },          { "nabla", 0x2207 },
-    { "nbsp", 0xA0 },         { "ndash", 0x2013 },
-    { "ne", 0x2260 },         { "ni", 0x220B },
-    { "nldr", 0x2025 },       { "not", 0xAC },
-    { "notin", 0x2209 },      { "nsub", 0x2284 },
-    { "ntilde", 0xF1 },       { "nu", 0x3BD },
-    { "num", 0x23 },          { "oacute", 0xF3 },
-    { "ocirc", 0xF4 },        { "oelig", 0x153 },
-    { "ograve", 0xF2 },       { "oline", 0x203E },
-    { "omega", 0x3C9 },       { "omicron", 0x3BF },
-    { "oplus", 0x2295 },      { "or", 0x2228 },
-    { "ordf", 0xAA },         { "ordm", 0xBA },
-    { "oslash", 0xF8 },       { "otilde", 0xF5 },
-    { "otimes", 0x2297 },     { "ouml", 0xF6 },
-    { "para", 0xB6 },         { "part", 0x2202 },
-    { "percnt", 0x25 },       { "period", 0x2E },
-    { "permil", 0x2030 },     { "perp", 0x22A5 },
-    { "phi", 0x3C6 },         { "phiv", 0x3D5 },
-    { "pi", 0x3C0 },          { "piv", 0x3D6 },
-    { "planck", 0x210F },     { "plus", 0x2B },
-    { "plusmn", 0xB1 },       { "pm", 0xB1 },
-    { "pound", 0xA3 },        { "prime", 0x2032 },
-    { "prod", 0x220F },       { "prop", 0x221D },
-    { "psi", 0x3C8 },         { "quest", 0x3F },
-    { "quot", 0x22 },         { "rArr", 0x21D2 },
-    { "radic", 0x221A },      { "rang", 0x232A },
-    { "raquo", 0xBB },        { "rarr", 0x2192 },
-    { "rbrace", 0x7D },       { "rbrack", 0x5D },
-    { "rceil", 0x2309 },      { "rcub", 0x7D },
-    { "rdquo", 0x201D },      { "real", 0x211C },
-    { "reg", 0xAE },          { "rfloor", 0x230B },
-    { "rho", 0x3C1 },         { "rhov", 0x3F1 },
-    { "rlm", 0x200F },        { "rpar", 0x29 },
-    { "rsaquo", 0x203A },     { "rsqb", 0x5D },
-    { "rsquo", 0x2019 },      { "sbquo", 0x201A },
-    { "scaron", 0x161 },      { "sdot", 0x22C5 },
-    { "sect", 0xA7 },         { "semi", 0x3B },
-    { "shy", 0xAD },          { "sigma", 0x3C3 },
-    { "sigmaf", 0x3C2 },      { "sigmav", 0x3C2 },
-    { "sim", 0x223C },        { "sol", 0x2F },
-    { "spades", 0x2660 },     { "star", 0x2606 },
-    { "starf", 0x2605 },      { "straightepsilon", 0x3F5 },
-    { "sub", 0x2282 },        { "sube", 0x2286 },
-    { "sum", 0x2211 },        { "sup", 0x2283 },
-    { "sup1", 0xB9 },         { "sup2", 0xB2 },
-    { "sup3", 0xB3 },         { "supe", 0x2287 },
-    { "szlig", 0xDF },        { "tau", 0x3C4 },
-    { "there4", 0x2234 },     { "theta", 0x3B8 },
-    { "thetasym", 0x3D1 },    { "thetav", 0x3D1 },
-    { "thinsp", 0x2009 },     { "thorn", 0xFE },
-    { "tilde", 0x2DC },       { "times", 0xD7 },
-    { "trade", 0x2122 },      { "uArr", 0x21D1 },
-    { "uacute", 0xFA },       { "uarr", 0x2191 },
-    { "ucirc", 0xFB },        { "ugrave", 0xF9 },
-    { "uml", 0xA8 },          { "upsih", 0x3D2 },
-    { "upsilon", 0x3C5 },     { "uuml", 0xFC },
-    { "varepsilon", 0x3F5 },  { "varkappa", 0x3F0 },
-    { "varphi", 0x3D5 },      { "varpi", 0x3D6 },
-    { "varrho", 0x3F1 },      { "varsigma", 0x3C2 },
-    { "vartheta", 0x3D1 },    { "verbar", 0x7C },
-    { "vert", 0x7C },         { "weierp", 0x2118 },
-    { "xi", 0x3BE },          { "yacute", 0xFD },
-    { "yen", 0xA5 },          { "yuml", 0xFF },
-    { "zeta", 0x3B6 },        { "zwj", 0x200D },
-    { "zwnj", 0x200C },
-};
 
 /* HTML5: numeric references to 0x80..0x9F mean Windows-1252 characters. */
 static const unsigned short cp1252[32] = {
@@ -230,11 +57,36 @@ put(struct emitter *em, const char *s, size_t n)
     b->len += n;
 }
 
+/* cp (a scalar value) as UTF-8 into u; returns its length. */
+static size_t
+utf8_put(char *u, unsigned cp)
+{
+    if (cp < 0x80) {
+        u[0] = (char)cp;
+        return 1;
+    }
+    if (cp < 0x800) {
+        u[0] = (char)(0xC0 | cp >> 6);
+        u[1] = (char)(0x80 | (cp & 0x3F));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        u[0] = (char)(0xE0 | cp >> 12);
+        u[1] = (char)(0x80 | (cp >> 6 & 0x3F));
+        u[2] = (char)(0x80 | (cp & 0x3F));
+        return 3;
+    }
+    u[0] = (char)(0xF0 | cp >> 18);
+    u[1] = (char)(0x80 | (cp >> 12 & 0x3F));
+    u[2] = (char)(0x80 | (cp >> 6 & 0x3F));
+    u[3] = (char)(0x80 | (cp & 0x3F));
+    return 4;
+}
+
 static void
 put_cp(struct emitter *em, unsigned cp)
 {
     char u[4];
-    size_t n;
 
     if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
         cp = 0xFFFD;
@@ -244,26 +96,7 @@ put_cp(struct emitter *em, unsigned cp)
         em->space = 1; /* controls, whitespace, no-break space */
         return;
     }
-    if (cp < 0x80) {
-        u[0] = (char)cp;
-        n = 1;
-    } else if (cp < 0x800) {
-        u[0] = (char)(0xC0 | cp >> 6);
-        u[1] = (char)(0x80 | (cp & 0x3F));
-        n = 2;
-    } else if (cp < 0x10000) {
-        u[0] = (char)(0xE0 | cp >> 12);
-        u[1] = (char)(0x80 | (cp >> 6 & 0x3F));
-        u[2] = (char)(0x80 | (cp & 0x3F));
-        n = 3;
-    } else {
-        u[0] = (char)(0xF0 | cp >> 18);
-        u[1] = (char)(0x80 | (cp >> 12 & 0x3F));
-        u[2] = (char)(0x80 | (cp >> 6 & 0x3F));
-        u[3] = (char)(0x80 | (cp & 0x3F));
-        n = 4;
-    }
-    put(em, u, n);
+    put(em, u, utf8_put(u, cp));
 }
 
 /* Length of the valid UTF-8 sequence at s (lead byte >= 0x80), else 0. */
@@ -313,12 +146,19 @@ hexdigit(int c)
     return -1;
 }
 
+static const struct entity *
+find_entity(const char *name)
+{
+    return bsearch(name, entities, sizeof(entities) / sizeof(entities[0]),
+                   sizeof(entities[0]), entity_cmp);
+}
+
 /* A character reference at s[0] == '&': decode it into em and return its
  * length, or 0 when it is not one (the '&' is then text). */
 static size_t
 char_ref(struct emitter *em, const char *s, size_t n)
 {
-    char name[16];
+    char name[ENTITY_NAME_MAX + 1];
     const struct entity *ent;
     unsigned long cp = 0;
     size_t i = 1, len;
@@ -347,12 +187,26 @@ char_ref(struct emitter *em, const char *s, size_t n)
         return 0;
     memcpy(name, s + 1, len);
     name[len] = '\0';
-    ent = bsearch(name, entities, sizeof(entities) / sizeof(entities[0]),
-                  sizeof(entities[0]), entity_cmp);
-    if (ent == NULL)
+    if ((ent = find_entity(name)) == NULL)
         return 0;
     put_cp(em, ent->cp);
+    if (ent->cp2)
+        put_cp(em, ent->cp2);
     return i + 1;
+}
+
+int
+text_entity(struct buf *out, const char *name)
+{
+    const struct entity *ent = find_entity(name);
+    char u[8];
+
+    if (ent == NULL)
+        return 0;
+    buf_add(out, u, utf8_put(u, ent->cp));
+    if (ent->cp2)
+        buf_add(out, u, utf8_put(u, ent->cp2));
+    return 1;
 }
 
 static int

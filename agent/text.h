@@ -17,6 +17,11 @@ void text_plain(struct buf *out, const char *s, size_t n, int html);
  * markup, white space to fold or bytes to repair); 0 when it may not. */
 int text_plain_already(const char *s, size_t n, int html);
 
+/* Append the text of the HTML5 named character reference &name; as
+ * UTF-8 (name without & and ;). Returns 0, appending nothing, when there
+ * is no such name. */
+int text_entity(struct buf *out, const char *name);
+
 /* Fold runs of whitespace to one space and trim, in place; returns s. */
 char *text_fold(char *s);
 

@@ -982,6 +982,73 @@ expect_error(const char *doc, size_t len, const char *want, const char *what)
 #define EXPECT_ERROR(doc, want, what)                                          \
     expect_error(doc, sizeof(doc) - 1, want, what)
 
+/* Entities a feed uses without declaring them, as feeds written like HTML
+ * do: HTML5's text, with or without a DOCTYPE naming an external DTD. */
+static void
+test_undeclared_entities(void)
+{
+    static const char bare[] =
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
+        "<rss version=\"2.0\"><channel><title>T&eacute;</title>\n"
+        "<item><title>Caf&eacute; &mdash; A&nbsp;B &nosuch;</title>"
+        "<description>d&eacute;j&agrave; &LT;b&GT; &lt;i&gt;x&lt;/i&gt;"
+        "</description><guid>g1</guid></item></channel></rss>\n";
+    static const char dtd[] =
+        "<?xml version=\"1.0\"?>\n"
+        "<!DOCTYPE rss PUBLIC \"-//Netscape Communications//DTD RSS 0.91//EN\" "
+        "\"http://my.netscape.com/publish/formats/rss-0.91.dtd\">\n"
+        "<rss version=\"0.91\"><channel><title>Old</title>"
+        "<item><title>Caf&eacute; &amp; Tesanovi&ccaron;</title>"
+        "<link>http://e.org/1</link></item></channel></rss>\n";
+    static const char xhtml[] =
+        "<feed xmlns=\"http://www.w3.org/2005/Atom\"><entry><id>e1</id>"
+        "<title type=\"xhtml\"><div xmlns=\"http://www.w3.org/1999/xhtml\">"
+        "<b>M&uuml;ller</b>&AMP;co</div></title></entry></feed>\n";
+    static const char standalone[] =
+        "<?xml version=\"1.0\" standalone=\"yes\"?>\n"
+        "<rss version=\"2.0\"><channel><item><title>Caf&eacute;</title>"
+        "</item></channel></rss>\n";
+
+    for (size_t chunk = 0; chunk <= 1; chunk++) {
+        struct got g;
+
+        got_init(&g);
+        T_OK(parse_mem(&g, "bare.xml", bare, sizeof(bare) - 1, chunk) == 0,
+             "undeclared (chunk %zu): parsed: %s", chunk, g.err.msg);
+        T_OK(g.n == 1, "undeclared (chunk %zu): one entry", chunk);
+        if (g.n == 1) {
+            T_STR(g.v[0].title, "Caf\xC3\xA9 \xE2\x80\x94 A B &nosuch;",
+                  "undeclared (chunk %zu): text field, unknown kept", chunk);
+            T_STR(g.v[0].abstract, "d\xC3\xA9j\xC3\xA0 <b> x",
+                  "undeclared (chunk %zu): HTML field, &LT; is text", chunk);
+        }
+        T_STR(g.title, "T\xC3\xA9", "undeclared (chunk %zu): feed title",
+              chunk);
+        got_fini(&g);
+
+        got_init(&g);
+        T_OK(parse_mem(&g, "dtd.xml", dtd, sizeof(dtd) - 1, chunk) == 0 &&
+                 g.n == 1,
+             "external DTD (chunk %zu): parsed: %s", chunk, g.err.msg);
+        if (g.n == 1)
+            T_STR(g.v[0].title, "Caf\xC3\xA9 & Tesanovi\xC4\x8D",
+                  "external DTD (chunk %zu): entities kept", chunk);
+        got_fini(&g);
+
+        got_init(&g);
+        T_OK(parse_mem(&g, "x.xml", xhtml, sizeof(xhtml) - 1, chunk) == 0 &&
+                 g.n == 1,
+             "xhtml (chunk %zu): parsed: %s", chunk, g.err.msg);
+        if (g.n == 1)
+            T_STR(g.v[0].title, "M\xC3\xBCller&co",
+                  "xhtml (chunk %zu): entities as text", chunk);
+        got_fini(&g);
+    }
+    /* a document that says it has no declarations elsewhere: an error */
+    EXPECT_ERROR(standalone, "x:2:45: undefined entity",
+                 "undeclared entity, standalone");
+}
+
 static void
 test_not_feeds(void)
 {
@@ -1805,6 +1872,7 @@ main(void)
     test_streaming();
     test_truncated();
     test_billion_laughs();
+    test_undeclared_entities();
     test_not_feeds();
     test_callback_stop();
     test_atom_shapes();

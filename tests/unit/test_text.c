@@ -62,7 +62,14 @@ static const struct {
     { "AT&T & co", 1, "AT&T & co" },
     { "&nosuchentity; &amp", 1, "&nosuchentity; &amp" },
     { "&#; &#x; &#12a;", 1, "&#; &#x; &#12a;" },
-    { "&AMP;", 1, "&AMP;" }, /* names are case-sensitive */
+    { "&AMp;", 1, "&AMp;" }, /* names are case-sensitive */
+    /* all of HTML5's names: Latin Extended, the longest, two code points */
+    { "&AMP; Tesanovi&ccaron; &Cacute;wik &lstrok;", 1,
+      "& Tesanovi\xC4\x8D \xC4\x86wik \xC5\x82" },
+    { "&CounterClockwiseContourIntegral;", 1, "\xE2\x88\xB3" },
+    { "&NotEqualTilde;", 1, "\xE2\x89\x82\xCC\xB8" },
+    { "&CounterClockwiseContourIntegrals;", 1,
+      "&CounterClockwiseContourIntegrals;" },
     /* tags */
     { "<p>First paragraph.</p><p>Second.</p>", 1, "First paragraph. Second." },
     { "line one<br>line two<br/>three<BR />four", 1,
