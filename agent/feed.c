@@ -56,6 +56,7 @@
 #define STACK_MAX 32               /* tokens remembered per depth */
 #define LIST_MAX 5000              /* authors or categories per entry */
 #define HEAD_MAX 16                /* bytes looked at to tell the format */
+#define DECL_MAX 256               /* and for an XML declaration's encoding */
 #define LINE_MAX_JSONL (16u << 20) /* one JSON Lines record */
 #define BASE_MAX 64                /* nested xml:base attributes kept */
 #define ETAB_SIZE 256              /* hash slots for elems[], a power of 2 */
@@ -1876,21 +1877,17 @@ on_skipped_entity(void *ud, const XML_Char *name, int is_param)
         cap_add_escaped(fp, t->p, t->len);
 }
 
-/* An 8-bit encoding expat does not know (windows-125x, ISO-8859-2..16,
- * KOI8-R/U, MacRoman ...): its table, built by asking iconv for each byte.
- * A byte iconv calls invalid becomes U+FFFD; an encoding where a byte
- * starts a longer sequence is refused (HTTP charset transcoding handles
- * those). */
-static int XMLCALL
-on_unknown_encoding(void *ud, const XML_Char *name, XML_Encoding *info)
+/* The table of an 8-bit encoding (windows-125x, ISO-8859-2..16, KOI8-R/U,
+ * MacRoman ...), built by asking iconv for each byte: a byte it calls
+ * invalid becomes U+FFFD. Returns 0, -1 when iconv does not know the
+ * encoding, -2 when a byte starts a longer sequence (not 8-bit). */
+static int
+eight_bit_map(const char *name, int *map)
 {
-    struct feed_parser *fp = ud;
     iconv_t cd = iconv_open("UTF-32BE", name);
 
-    if (cd == (iconv_t)-1) {
-        fail(fp, "unknown encoding \"%.64s\"", name);
-        return XML_STATUS_ERROR;
-    }
+    if (cd == (iconv_t)-1)
+        return -1;
     for (int i = 0; i < 256; i++) {
         char in = (char)i, *ip = &in;
         unsigned char out[8];
@@ -1900,17 +1897,33 @@ on_unknown_encoding(void *ud, const XML_Char *name, XML_Encoding *info)
         iconv(cd, NULL, NULL, NULL, NULL);
         if (iconv(cd, &ip, &il, &op, &ol) != (size_t)-1 &&
             ol == sizeof(out) - 4) {
-            info->map[i] = (int)((unsigned)out[0] << 24 | out[1] << 16 |
-                                 out[2] << 8 | out[3]);
+            map[i] = (int)((unsigned)out[0] << 24 | out[1] << 16 | out[2] << 8 |
+                           out[3]);
         } else if (errno == EINVAL) {
             iconv_close(cd);
-            fail(fp, "encoding \"%.64s\" is not an 8-bit encoding", name);
-            return XML_STATUS_ERROR;
+            return -2;
         } else {
-            info->map[i] = i < 0x80 ? i : 0xFFFD;
+            map[i] = i < 0x80 ? i : 0xFFFD;
         }
     }
     iconv_close(cd);
+    return 0;
+}
+
+/* An 8-bit encoding expat does not know: its table. Longer sequences
+ * were sent through iconv before expat saw the document (decide). */
+static int XMLCALL
+on_unknown_encoding(void *ud, const XML_Char *name, XML_Encoding *info)
+{
+    struct feed_parser *fp = ud;
+    int rc = eight_bit_map(name, info->map);
+
+    if (rc == -1)
+        fail(fp, "unknown encoding \"%.64s\"", name);
+    else if (rc == -2)
+        fail(fp, "encoding \"%.64s\" is not an 8-bit encoding", name);
+    if (rc < 0)
+        return XML_STATUS_ERROR;
     info->data = NULL;
     info->convert = NULL;
     info->release = NULL;
@@ -2488,11 +2501,16 @@ head_is(const struct buf *h, const char *s)
     return h->len >= n && strncasecmp(h->p, s, n) == 0;
 }
 
+static int xml_declared(struct feed_parser *fp);
+static int transcode(struct feed_parser *fp, const char *s, size_t n,
+                     int final);
+
 /* Decide from fp->head what the document is, and hand the head on. */
 static int
 decide(struct feed_parser *fp)
 {
     unsigned char c = (unsigned char)fp->head.p[0];
+    int recode;
 
     if (c == '<') {
         if (head_is(&fp->head, "<!doctype html") ||
@@ -2500,8 +2518,10 @@ decide(struct feed_parser *fp)
             fail(fp, "not a feed (an HTML page)");
             return -1;
         }
-        if (xml_start(fp) < 0)
+        if ((recode = xml_declared(fp)) < 0 || xml_start(fp) < 0)
             return -1;
+        if (recode)
+            return transcode(fp, fp->head.p, fp->head.len, fp->done);
         return xml_write(fp, fp->head.p, fp->head.len, 0);
     }
     if (c == '[' || c == '{') {
@@ -2531,12 +2551,22 @@ collect_head(struct feed_parser *fp, const char *s, size_t n, int *ready)
             fp->skip_cols++;
         }
     }
-    take = n - i;
-    if (take > HEAD_MAX - fp->head.len)
-        take = HEAD_MAX - fp->head.len;
-    buf_add(&fp->head, s + i, take);
-    *ready = fp->head.len >= HEAD_MAX;
-    return i + take;
+    for (;;) {
+        /* an XML declaration is read to its end, for its encoding */
+        int decl = head_is(&fp->head, "<?xml");
+        size_t limit = decl ? DECL_MAX : HEAD_MAX;
+
+        take = n - i;
+        if (take > limit - fp->head.len)
+            take = limit - fp->head.len;
+        buf_add(&fp->head, s + i, take);
+        i += take;
+        decl = head_is(&fp->head, "<?xml");
+        *ready = fp->head.len >= (decl ? DECL_MAX : HEAD_MAX) ||
+                 (decl && memmem(fp->head.p, fp->head.len, "?>", 2));
+        if (*ready || i == n)
+            return i;
+    }
 }
 
 /* UTF-8 bytes on to the detected format. */
@@ -2547,6 +2577,8 @@ take(struct feed_parser *fp, const char *s, size_t n)
     size_t used;
 
     if (fp->mode == M_DETECT) {
+        iconv_t cd = fp->in.cd;
+
         used = collect_head(fp, s, n, &ready);
         if (!ready)
             return 0;
@@ -2555,6 +2587,8 @@ take(struct feed_parser *fp, const char *s, size_t n)
         buf_fini(&fp->head);
         s += used;
         n -= used;
+        if (fp->in.cd != cd) /* the declaration asked for iconv */
+            return n ? transcode(fp, s, n, 0) : 0;
     }
     if (n == 0)
         return 0;
@@ -2599,8 +2633,6 @@ sniff(struct feed_parser *fp)
     } marks[] = {
         { { 0x00, 0x00, 0xFE, 0xFF }, 4, 4, 4, "UTF-32BE" },
         { { 0xFF, 0xFE, 0x00, 0x00 }, 4, 4, 4, "UTF-32LE" },
-        { { 0x00, 0x00, 0x00, 0x3C }, 4, 0, 4, "UTF-32BE" },
-        { { 0x3C, 0x00, 0x00, 0x00 }, 4, 0, 4, "UTF-32LE" },
         { { 0xEF, 0xBB, 0xBF, 0 }, 3, 3, 1, NULL },
         { { 0xFE, 0xFF, 0, 0 }, 2, 2, 2, "UTF-16BE" },
         { { 0xFF, 0xFE, 0, 0 }, 2, 2, 2, "UTF-16LE" },
@@ -2617,6 +2649,11 @@ sniff(struct feed_parser *fp)
                    ? -1
                    : marks[i].bom;
     }
+    /* UTF-32 without a mark: '<' or white space, three zero bytes beside */
+    if (n >= 4 && b[0] == 0 && b[1] == 0 && b[2] == 0 && b[3] != 0)
+        return transcode_from(fp, "UTF-32BE", 4);
+    if (n >= 4 && b[0] != 0 && b[1] == 0 && b[2] == 0 && b[3] == 0)
+        return transcode_from(fp, "UTF-32LE", 4);
     /* UTF-16 without a mark: an ASCII character, then a zero byte */
     if (n >= 4 && b[0] == 0 && b[1] != 0 && b[2] == 0 && b[3] != 0)
         return transcode_from(fp, "UTF-16BE", 2);
@@ -2691,8 +2728,12 @@ transcode(struct feed_parser *fp, const char *s, size_t n, int final)
             if (n == 0 && !final)
                 break;
             in->npend = 0; /* it will never be complete */
-        } else if (pend) { /* EILSEQ */
-            in->npend = 0;
+        } else if (pend) { /* EILSEQ: the bad unit goes, what follows stays */
+            size_t k =
+                (size_t)in->unit > in->npend ? in->npend : (size_t)in->unit;
+
+            memmove(in->pend, in->pend + k, in->npend - k);
+            in->npend -= k;
         } else {
             size_t k = (size_t)in->unit > n ? n : (size_t)in->unit;
 
@@ -2706,6 +2747,67 @@ transcode(struct feed_parser *fp, const char *s, size_t n, int final)
         ol -= 3;
     }
     return flush_out(fp, out, &op, &ol, sizeof(out));
+}
+
+/* The encoding the XML declaration in the head names, into name; empty
+ * when it names none. */
+static void
+declared_encoding(const struct buf *head, char *name, size_t size)
+{
+    const char *p = head->p, *end = head->p + head->len, *q;
+    char quote;
+
+    name[0] = '\0';
+    if ((q = memmem(p, head->len, "?>", 2)) != NULL)
+        end = q;
+    if ((p = memmem(p, (size_t)(end - p), "encoding", 8)) == NULL)
+        return;
+    for (p += 8; p < end && isspace((unsigned char)*p); p++)
+        ;
+    if (p == end || *p++ != '=')
+        return;
+    while (p < end && isspace((unsigned char)*p))
+        p++;
+    if (p == end || (*p != '"' && *p != '\''))
+        return;
+    quote = *p++;
+    if ((q = memchr(p, quote, (size_t)(end - p))) == NULL ||
+        (size_t)(q - p) >= size)
+        return;
+    memcpy(name, p, (size_t)(q - p));
+    name[q - p] = '\0';
+}
+
+/* Before expat sees the document: an encoding its declaration names that
+ * expat cannot read, a multibyte one (Shift_JIS, GB2312, Big5, EUC-KR ...)
+ * or a spelling of UTF-8 it does not know ("utf8"), is read through iconv
+ * as an HTTP charset would be. Expat reads UTF-8, UTF-16, ISO-8859-1 and
+ * US-ASCII itself, and 8-bit encodings through on_unknown_encoding.
+ * Returns 1 when the bytes from now on are to be converted, 0 when not,
+ * -1 on failure. */
+static int
+xml_declared(struct feed_parser *fp)
+{
+    static const char *const own[] = { "UTF-16", "UTF-16BE", "UTF-16LE",
+                                       "ISO-8859-1" };
+    char name[64];
+    int map[256];
+
+    if (fp->in.cd != (iconv_t)-1 || fp->in.xml_enc != NULL)
+        return 0; /* a byte order mark or the HTTP charset has said */
+    declared_encoding(&fp->head, name, sizeof(name));
+    if (name[0] == '\0')
+        return 0;
+    if (utf8_name(name)) {
+        fp->in.xml_enc = "UTF-8";
+        return 0;
+    }
+    for (size_t i = 0; i < sizeof(own) / sizeof(own[0]); i++)
+        if (strcasecmp(name, own[i]) == 0)
+            return 0;
+    if (eight_bit_map(name, map) != -2)
+        return 0; /* 8-bit, or unknown: on_unknown_encoding says which */
+    return transcode_from(fp, name, 1) < 0 ? -1 : 1;
 }
 
 static int

@@ -1660,6 +1660,73 @@ test_encodings(void)
           "utf-16: a lone surrogate becomes U+FFFD: %s", g.err.msg);
     got_fini(&g);
 
+    /* a lone high surrogate cut from what follows it: the bad unit
+     * becomes U+FFFD, and the character after it is kept */
+    for (size_t chunk = 0; chunk <= 1; chunk++) {
+        static const char doc[] =
+            "<\0r\0s\0s\0>\0<\0c\0h\0a\0n\0n\0e\0l\0>\0<\0i\0t\0e\0m\0>\0"
+            "<\0t\0i\0t\0l\0e\0>\0x\0\x00\xD8"
+            "a\0b\0<\0/\0t\0i\0t\0l\0e\0>\0<\0/\0i\0t\0e\0m\0>\0<\0/\0c\0h\0a"
+            "\0n\0n\0e\0l\0>\0<\0/\0r\0s\0s\0>\0";
+
+        got_init(&g);
+        parse_mem(&g, "high16", doc, sizeof(doc) - 1, chunk);
+        T_STR(g.n ? g.v[0].title : NULL,
+              "x\xEF\xBF\xBD"
+              "ab",
+              "utf-16: lone high surrogate, chunk %zu: %s", chunk, g.err.msg);
+        got_fini(&g);
+    }
+
+    /* multi-byte encodings named only by the declaration go through iconv;
+     * so does a spelling of UTF-8 expat does not know */
+    {
+        static const struct {
+            const char *enc, *decl, *title;
+        } decl[] = {
+            { "SHIFT_JIS", "shift_jis", "論文の要約" },
+            { "GB2312", "GB2312", "论文摘要" },
+            { "BIG5", "big5", "論文摘要" },
+            { "EUC-KR", "euc-kr", "논문 초록" },
+            { "UTF-8", "utf8", "Caf\xC3\xA9" },
+        };
+
+        for (size_t i = 0; i < sizeof(decl) / sizeof(decl[0]); i++) {
+            for (size_t chunk = 0; chunk <= 1; chunk++) {
+                char src[512], doc[512];
+                size_t n;
+
+                snprintf(src, sizeof(src),
+                         "<?xml version=\"1.0\" encoding='%s' ?>\n"
+                         "<rss version=\"2.0\"><channel><title>c</title><item>"
+                         "<title>%s</title><guid>g</guid></item></channel>"
+                         "</rss>\n",
+                         decl[i].decl, decl[i].title);
+                n = encode(decl[i].enc, src, doc, sizeof(doc));
+                got_init(&g);
+                parse_mem(&g, decl[i].decl, doc, n, chunk);
+                T_STR(g.n ? g.v[0].title : NULL, decl[i].title,
+                      "%s declared, chunk %zu: %s", decl[i].decl, chunk,
+                      g.err.msg);
+                got_fini(&g);
+            }
+        }
+    }
+
+    /* UTF-32 without a mark, white space before the first element */
+    got_init(&g);
+    {
+        char doc[1024];
+        size_t n = encode("UTF-32LE",
+                          "\n <rss><channel><item><title>Caf\xC3\xA9</title>"
+                          "</item></channel></rss>",
+                          doc, sizeof(doc));
+        parse_mem(&g, "u32", doc, n, 0);
+    }
+    T_STR(g.n ? g.v[0].title : NULL, "Caf\xC3\xA9",
+          "utf-32le without bom, leading white space: %s", g.err.msg);
+    got_fini(&g);
+
     fp = feed_parser_new("cs", NULL, NULL);
     T_OK(feed_parser_set_charset(fp, "no-such-charset", &e) == -1 &&
              has(e.msg, "unknown charset"),
