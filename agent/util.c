@@ -318,13 +318,22 @@ tm_seconds(const struct tm *tm)
            tm->tm_hour * 3600 + tm->tm_min * 60 + tm->tm_sec;
 }
 
+/* A date that is on the calendar: no 30 February, no 31 April. */
 static int
 valid_tm(const struct tm *tm)
 {
-    return tm->tm_mon >= 0 && tm->tm_mon < 12 && tm->tm_mday >= 1 &&
-           tm->tm_mday <= 31 && tm->tm_hour >= 0 && tm->tm_hour <= 24 &&
-           tm->tm_min >= 0 && tm->tm_min < 60 && tm->tm_sec >= 0 &&
-           tm->tm_sec <= 60;
+    static const int mdays[12] = { 31, 29, 31, 30, 31, 30,
+                                   31, 31, 30, 31, 30, 31 };
+    int y = tm->tm_year + 1900;
+
+    if (tm->tm_mon < 0 || tm->tm_mon >= 12 || tm->tm_mday < 1 ||
+        tm->tm_mday > mdays[tm->tm_mon])
+        return 0;
+    if (tm->tm_mon == 1 && tm->tm_mday == 29 &&
+        (y % 4 != 0 || (y % 100 == 0 && y % 400 != 0)))
+        return 0;
+    return tm->tm_hour >= 0 && tm->tm_hour <= 24 && tm->tm_min >= 0 &&
+           tm->tm_min < 60 && tm->tm_sec >= 0 && tm->tm_sec <= 60;
 }
 
 /* "Z", "+hh:mm", "+hhmm", "-hh", or nothing (taken as UTC). */
@@ -345,6 +354,8 @@ numeric_zone(const char *s, long *off)
         s++;
     if (isdigit((unsigned char)*s) && (s = digits(s, 2, 2, &m)) == NULL)
         return NULL;
+    if (h > 23 || m > 59)
+        return NULL; /* not a zone on Earth */
     *off = sign * (h * 3600L + m * 60L);
     return s;
 }
@@ -390,14 +401,22 @@ parse_iso(const char *s, int64_t *out)
 
 static const struct {
     const char *name;
-    int hours;
+    int minutes;
 } zones[] = {
-    { "UT", 0 },   { "UTC", 0 },  { "GMT", 0 },   { "Z", 0 },    { "EST", -5 },
-    { "EDT", -4 }, { "CST", -6 }, { "CDT", -5 },  { "MST", -7 }, { "MDT", -6 },
-    { "PST", -8 }, { "PDT", -7 }, { "CET", 1 },   { "CEST", 2 }, { "BST", 1 },
-    { "IST", 5 },  { "JST", 9 },  { "AEST", 10 },
+    { "UT", 0 },        { "UTC", 0 },
+    { "GMT", 0 },       { "Z", 0 },
+    { "EST", -5 * 60 }, { "EDT", -4 * 60 },
+    { "CST", -6 * 60 }, { "CDT", -5 * 60 },
+    { "MST", -7 * 60 }, { "MDT", -6 * 60 },
+    { "PST", -8 * 60 }, { "PDT", -7 * 60 },
+    { "CET", 60 },      { "CEST", 2 * 60 },
+    { "BST", 60 },      { "IST", 5 * 60 + 30 },
+    { "JST", 9 * 60 },  { "AEST", 10 * 60 },
 };
 
+/* A zone's name. RFC 822's one-letter military zones had their signs the
+ * wrong way round; RFC 5322 says to take them as an unknown zone, -0000,
+ * and so UTC. IST is India's (+05:30), the one feeds mean. */
 static const char *
 named_zone(const char *s, long *off)
 {
@@ -405,10 +424,14 @@ named_zone(const char *s, long *off)
 
     while (isalpha((unsigned char)s[n]))
         n++;
+    if (n == 1 && (s[0] | 0x20) != 'j') {
+        *off = 0;
+        return s + 1;
+    }
     for (size_t i = 0; i < sizeof(zones) / sizeof(zones[0]); i++)
         if (strlen(zones[i].name) == n &&
             strncasecmp(s, zones[i].name, n) == 0) {
-            *off = zones[i].hours * 3600L;
+            *off = zones[i].minutes * 60L;
             return s + n;
         }
     return NULL;
@@ -551,8 +574,8 @@ common_time(const char *s, size_t n, struct tm *tm, long *off)
         tm->tm_sec = two_digits(s + 23);
         h = two_digits(s + 27);
         m = two_digits(s + 29);
-        if (h < 0 || m < 0)
-            return 0;
+        if (h < 0 || m < 0 || h > 23 || m > 59)
+            return 0; /* parse_rfc822 refuses it */
         *off = (s[26] == '-' ? -1 : 1) * (h * 3600L + m * 60L);
         rfc = 1;
     } else {

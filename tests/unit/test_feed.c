@@ -1887,6 +1887,16 @@ test_more_shapes(void)
 
 /* Dates are turned into seconds by arithmetic, not timegm(): they must
  * agree, days past the end of a month and leap seconds included. */
+static int
+days_in(int y, int m)
+{
+    static const int mdays[12] = { 31, 28, 31, 30, 31, 30,
+                                   31, 31, 30, 31, 30, 31 };
+    int leap = y % 4 == 0 && (y % 100 != 0 || y % 400 == 0);
+
+    return mdays[m - 1] + (m == 2 && leap);
+}
+
 static void
 test_dates(void)
 {
@@ -1915,9 +1925,18 @@ test_dates(void)
                     snprintf(rfc, sizeof(rfc),
                              "Mon, %d %.3s %d %02d:07:%02d GMT", days[d],
                              mon + 3 * (m - 1), years[y], h, tm.tm_sec);
+                    int real = days[d] <= days_in(years[y], m);
+
                     cases++;
-                    if (time_parse(iso, &a) != 0 || time_parse(rfc, &b) != 0 ||
-                        a != want || b != want) {
+                    if (!real) { /* 30 February: no such day, no date */
+                        if (time_parse(iso, &a) == 0 ||
+                            time_parse(rfc, &b) == 0) {
+                            if (bad++ < 3)
+                                T_OK(0, "date %s / %s: not refused", iso, rfc);
+                        }
+                    } else if (time_parse(iso, &a) != 0 ||
+                               time_parse(rfc, &b) != 0 || a != want ||
+                               b != want) {
                         if (bad++ < 3)
                             T_OK(0, "date %s / %s: %lld %lld, want %lld", iso,
                                  rfc, (long long)a, (long long)b,
@@ -1925,6 +1944,41 @@ test_dates(void)
                     }
                 }
     T_OK(bad == 0, "dates agree with timegm (%d cases, %d bad)", cases, bad);
+
+    {
+        static const struct {
+            const char *s;
+            long long want; /* -1: no date */
+        } zones[] = {
+            /* military letters are an unknown zone (RFC 5322): UTC */
+            { "Wed, 02 Oct 2002 13:00:00 N", 1033563600 },
+            { "Wed, 02 Oct 2002 13:00:00 A", 1033563600 },
+            { "Wed, 02 Oct 2002 13:00:00 z", 1033563600 },
+            { "Wed, 02 Oct 2002 13:00:00 IST", 1033563600 - 19800 },
+            { "Wed, 02 Oct 2002 13:00:00 EDT", 1033563600 + 4 * 3600 },
+            { "Wed, 02 Oct 2002 13:00:00 +0530", 1033563600 - 19800 },
+            { "2002-10-02T13:00:00-09:30", 1033563600 + 34200 },
+            /* zones that are on no clock */
+            { "2002-10-02T13:00:00+25:00", -1 },
+            { "2002-10-02T13:00:00+01:75", -1 },
+            { "Wed, 02 Oct 2002 13:00:00 +9900", -1 },
+            { "Wed, 02 Oct 2002 13:00:00 J", -1 },
+            { "2024-02-29T00:00:00Z", 1709164800 },
+            { "2023-02-29T00:00:00Z", -1 },
+            { "2000-02-29", 951782400 },
+            { "1900-02-29", -1 },
+            { "31 Apr 2024 10:00 GMT", -1 },
+        };
+
+        for (size_t i = 0; i < sizeof(zones) / sizeof(zones[0]); i++) {
+            int64_t v = -1;
+            int rc = time_parse(zones[i].s, &v);
+
+            T_OK(zones[i].want < 0 ? rc != 0 : rc == 0 && v == zones[i].want,
+                 "time_parse(\"%s\"): rc %d, %lld, want %lld", zones[i].s, rc,
+                 (long long)v, zones[i].want);
+        }
+    }
 }
 
 int
