@@ -758,6 +758,10 @@ person(struct feed_parser *fp, const char *s, size_t n)
     }
     o = memchr(s, '<', n);
     if (o && c && *c == '>' && memchr(o, '@', (size_t)(c - o))) {
+        while (o > s && isspace((unsigned char)o[-1]))
+            o--;
+        if (o - s >= 2 && s[0] == '"' && o[-1] == '"') /* "Doe, Jane" <a@b> */
+            s++, o--;
         add_author(fp, s, (size_t)(o - s), NULL, 0, 1);
         return;
     }
@@ -2185,7 +2189,7 @@ jsonfeed_item(struct feed_parser *fp, const cJSON *item, int i)
     }
     jplain(fp, &p->url, jstr(item, "url"), 0);
     jplain(fp, &p->url, jstr(item, "external_url"), 0);
-    jplain(fp, &p->title, jstr(item, "title"), 1);
+    jplain(fp, &p->title, jstr(item, "title"), 0); /* plain text */
     jplain(fp, &p->abstract, jstr(item, "summary"), 0);
     jplain(fp, &p->abstract, jstr(item, "content_text"), 0);
     jplain(fp, &p->abstract, jstr(item, "content_html"), 1);

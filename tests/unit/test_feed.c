@@ -1210,6 +1210,7 @@ test_rss_shapes(void)
         "type=\"application/pdf\" length=\"1\"/></item>\n"
         "<item><title>Second</title><content:encoded><![CDATA[<p>Full "
         "<b>text</b></p>]]></content:encoded>"
+        "<author>\"Roe, Rick\" &lt;rick@example.org&gt;</author>"
         "<dc:date>2024-12-03T00:00:00Z</dc:date></item>\n"
         "</channel></rss>\n";
     /* RSS 1.0 (RDF), the old arXiv shape */
@@ -1255,6 +1256,8 @@ test_rss_shapes(void)
         T_STR(p->key, "https://journal.example/1", "rss shapes: key");
         p = &g.v[1];
         T_STR(p->abstract, "Full text", "rss shapes: content:encoded");
+        check_list(&p->authors, "Roe, Rick",
+                   "rss shapes: a quoted name before an address");
         T_STR(when(p->published, t), "2024-12-03T00:00:00Z",
               "rss shapes: dc:date");
     }
@@ -1283,7 +1286,8 @@ test_json_feed(void)
         "{\"version\": \"https://jsonfeed.org/version/1.1\", "
         "\"title\": \"My papers\", \"items\": ["
         "{\"id\": \"https://arxiv.org/abs/2401.12345v2\", "
-        "\"url\": \"https://example.org/p/1\", \"title\": \"T &amp; U\", "
+        "\"url\": \"https://example.org/p/1\", "
+        "\"title\": \"Why <video> beats\\n T&U &amp; co\", "
         "\"content_html\": \"<p>Body &eacute;</p>\", "
         "\"summary\": \"Short.\", "
         "\"date_published\": \"2024-01-05T10:00:00Z\", "
@@ -1304,7 +1308,8 @@ test_json_feed(void)
         p = &g.v[0];
         T_STR(p->key, "arxiv:2401.12345", "json feed: arXiv key from id");
         T_OK(p->version == 2, "json feed: version");
-        T_STR(p->title, "T & U", "json feed: title");
+        T_STR(p->title, "Why <video> beats T&U &amp; co",
+              "json feed: title is plain text, white space folded");
         T_STR(p->abstract, "Short.", "json feed: summary first");
         check_list(&p->authors, "Ann", "json feed: authors");
         check_list(&p->categories, "cs.LG", "json feed: tags, once");
