@@ -46,6 +46,7 @@
 #include <expat.h>
 
 #include "feed.h"
+#include "ident.h"
 #include "json.h"
 #include "text.h"
 
@@ -271,6 +272,7 @@ struct entry {
     size_t *author_len; /* while !author_escape, parallel to paper.authors:
                            their lengths (LIST_MAX, allocated at first) */
     size_t author_base; /* authors.n when the open atom:author began */
+    char *early_affil;  /* arena: its affiliation, given before its name */
     int arxiv;          /* an arXiv listing item (new style: plain text,
                            arxiv:announce_type or "Announce Type:") */
     char *alt_url;      /* arena: a link to use when the item has none
@@ -516,6 +518,7 @@ entry_reset(struct feed_parser *fp)
     e->has_affil = 0;
     e->author_escape = 0;
     e->author_base = 0;
+    e->early_affil = NULL;
     e->arxiv = 0;
     e->alt_url = NULL;
     e->jname = NULL;
@@ -941,9 +944,10 @@ find_word(const char *s, size_t n, const char *lit, size_t len)
 
 /* "arXiv:2411.17707v1 Announce Type: new \nAbstract: ..." -> the
  * announcement type into p->announce (unless arxiv:announce_type said it)
- * and where the abstract starts. */
+ * and where the abstract starts. typed: only when "Announce Type:" is
+ * there (an Atom summary, which is the abstract itself but in listings). */
 static const char *
-arxiv_description(struct feed_parser *fp, const char *s, size_t *n)
+arxiv_description(struct feed_parser *fp, const char *s, size_t *n, int typed)
 {
     const char *end = s + *n, *a, *t;
     size_t skip;
@@ -956,6 +960,8 @@ arxiv_description(struct feed_parser *fp, const char *s, size_t *n)
     a = find_word(s, (size_t)(end - s), "Abstract:", 9);
     t = find_word(s, a ? (size_t)(a - s) : (size_t)(end - s),
                   "Announce Type:", 14);
+    if (typed && t == NULL)
+        return s;
     if (t && fp->p.announce == NULL) {
         t += 14;
         while (t < end && *t == ' ')
@@ -1072,8 +1078,10 @@ emit_entry(struct feed_parser *fp)
     if (e->has_summary) {
         s = e->summary.p;
         n = e->summary.len;
-        if (e->summary_mk == MK_AUTO)
-            s = arxiv_description(fp, s, &n);
+        if (e->summary_mk == MK_AUTO) /* RSS */
+            s = arxiv_description(fp, s, &n, 0);
+        else if (e->summary_mk == MK_TEXT) /* Atom: the listing's too */
+            s = arxiv_description(fp, s, &n, 1);
         e->arxiv |= p->announce != NULL;
         p->abstract =
             field_plain(fp, &fp->abstract_text, s, n, e->summary_mk, e->arxiv);
@@ -1093,8 +1101,16 @@ emit_entry(struct feed_parser *fp)
         p->journal_ref = e->jname;
         e->jname = NULL;
     }
+    /* an Atom listing may give them all as one author's name */
+    if (e->arxiv && fp->info.format == FEED_ATOM && e->creators.n == 0 &&
+        p->authors.n == 1 && !e->has_affil && strchr(p->authors.v[0], ',')) {
+        p->authors.n = 0;
+        split_creators(fp, p->authors.v[0], NULL);
+    }
+    /* arXiv lists all authors in one dc:creator; elsewhere, and where
+     * there are several, each is one person ("Doe, Jane") */
     for (size_t i = 0; i < e->creators.n; i++) {
-        if (e->arxiv || on_arxiv(p->url) || on_arxiv(p->entry_id))
+        if (e->creators.n == 1 && (e->arxiv || on_arxiv(p->entry_id)))
             split_creators(fp, e->creators.v[i], e->creators.v[i]);
         else
             person(fp, e->creators.v[i], strlen(e->creators.v[i]));
@@ -1467,6 +1483,7 @@ entry_start(struct feed_parser *fp, enum tok t, const char **atts)
         break;
     case T_AUTHOR:
         fp->e.author_base = p->authors.n;
+        fp->e.early_affil = NULL;
         break;
     case T_LINK: /* in RSS, when the item has no link of its own */
         atom_link(fp, atts);
@@ -1659,30 +1676,46 @@ keep_raw(struct buf *b, int *has, enum markup *mk, struct buf *cap,
     *mk = field_mk;
 }
 
-/* The affiliation of the open atom:author (arXiv API). */
+/* Add affiliation a (n bytes) to author i (0-based), after any it has. */
+static void
+join_affiliation(struct feed_parser *fp, size_t i, const char *a, size_t n)
+{
+    struct entry *e = &fp->e;
+
+    affil_upto(fp, i + 1);
+    if (e->affil.v[i]) {
+        fp->tmp.len = 0;
+        buf_adds(&fp->tmp, e->affil.v[i]);
+        buf_adds(&fp->tmp, "; ");
+        buf_add(&fp->tmp, a, n);
+        e->affil.v[i] = adup(fp, fp->tmp.p, fp->tmp.len);
+    } else {
+        e->affil.v[i] = adup(fp, a, n);
+    }
+    e->has_affil = 1;
+}
+
+/* The affiliation of the open atom:author (arXiv API). One that comes
+ * before the author's name waits for it. */
 static void
 set_affiliation(struct feed_parser *fp)
 {
     struct entry *e = &fp->e;
     size_t i = fp->p.authors.n;
-    char *a;
 
-    if (i == e->author_base)
-        return; /* NOTE: an affiliation before the name is dropped */
-    affil_upto(fp, i);
     if (to_text(fp, fp->cap.p, fp->cap.len, 0) == 0)
         return;
-    if (e->affil.v[i - 1]) {
+    if (i > e->author_base) {
+        join_affiliation(fp, i - 1, fp->text.p, fp->text.len);
+    } else if (e->early_affil == NULL) {
+        e->early_affil = adup(fp, fp->text.p, fp->text.len);
+    } else {
         fp->tmp.len = 0;
-        buf_adds(&fp->tmp, e->affil.v[i - 1]);
+        buf_adds(&fp->tmp, e->early_affil);
         buf_adds(&fp->tmp, "; ");
         buf_add(&fp->tmp, fp->text.p, fp->text.len);
-        a = adup(fp, fp->tmp.p, fp->tmp.len);
-    } else {
-        a = adup(fp, fp->text.p, fp->text.len);
+        e->early_affil = adup(fp, fp->tmp.p, fp->tmp.len);
     }
-    e->affil.v[i - 1] = a;
-    e->has_affil = 1;
 }
 
 static void
@@ -1692,15 +1725,19 @@ end_field(struct feed_parser *fp)
     struct entry *e = &fp->e;
     struct buf *c = &fp->cap;
     const char *t;
-    char *s;
+    char *s, id[256];
     size_t n;
+    int v;
 
     switch (fp->field) {
     case F_ID:
         set_once(fp, &p->entry_id);
-        if (fp->nbase && fp->info.format == FEED_ATOM && p->entry_id)
-            p->entry_id = resolve(fp, p->entry_id); /* an IRI, relative to
-                                                       xml:base */
+        /* an IRI, relative to xml:base; not an arXiv id or DOI written
+         * bare */
+        if (fp->nbase && fp->info.format == FEED_ATOM && p->entry_id &&
+            !ident_arxiv(p->entry_id, id, sizeof(id), &v) &&
+            !ident_doi(p->entry_id, id, sizeof(id)))
+            p->entry_id = resolve(fp, p->entry_id);
         break;
     case F_TITLE:
         keep_raw(&e->title, &e->has_title, &e->title_mk, c, fp->field_mk);
@@ -1713,6 +1750,11 @@ end_field(struct feed_parser *fp)
         break;
     case F_NAME:
         add_author(fp, c->p, c->len, NULL, 0, 0);
+        if (e->early_affil && p->authors.n > e->author_base) {
+            join_affiliation(fp, p->authors.n - 1, e->early_affil,
+                             strlen(e->early_affil));
+            e->early_affil = NULL;
+        }
         break;
     case F_AFFIL:
         set_affiliation(fp);
@@ -1759,8 +1801,9 @@ end_field(struct feed_parser *fp)
         set_once(fp, &p->journal_ref);
         break;
     case F_DOI:
-        /* arxiv:doi wins over link title="doi" */
-        p->doi = aplain(fp, c->p, c->len, 0);
+        /* arxiv:doi wins over link title="doi", unless it is empty */
+        if ((s = aplain(fp, c->p, c->len, 0)) != NULL && *s)
+            p->doi = s;
         break;
     case F_ANNOUNCE:
         p->announce = aplain(fp, c->p, c->len, 0);

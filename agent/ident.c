@@ -384,8 +384,16 @@ ident_doi(const char *s, char *out, size_t outsz)
     for (; p < end; p++) {
         int c = (unsigned char)*p;
 
-        if (is_space(c))
-            return 0;
+        if (is_space(c)) { /* the first of a list ("10.1/a 10.1/b", as
+                              arXiv has), else no DOI */
+            const char *q = p;
+
+            while (q < end && is_space((unsigned char)*q))
+                q++;
+            if (end - q < 3 || strncmp(q, "10.", 3) != 0)
+                return 0;
+            break;
+        }
         if (url && (c == '?' || c == '#'))
             break;
         if (url && c == '%' && end - p >= 3 && hexval(p[1]) >= 0 &&

@@ -87,6 +87,9 @@ paper_find_ids(const struct paper *p, struct paper_ids *ids)
     else if (p->doi == NULL && !str_empty(p->url) &&
              ident_doi(p->url, ids->doi, sizeof(ids->doi)))
         ids->new_doi = 1;
+    else if (p->doi == NULL && !str_empty(p->entry_id) &&
+             ident_doi(p->entry_id, ids->doi, sizeof(ids->doi)))
+        ids->new_doi = 1; /* a guid or id that is a DOI */
 }
 
 void

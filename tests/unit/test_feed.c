@@ -277,6 +277,19 @@ extra_str(const struct paper *p, const char *key, char *out)
     return out;
 }
 
+/* The JSON of an extra (size 256), "" when absent. */
+static const char *
+extra_json(const struct paper *p, const char *key, char *out)
+{
+    cJSON *j = cJSON_Parse(p->extras ? p->extras : "{}");
+    char *v = cJSON_PrintUnformatted(cJSON_GetObjectItemCaseSensitive(j, key));
+
+    snprintf(out, 256, "%s", v ? v : "");
+    free(v);
+    cJSON_Delete(j);
+    return out;
+}
+
 /* ---- arXiv API ---------------------------------------------------------- */
 
 static void
@@ -1892,6 +1905,117 @@ test_more_shapes(void)
 
 /* Dates are turned into seconds by arithmetic, not timegm(): they must
  * agree, days past the end of a month and leap seconds included. */
+/* What a record is, whatever order and shape a feed gives it in: the
+ * listing in Atom, an affiliation before its name, ids written bare under
+ * an xml:base, DOIs as guids and in lists, creators outside arXiv. */
+static void
+test_identity_and_order(void)
+{
+    static const char listing[] =
+        "<feed xmlns=\"http://www.w3.org/2005/Atom\" "
+        "xmlns:arxiv=\"http://arxiv.org/schemas/atom\" "
+        "xmlns:dc=\"http://purl.org/dc/elements/1.1/\">"
+        "<id>http://rss.arxiv.org/atom/cs</id>"
+        "<title>cs updates on arXiv.org</title>\n"
+        "<entry><id>oai:arXiv.org:2411.17708v1</id><title>One</title>"
+        "<summary>arXiv:2411.17708v1 Announce Type: cross \n"
+        "Abstract: We study $p&lt;1$ things.</summary>"
+        "<arxiv:announce_type>cross</arxiv:announce_type>"
+        "<author><name>Jun Cui, Ann Lee (Stanford, CA) and Ed Ng</name>"
+        "</author></entry>\n"
+        "<entry><id>oai:arXiv.org:2411.17709v2</id><title>Two</title>"
+        "<summary>arXiv:2411.17709v2 Announce Type: replace\n"
+        "Abstract: Text.</summary>"
+        "<dc:creator>Ann Lee, Bo Li</dc:creator></entry>\n"
+        "<entry><id>http://arxiv.org/abs/2411.17710v1</id><title>API</title>"
+        "<summary>arXiv: a word at the start of an abstract.</summary>"
+        "<author><arxiv:affiliation>MIT</arxiv:affiliation><name>Alice</name>"
+        "<arxiv:affiliation>CSAIL</arxiv:affiliation></author>"
+        "<author><name>Bob, Jr.</name><arxiv:affiliation>CMU"
+        "</arxiv:affiliation></author>"
+        "<arxiv:doi>10.1063/1.1383585 10.1063/1.999</arxiv:doi></entry>\n"
+        "<entry><id>urn:x:4</id><title>Four</title>"
+        "<link title=\"doi\" href=\"http://dx.doi.org/10.1000/XYZ\"/>"
+        "<arxiv:doi></arxiv:doi></entry>\n"
+        "</feed>\n";
+    static const char based[] =
+        "<feed xmlns=\"http://www.w3.org/2005/Atom\" "
+        "xml:base=\"http://example.org/feeds/\">"
+        "<entry><id>2411.01234v2</id><title>a</title></entry>"
+        "<entry><id>hep-th/9901001</id><title>b</title></entry>"
+        "<entry><id>10.1103/PhysRevB.1.2</id><title>c</title></entry>"
+        "<entry><id>relative/link</id><title>d</title></entry></feed>\n";
+    static const char rss[] =
+        "<rss version=\"2.0\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\">"
+        "<channel><title>Overlay journal</title>"
+        "<item><title>A</title><link>https://arxiv.org/abs/2411.01234</link>"
+        "<dc:creator>Doe, Jane</dc:creator><dc:creator>Roe, Richard"
+        "</dc:creator></item>"
+        "<item><title>B</title>"
+        "<guid isPermaLink=\"true\">https://doi.org/10.1038/S41567-0001</guid>"
+        "<link>https://www.nature.com/articles/s41567-0001</link></item>"
+        "</channel></rss>\n";
+    struct got g;
+    const struct paper *p;
+    char x[256];
+
+    got_init(&g);
+    T_OK(parse_mem(&g, "listing", listing, sizeof(listing) - 1, 0) == 0 &&
+             g.n == 4,
+         "atom listing: 4 entries (%s)", g.err.msg);
+    if (g.n == 4) {
+        p = &g.v[0];
+        T_STR(p->abstract, "We study $p<1$ things.",
+              "atom listing: abstract out of the summary");
+        T_STR(p->announce, "cross", "atom listing: announce type");
+        check_list(&p->authors, "Jun Cui|Ann Lee|Ed Ng",
+                   "atom listing: one author element, split");
+        T_STR(extra_json(p, "affiliations", x), "[null,\"Stanford, CA\",null]",
+              "atom listing: affiliation from the list");
+        p = &g.v[1];
+        T_STR(p->abstract, "Text.", "atom listing, dc:creator: abstract");
+        T_STR(p->announce, "replace", "atom listing: type from the summary");
+        check_list(&p->authors, "Ann Lee|Bo Li",
+                   "atom listing: dc:creator split");
+        p = &g.v[2];
+        T_STR(p->abstract, "arXiv: a word at the start of an abstract.",
+              "api: an abstract that starts 'arXiv:' is kept whole");
+        check_list(&p->authors, "Alice|Bob, Jr.",
+                   "api: one author element is one author");
+        T_STR(extra_json(p, "affiliations", x), "[\"MIT; CSAIL\",\"CMU\"]",
+              "api: an affiliation before the name is kept");
+        T_STR(p->doi, "10.1063/1.1383585", "api: the first of a DOI list");
+        p = &g.v[3];
+        T_STR(p->doi, "10.1000/xyz", "an empty arxiv:doi keeps the link's");
+    }
+    got_fini(&g);
+
+    got_init(&g);
+    T_OK(parse_mem(&g, "based", based, sizeof(based) - 1, 0) == 0 && g.n == 4,
+         "xml:base ids: 4 entries (%s)", g.err.msg);
+    if (g.n == 4) {
+        T_STR(g.v[0].key, "arxiv:2411.01234", "xml:base: bare new-style id");
+        T_OK(g.v[0].version == 2, "xml:base: its version");
+        T_STR(g.v[1].key, "arxiv:hep-th/9901001", "xml:base: old-style id");
+        T_STR(g.v[2].key, "doi:10.1103/physrevb.1.2", "xml:base: bare DOI");
+        T_STR(g.v[3].key, "http://example.org/feeds/relative/link",
+              "xml:base: a relative id is resolved");
+    }
+    got_fini(&g);
+
+    got_init(&g);
+    T_OK(parse_mem(&g, "rss", rss, sizeof(rss) - 1, 0) == 0 && g.n == 2,
+         "overlay rss: 2 items (%s)", g.err.msg);
+    if (g.n == 2) {
+        check_list(&g.v[0].authors, "Doe, Jane|Roe, Richard",
+                   "overlay rss: creators whole though the link is arXiv");
+        T_STR(g.v[1].key, "doi:10.1038/s41567-0001",
+              "rss: a DOI guid is "
+              "the key");
+    }
+    got_fini(&g);
+}
+
 static int
 days_in(int y, int m)
 {
@@ -2014,5 +2138,6 @@ main(void)
     test_bases();
     test_more_shapes();
     test_dates();
+    test_identity_and_order();
     return t_done();
 }

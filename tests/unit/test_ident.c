@@ -106,6 +106,10 @@ static const struct {
     { "10.1103/", NULL },
     { "11.1103/PhysRevB", NULL },
     { "10.1103/Phys RevB", NULL },
+    /* arXiv's doi field may list several: the first is the paper's */
+    { "10.1063/1.1383585 10.1063/1.999", "10.1063/1.1383585" },
+    { "10.1364/JOSAA.23.002578  10.1364/JOSAA.32.002407",
+      "10.1364/josaa.23.002578" },
     { "https://arxiv.org/abs/2401.12345", NULL },
     { "https://example.org/10.1103/PhysRevB", NULL },
     { "2401.12345", NULL },
