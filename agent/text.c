@@ -345,6 +345,16 @@ static const unsigned char class_html[256] = {
     0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
 };
 
+/* A no-break space (U+00A0, folded as white space) or a C1 control
+ * (U+0080..U+009F) at the valid UTF-8 sequence s: the latter is nearly
+ * always Windows-1252 read as ISO-8859-1 (0x92, a quote, became U+0092),
+ * and is put back as what Windows-1252 means, as HTML5 does for &#146;. */
+static inline int
+c1_or_nbsp(const unsigned char *s)
+{
+    return s[0] == 0xC2 && s[1] <= 0xA0;
+}
+
 #ifdef __SSE2__
 /* Whether the `width` (16 or 32) bytes at s, with the non-ASCII bytes
  * `hi` (a bit mask) among them, hold whole valid UTF-8 sequences that
@@ -363,7 +373,7 @@ utf8_block(const unsigned char *s, size_t n, uint32_t hi, unsigned width)
         if (s[j] < 0xC3 || s[j] > 0xDF || j + 1 >= n ||
             (s[j + 1] & 0xC0) != 0x80) {
             k = utf8_len(s + j, n - j);
-            if (k == 0 || (s[j] == 0xC2 && s[j + 1] == 0xA0))
+            if (k == 0 || c1_or_nbsp(s + j))
                 return -1;
         }
         if (j + k > width)
@@ -703,7 +713,7 @@ plain_already(const unsigned char *s, size_t n, const unsigned char *cls)
                 return 0;
             } else { /* kept as it is, as the loops would */
                 k = utf8_len(s + i, n - i);
-                if (k == 0 || (s[i] == 0xC2 && s[i + 1] == 0xA0))
+                if (k == 0 || c1_or_nbsp(s + i))
                     return 0;
                 i += k;
                 break; /* the words again */
@@ -742,8 +752,8 @@ text_plain(struct buf *out, const char *s, size_t n, int html)
                 put(&em, s + i, 1);
             i += j ? j : 1;
         } else if ((j = utf8_len(u + i, n - i)) != 0) {
-            if (j == 2 && u[i] == 0xC2 && u[i + 1] == 0xA0)
-                em.space = 1;
+            if (c1_or_nbsp(u + i))
+                put_cp(&em, u[i + 1]); /* a space, or Windows-1252's */
             else
                 put(&em, s + i, j);
             i += j;

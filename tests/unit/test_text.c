@@ -56,6 +56,15 @@ static const struct {
     { "&alpha;&beta;&omega;&Omega;&Delta;&varphi;&epsilon;", 1,
       "\xCE\xB1\xCE\xB2\xCF\x89\xCE\xA9\xCE\x94\xCF\x95\xCE\xB5" },
     { "a&nbsp;&nbsp;b", 1, "a b" },
+    /* C1 controls are Windows-1252 read as ISO-8859-1: put back */
+    { "It\xC2\x92s \xC2\x96 ok", 0, "It\xE2\x80\x99s \xE2\x80\x93 ok" },
+    { "It\xC2\x92s \xC2\x96 ok", 1, "It\xE2\x80\x99s \xE2\x80\x93 ok" },
+    { "a\xC2\x81z \xC2\xA0 \xC2\xA1", 0, "a\xEF\xBF\xBDz \xC2\xA1" },
+    { "A long enough abstract for the block loop, \xC2\x93quoted\xC2\x94 "
+      "and then some more text after it to fill another block",
+      0,
+      "A long enough abstract for the block loop, \xE2\x80\x9Cquoted"
+      "\xE2\x80\x9D and then some more text after it to fill another block" },
     { "&auml;&ouml;&uuml;", 1, "\xC3\xA4\xC3\xB6\xC3\xBC" },
     { "&lpar;x&rpar;", 1, "(x)" },
     /* not references: kept as written */
