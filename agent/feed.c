@@ -310,6 +310,9 @@ struct input {
     char pend[8];  /* a sequence cut by the end of a chunk */
     size_t npend;
     const char *xml_enc; /* what expat is told the document is, or NULL */
+    int check;           /* expat reads UTF-8: repair what it would stop at */
+    char cut[4];         /* a UTF-8 sequence cut by the end of a chunk */
+    size_t ncut;
 };
 
 struct feed_parser {
@@ -329,10 +332,12 @@ struct feed_parser {
     int direct;       /* that space is expat's own buffer */
     XML_Parser xp;    /* owned */
     struct buf held;  /* bytes held back from expat (xml_write) */
-    long long fed;    /* bytes expat has been given */
-    long long token;  /* where the token it has not finished starts */
-    char *api_error;  /* owned: arXiv API error entry's summary */
-    char *feed_desc;  /* owned: channel description */
+    struct buf fix_in, fix_out; /* xml_write's repairs */
+    char *direct_p;             /* the space expat gave, while direct */
+    long long fed;              /* bytes expat has been given */
+    long long token;            /* where the token it has not finished starts */
+    char *api_error;            /* owned: arXiv API error entry's summary */
+    char *feed_desc;            /* owned: channel description */
     int depth;
     unsigned char stack[STACK_MAX];
     int entry_depth;  /* depth of the open entry or item, 0 if none */
@@ -2036,9 +2041,37 @@ xml_unfinished(const struct feed_parser *fp)
     return (size_t)(fp->fed - fp->token);
 }
 
+/* Bytes expat would stop at, as no reader wants it to: invalid UTF-8
+ * becomes U+FFFD and a control character XML forbids goes (the peers
+ * feedparser and gofeed recover the same way). A sequence cut by the end
+ * of s waits in in.cut for the rest. Returns the bytes to parse. */
+static const char *
+xml_repair(struct feed_parser *fp, const char *s, size_t *n, int final)
+{
+    struct input *in = &fp->in;
+    size_t used;
+
+    if (in->ncut) {
+        fp->fix_in.len = 0;
+        buf_add(&fp->fix_in, in->cut, in->ncut);
+        buf_add(&fp->fix_in, s, *n);
+        s = fp->fix_in.p;
+        *n = fp->fix_in.len;
+    }
+    fp->fix_out.len = 0;
+    buf_reserve(&fp->fix_out, *n);
+    used = text_xml_repair(&fp->fix_out, s, *n, final);
+    in->ncut = *n - used; /* at most three bytes */
+    memcpy(in->cut, s + used, in->ncut);
+    *n = fp->fix_out.len;
+    return fp->fix_out.p;
+}
+
 static int
 xml_write(struct feed_parser *fp, const char *s, size_t n, int final)
 {
+    if (fp->in.check && (fp->in.ncut || text_xml_clean(s, n) < n))
+        s = xml_repair(fp, s, &n, final);
     if (!final && fp->held.len + n < xml_unfinished(fp)) {
         buf_add(&fp->held, s, n);
         return 0;
@@ -2840,13 +2873,15 @@ xml_declared(struct feed_parser *fp)
     char name[64];
     int map[256];
 
-    if (fp->in.cd != (iconv_t)-1 || fp->in.xml_enc != NULL)
-        return 0; /* a byte order mark or the HTTP charset has said */
-    declared_encoding(&fp->head, name, sizeof(name));
-    if (name[0] == '\0')
+    if (fp->in.cd != (iconv_t)-1 || fp->in.xml_enc != NULL) {
+        /* a byte order mark or the HTTP charset has said */
+        fp->in.check = fp->in.xml_enc && strcmp(fp->in.xml_enc, "UTF-8") == 0;
         return 0;
-    if (utf8_name(name)) {
+    }
+    declared_encoding(&fp->head, name, sizeof(name));
+    if (name[0] == '\0' || utf8_name(name)) {
         fp->in.xml_enc = "UTF-8";
+        fp->in.check = 1;
         return 0;
     }
     for (size_t i = 0; i < sizeof(own) / sizeof(own[0]); i++)
@@ -2899,6 +2934,8 @@ feed_parser_new(const char *name, feed_entry_fn fn, void *ud)
     buf_init(&fp->json);
     buf_init(&fp->stage);
     buf_init(&fp->held);
+    buf_init(&fp->fix_in);
+    buf_init(&fp->fix_out);
     buf_init(&fp->cap);
     buf_init(&fp->tmp);
     buf_init(&fp->url);
@@ -2943,6 +2980,8 @@ feed_parser_free(struct feed_parser *fp)
     buf_fini(&fp->json);
     buf_fini(&fp->stage);
     buf_fini(&fp->held);
+    buf_fini(&fp->fix_in);
+    buf_fini(&fp->fix_out);
     buf_fini(&fp->cap);
     buf_fini(&fp->tmp);
     buf_fini(&fp->url);
@@ -3022,6 +3061,7 @@ feed_parser_space(struct feed_parser *fp, size_t len)
         len >= xml_unfinished(fp) &&
         (p = XML_GetBuffer(fp->xp, (int)len)) != NULL) {
         fp->direct = 1;
+        fp->direct_p = p;
         return p;
     }
     fp->stage.len = 0;
@@ -3035,6 +3075,12 @@ feed_parser_commit(struct feed_parser *fp, size_t n, struct pw_err *e)
     if (!fp->direct)
         return n ? feed_parser_write(fp, fp->stage.p, n, e) : 0;
     fp->direct = 0; /* nothing has happened since the space was given */
+    if (fp->in.check && (fp->in.ncut || text_xml_clean(fp->direct_p, n) < n)) {
+        /* to be repaired: out of expat's buffer, and the long way */
+        fp->stage.len = 0;
+        buf_add(&fp->stage, fp->direct_p, n);
+        return feed_parser_write(fp, fp->stage.p, n, e);
+    }
     fp->parsing = 1;
     if (xml_done(fp, XML_ParseBuffer(fp->xp, (int)n, 0)) < 0)
         return failed(fp, e);

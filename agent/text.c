@@ -850,6 +850,132 @@ text_is_utf8(const char *s, size_t n)
     return 1;
 }
 
+/* A byte XML 1.0 allows in no document: the controls but tab, LF, CR. */
+static int
+xml_control(unsigned c)
+{
+    return c < 0x20 && c != '\t' && c != '\n' && c != '\r';
+}
+
+/* The length of the UTF-8 sequence at s (lead byte >= 0x80) that XML
+ * takes, else 0: U+FFFE and U+FFFF are valid UTF-8 but no characters. */
+static size_t
+xml_utf8_len(const unsigned char *s, size_t n)
+{
+    size_t k = utf8_len(s, n);
+
+    if (k == 3 && s[0] == 0xEF && s[1] == 0xBF && s[2] >= 0xBE)
+        return 0;
+    return k;
+}
+
+size_t
+text_xml_clean(const char *s, size_t n)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    size_t i = 0, k;
+
+#ifdef __SSE2__
+    /* thirty-two bytes a turn: a signed compare with ' ' marks the
+     * controls and the bytes outside ASCII at once; the few marked are
+     * looked at one by one (a line's end, a letter like é) */
+    const __m128i lim = _mm_set1_epi8(' '), lf = _mm_set1_epi8('\n');
+
+    while (n - i >= 32) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(u + i));
+        __m128i y = _mm_loadu_si128((const __m128i *)(u + i + 16));
+        uint32_t m = (uint32_t)_mm_movemask_epi8(_mm_cmplt_epi8(x, lim)) |
+                     (uint32_t)_mm_movemask_epi8(_mm_cmplt_epi8(y, lim)) << 16;
+        size_t next = i + 32;
+
+        if (m) /* line ends, in every wrapped abstract, need no look */
+            m &= ~((uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(x, lf)) |
+                   (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(y, lf)) << 16);
+
+        while (m) {
+            unsigned j = (unsigned)__builtin_ctz(m);
+            unsigned c = u[i + j];
+
+            if (c < 0x80) {
+                if (xml_control(c))
+                    return i + j;
+                m &= m - 1;
+                continue;
+            }
+            /* two bytes from C3 on (é, ö) without the call */
+            if (c >= 0xC3 && c <= 0xDF && j < 31 &&
+                (u[i + j + 1] & 0xC0) == 0x80)
+                k = 2;
+            else if ((k = xml_utf8_len(u + i + j, n - i - j)) == 0)
+                return i + j;
+            if (j + k >= 32) { /* the sequence runs to the next block */
+                next = i + j + k;
+                break;
+            }
+            m &= ~(((1u << k) - 1) << j);
+        }
+        i = next;
+    }
+#endif
+    while (i < n) {
+        if (u[i] >= 0x80) {
+            if ((k = xml_utf8_len(u + i, n - i)) == 0)
+                return i;
+            i += k;
+        } else if (xml_control(u[i])) {
+            return i;
+        } else {
+            i++;
+        }
+    }
+    return n;
+}
+
+/* Whether s (n bytes, n > 0) is the start of a UTF-8 sequence the end of
+ * the bytes cut short. */
+static int
+utf8_cut(const unsigned char *s, size_t n)
+{
+    size_t len = s[0] >= 0xF0 ? 4 : s[0] >= 0xE0 ? 3 : 2;
+    unsigned char pad[4] = { 0x80, 0x80, 0x80, 0x80 };
+
+    if (s[0] < 0xC2 || s[0] > 0xF4 || n >= len)
+        return 0;
+    /* cut: the bytes there are, made whole with the smallest tail */
+    memcpy(pad, s, n);
+    if (pad[0] == 0xE0 && n < 2)
+        pad[1] = 0xA0;
+    else if (pad[0] == 0xF0 && n < 2)
+        pad[1] = 0x90;
+    return utf8_len(pad, len) == len;
+}
+
+size_t
+text_xml_repair(struct buf *out, const char *s, size_t n, int final)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    size_t i = 0, ok, k;
+
+    while (i < n) {
+        ok = text_xml_clean(s + i, n - i);
+        buf_add(out, s + i, ok);
+        if ((i += ok) == n)
+            break;
+        if (u[i] < 0x80) { /* a control character: gone */
+            i++;
+            continue;
+        }
+        if (!final && utf8_cut(u + i, n - i))
+            break; /* the rest comes with the next bytes */
+        buf_add(out, REPLACEMENT, 3);
+        if ((k = utf8_len(u + i, n - i)) == 0) /* U+FFFE, U+FFFF: all */
+            for (k = 1; k < 3 && i + k < n && utf8_cut(u + i, k + 1); k++)
+                ; /* the start of a sequence cut short: one U+FFFD */
+        i += k;
+    }
+    return i;
+}
+
 size_t
 text_base64(struct buf *out, const char *s, size_t n)
 {

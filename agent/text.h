@@ -29,6 +29,17 @@ char *text_fold(char *s);
  * space: text, not binary. */
 int text_is_utf8(const char *s, size_t n);
 
+/* How many bytes at the start of s an XML parser reading UTF-8 takes as
+ * they are: valid UTF-8 without the control characters XML 1.0 forbids
+ * (all below 0x20 but tab, LF, CR) and without U+FFFE and U+FFFF. */
+size_t text_xml_clean(const char *s, size_t n);
+
+/* Append s to out made what text_xml_clean takes whole: each invalid byte,
+ * U+FFFE and U+FFFF become U+FFFD, forbidden control characters are
+ * dropped. Unless final, a sequence cut short by the end of s is left
+ * for the next call. Returns the bytes of s used. */
+size_t text_xml_repair(struct buf *out, const char *s, size_t n, int final);
+
 /* Append the bytes base64 text s decodes to (white space skipped; stops at
  * the padding or the first byte that is not base64). Returns how many
  * bytes were appended. */

@@ -56,9 +56,6 @@ EXCEPTIONS = {
     "parser/rss/issue_320_legacy_entity_prefix":
         "not well-formed XML (an undefined entity '&copy=2;'); gofeed "
         "recovers, expat stops",
-    "parser/rss/rss_channel_item_illegal_char":
-        "not well-formed XML (a control character XML 1.0 forbids); gofeed "
-        "drops it, expat stops",
     "translator/rss/feed_item_image_-_rss_channel_item_content":
         "not namespace-well-formed (the prefix 'media:' is never declared); "
         "gofeed ignores namespaces, expat stops",

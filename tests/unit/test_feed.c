@@ -1062,6 +1062,58 @@ test_undeclared_entities(void)
                  "undeclared entity, standalone");
 }
 
+/* Bytes an XML parser stops at, repaired as readers want: invalid UTF-8
+ * and U+FFFF become U+FFFD, control characters XML forbids go; alike
+ * whole, byte by byte and through expat's own buffer (space/commit). */
+static void
+test_repair(void)
+{
+    static const char doc[] =
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
+        "<rss version=\"2.0\"><channel><title>T\x01</title>"
+        "<item><title>Caf\xE9 \xFF ok \xEF\xBF\xBF \xC3\xA9t\xC3\xA9 "
+        "\xE2\x82</title><description>a\x0B"
+        "b\x1F"
+        "c \xF0\x9F\x98\x80</description><guid>g1</guid></item>"
+        "<item><title>After</title><guid>g2</guid></item>"
+        "</channel></rss>\n";
+    static const char want[] = "Caf\xEF\xBF\xBD \xEF\xBF\xBD ok \xEF\xBF\xBD "
+                               "\xC3\xA9t\xC3\xA9 \xEF\xBF\xBD";
+    /* invalid bytes in a feed whose declaration is not UTF-8 are left to
+     * expat: ISO-8859-1 has none */
+    static const char latin[] =
+        "<?xml version=\"1.0\" encoding=\"iso-8859-1\"?>\n"
+        "<rss><channel><item><title>Caf\xE9</title></item></channel></rss>";
+
+    for (size_t chunk = 0; chunk <= 3; chunk++) {
+        struct got g;
+
+        got_init(&g);
+        if (chunk == 3)
+            parse_space(&g, "bad.xml", doc, sizeof(doc) - 1, 7, 64);
+        else
+            parse_mem(&g, "bad.xml", doc, sizeof(doc) - 1, chunk);
+        T_OK(g.rc == 0 && g.n == 2, "repair (mode %zu): both items: %s", chunk,
+             g.err.msg);
+        if (g.n == 2) {
+            T_STR(g.v[0].title, want, "repair (mode %zu): title", chunk);
+            T_STR(g.v[0].abstract, "abc \xF0\x9F\x98\x80",
+                  "repair (mode %zu): controls gone, emoji whole", chunk);
+        }
+        T_STR(g.title, "T", "repair (mode %zu): feed title", chunk);
+        got_fini(&g);
+    }
+    {
+        struct got g;
+
+        got_init(&g);
+        parse_mem(&g, "latin.xml", latin, sizeof(latin) - 1, 1);
+        T_STR(g.n ? g.v[0].title : NULL, "Caf\xC3\xA9",
+              "repair: an ISO-8859-1 byte is no repair: %s", g.err.msg);
+        got_fini(&g);
+    }
+}
+
 static void
 test_not_feeds(void)
 {
@@ -2123,6 +2175,7 @@ main(void)
     test_truncated();
     test_billion_laughs();
     test_undeclared_entities();
+    test_repair();
     test_not_feeds();
     test_callback_stop();
     test_atom_shapes();
