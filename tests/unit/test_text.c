@@ -137,12 +137,160 @@ fold_slowly(struct buf *out, const char *s, size_t n)
             i++;
             continue;
         }
+        if (c == 0xC2 && i + 1 < n && (unsigned char)s[i + 1] == 0x92) {
+            if (space && out->len) /* U+0092: Windows-1252's quote */
+                buf_addc(out, ' ');
+            space = 0;
+            buf_adds(out, "\xE2\x80\x99");
+            i++;
+            continue;
+        }
         if (space && out->len)
             buf_addc(out, ' ');
         space = 0;
         buf_addc(out, (char)c);
     }
     buf_add(out, "", 0);
+}
+
+/* WHATWG's UTF-8 decoder, a byte at a time (one U+FFFD for each maximal
+ * part of a sequence that cannot be finished), then what XML forbids:
+ * controls but tab, LF, CR dropped, U+FFFE and U+FFFF replaced. The
+ * reference for text_xml_repair. */
+static void
+xml_repair_slowly(struct buf *out, const unsigned char *s, size_t n)
+{
+    unsigned cp = 0, need = 0, seen = 0, lo = 0x80, hi = 0xBF;
+
+    for (size_t i = 0; i < n; i++) {
+        unsigned b = s[i];
+
+        if (need == 0) {
+            if (b < 0x80) {
+                if (b >= 0x20 || b == '\t' || b == '\n' || b == '\r')
+                    buf_addc(out, (char)b);
+            } else if (b >= 0xC2 && b <= 0xDF) {
+                need = 1, cp = b & 0x1F;
+            } else if (b >= 0xE0 && b <= 0xEF) {
+                lo = b == 0xE0 ? 0xA0 : 0x80, hi = b == 0xED ? 0x9F : 0xBF;
+                need = 2, cp = b & 0x0F;
+            } else if (b >= 0xF0 && b <= 0xF4) {
+                lo = b == 0xF0 ? 0x90 : 0x80, hi = b == 0xF4 ? 0x8F : 0xBF;
+                need = 3, cp = b & 0x07;
+            } else {
+                buf_adds(out, "\xEF\xBF\xBD");
+            }
+            continue;
+        }
+        if (b < lo || b > hi) {
+            need = seen = 0, lo = 0x80, hi = 0xBF;
+            buf_adds(out, "\xEF\xBF\xBD");
+            i--; /* the byte again, as a start */
+            continue;
+        }
+        lo = 0x80, hi = 0xBF;
+        cp = cp << 6 | (b & 0x3F);
+        if (++seen < need)
+            continue;
+        if (cp == 0xFFFE || cp == 0xFFFF)
+            buf_adds(out, "\xEF\xBF\xBD");
+        else
+            buf_add(out, (const char *)s + i - need, need + 1);
+        need = seen = 0;
+    }
+    if (need)
+        buf_adds(out, "\xEF\xBF\xBD");
+}
+
+/* text_xml_repair against the reference, on random bytes whole and cut
+ * at random into pieces (what a piece leaves goes before the next). */
+static void
+random_xml_repair(void)
+{
+    static const char *const pieces[] = {
+        "abc ",
+        "\n",
+        "\t",
+        "\r",
+        "\x01",
+        "\x1F",
+        "\x7F",
+        "\xC3\xA9",
+        "\xE2\x82\xAC",
+        "\xF0\x9F\x98\x80",
+        "\xE2\x82",
+        "\xF0\x9F",
+        "\xF0",
+        "\xFF",
+        "\x80",
+        "\xC0\xAF",
+        "\xED\xA0\x80",
+        "\xEF\xBF\xBF",
+        "\xEF\xBF\xBE",
+        "\xF4\x90\x80\x80",
+        "\xE0\x80\x80",
+        "\xC2",
+        "0123456789abcdefghijklmnopqrstuv",
+        "\xC2\x92",
+    };
+    const size_t npieces = sizeof(pieces) / sizeof(pieces[0]);
+    unsigned long seed = 4242;
+    struct buf in, got, want, part;
+    int bad = 0, bad_cut = 0, bad_clean = 0;
+
+    buf_init(&in);
+    buf_init(&got);
+    buf_init(&want);
+    buf_init(&part);
+    for (int round = 0; round < 20000; round++) {
+        size_t off = 0;
+
+        in.len = got.len = want.len = 0;
+        buf_add(&in, "", 0);
+        for (int k = (int)(seed % 60); k >= 0; k--) {
+            seed = seed * 6364136223846793005ul + 1442695040888963407ul;
+            buf_adds(&in, pieces[(seed >> 33) % npieces]);
+        }
+        xml_repair_slowly(&want, (const unsigned char *)in.p, in.len);
+        buf_add(&want, "", 0);
+        if (text_xml_repair(&got, in.p, in.len, 1) != in.len)
+            buf_adds(&got, "(not all used)");
+        buf_add(&got, "", 0);
+        if (strcmp(got.p, want.p) != 0 && bad++ == 0)
+            T_STR(got.p, want.p, "random xml repair (round %d)", round);
+        if (text_xml_clean(got.p, got.len) != got.len && bad_clean++ == 0)
+            T_OK(0, "random xml repair: the result is clean (round %d)", round);
+        if ((text_xml_clean(in.p, in.len) == in.len) !=
+                (strcmp(in.p, want.p) == 0) &&
+            bad_clean++ == 0)
+            T_OK(0, "random xml repair: clean iff unchanged (round %d)", round);
+        /* the same in pieces */
+        got.len = part.len = 0;
+        while (off < in.len) {
+            size_t k, used;
+
+            seed = seed * 6364136223846793005ul + 1442695040888963407ul;
+            k = 1 + (seed >> 40) % 9;
+            if (k > in.len - off)
+                k = in.len - off;
+            buf_add(&part, in.p + off, k);
+            off += k;
+            used = text_xml_repair(&got, part.p, part.len, off == in.len);
+            memmove(part.p, part.p + used, part.len - used);
+            part.len -= used;
+        }
+        buf_add(&got, "", 0);
+        if ((part.len != 0 || strcmp(got.p, want.p) != 0) && bad_cut++ == 0)
+            T_STR(got.p, want.p, "random xml repair in pieces (round %d)",
+                  round);
+    }
+    T_OK(bad == 0, "random xml repair: %d of 20000 differ", bad);
+    T_OK(bad_cut == 0, "random xml repair in pieces: %d differ", bad_cut);
+    T_OK(bad_clean == 0, "random xml repair: clean checks, %d bad", bad_clean);
+    buf_fini(&in);
+    buf_fini(&got);
+    buf_fini(&want);
+    buf_fini(&part);
 }
 
 /* Random strings of words, white space, controls and UTF-8, long enough
@@ -167,6 +315,7 @@ random_folding(void)
         "\x7F",
         "\x01",
         "\xC2\xA0",
+        "\xC2\x92",
         "word\nwrapped line ",
         "\xE2\x82\xAC",
         "\xF0\x9F\x98\x80",
@@ -340,6 +489,7 @@ main(void)
     }
     T_OK(text_fold(NULL) == NULL, "text_fold(NULL)");
     random_folding();
+    random_xml_repair();
 
     b.len = 0;
     text_markup_escape(&b, "a & b <c> \"d\" 'e'");
