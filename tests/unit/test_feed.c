@@ -995,6 +995,21 @@ expect_error(const char *doc, size_t len, const char *want, const char *what)
 #define EXPECT_ERROR(doc, want, what)                                          \
     expect_error(doc, sizeof(doc) - 1, want, what)
 
+/* Parse doc in writes of `chunk` bytes (0: whole) and check it gives one
+ * entry (at least) and that the first is titled want. */
+static void
+check_title(const char *name, const char *doc, size_t len, size_t chunk,
+            const char *want, const char *what)
+{
+    struct got g;
+
+    got_init(&g);
+    parse_mem(&g, name, doc, len, chunk);
+    T_STR(g.n ? g.v[0].title : NULL, want, "%s, chunk %zu: %s", what, chunk,
+          g.err.msg);
+    got_fini(&g);
+}
+
 /* Entities a feed uses without declaring them, as feeds written like HTML
  * do: HTML5's text, with or without a DOCTYPE naming an external DTD. */
 static void
@@ -1039,23 +1054,11 @@ test_undeclared_entities(void)
               chunk);
         got_fini(&g);
 
-        got_init(&g);
-        T_OK(parse_mem(&g, "dtd.xml", dtd, sizeof(dtd) - 1, chunk) == 0 &&
-                 g.n == 1,
-             "external DTD (chunk %zu): parsed: %s", chunk, g.err.msg);
-        if (g.n == 1)
-            T_STR(g.v[0].title, "Caf\xC3\xA9 & Tesanovi\xC4\x8D",
-                  "external DTD (chunk %zu): entities kept", chunk);
-        got_fini(&g);
-
-        got_init(&g);
-        T_OK(parse_mem(&g, "x.xml", xhtml, sizeof(xhtml) - 1, chunk) == 0 &&
-                 g.n == 1,
-             "xhtml (chunk %zu): parsed: %s", chunk, g.err.msg);
-        if (g.n == 1)
-            T_STR(g.v[0].title, "M\xC3\xBCller&co",
-                  "xhtml (chunk %zu): entities as text", chunk);
-        got_fini(&g);
+        check_title("dtd.xml", dtd, sizeof(dtd) - 1, chunk,
+                    "Caf\xC3\xA9 & Tesanovi\xC4\x8D",
+                    "external DTD: entities kept");
+        check_title("x.xml", xhtml, sizeof(xhtml) - 1, chunk,
+                    "M\xC3\xBCller&co", "xhtml: entities as text");
     }
     /* a document that says it has no declarations elsewhere: an error */
     EXPECT_ERROR(standalone, "x:2:45: undefined entity",
@@ -1739,13 +1742,10 @@ test_encodings(void)
             "a\0b\0<\0/\0t\0i\0t\0l\0e\0>\0<\0/\0i\0t\0e\0m\0>\0<\0/\0c\0h\0a"
             "\0n\0n\0e\0l\0>\0<\0/\0r\0s\0s\0>\0";
 
-        got_init(&g);
-        parse_mem(&g, "high16", doc, sizeof(doc) - 1, chunk);
-        T_STR(g.n ? g.v[0].title : NULL,
-              "x\xEF\xBF\xBD"
-              "ab",
-              "utf-16: lone high surrogate, chunk %zu: %s", chunk, g.err.msg);
-        got_fini(&g);
+        check_title("high16", doc, sizeof(doc) - 1, chunk,
+                    "x\xEF\xBF\xBD"
+                    "ab",
+                    "utf-16: lone high surrogate");
     }
 
     /* multi-byte encodings named only by the declaration go through iconv;
@@ -1773,29 +1773,23 @@ test_encodings(void)
                          "</rss>\n",
                          decl[i].decl, decl[i].title);
                 n = encode(decl[i].enc, src, doc, sizeof(doc));
-                got_init(&g);
-                parse_mem(&g, decl[i].decl, doc, n, chunk);
-                T_STR(g.n ? g.v[0].title : NULL, decl[i].title,
-                      "%s declared, chunk %zu: %s", decl[i].decl, chunk,
-                      g.err.msg);
-                got_fini(&g);
+                check_title(decl[i].decl, doc, n, chunk, decl[i].title,
+                            "declared encoding");
             }
         }
     }
 
     /* UTF-32 without a mark, white space before the first element */
-    got_init(&g);
     {
         char doc[1024];
         size_t n = encode("UTF-32LE",
                           "\n <rss><channel><item><title>Caf\xC3\xA9</title>"
                           "</item></channel></rss>",
                           doc, sizeof(doc));
-        parse_mem(&g, "u32", doc, n, 0);
+
+        check_title("u32", doc, n, 0, "Caf\xC3\xA9",
+                    "utf-32le without bom, leading white space");
     }
-    T_STR(g.n ? g.v[0].title : NULL, "Caf\xC3\xA9",
-          "utf-32le without bom, leading white space: %s", g.err.msg);
-    got_fini(&g);
 
     fp = feed_parser_new("cs", NULL, NULL);
     T_OK(feed_parser_set_charset(fp, "no-such-charset", &e) == -1 &&
