@@ -92,8 +92,10 @@ put_cp(struct emitter *em, unsigned cp)
         cp = 0xFFFD;
     else if (cp >= 0x80 && cp <= 0x9F)
         cp = cp1252[cp - 0x80];
-    if (cp <= 0x20 || cp == 0x7F || cp == 0xA0) {
-        em->space = 1; /* controls, whitespace, no-break space */
+    if (cp <= 0x20 || cp == 0x7F || cp == 0xA0 || cp == 0x1680 ||
+        (cp >= 0x2000 && cp <= 0x200A) || cp == 0x2028 || cp == 0x2029 ||
+        cp == 0x202F || cp == 0x205F || cp == 0x3000) {
+        em->space = 1; /* controls, white space, no-break spaces */
         return;
     }
     put(em, u, utf8_put(u, cp));
@@ -355,6 +357,20 @@ c1_or_nbsp(const unsigned char *s)
     return s[0] == 0xC2 && s[1] <= 0xA0;
 }
 
+/* Unicode's other white space, the valid three-byte sequence at s: U+1680,
+ * U+2000..U+200A (en, em, thin spaces ...), U+2028, U+2029, U+202F,
+ * U+205F, U+3000 (the ideographic space). Folded like a space. */
+static inline int
+wide_space(const unsigned char *s)
+{
+    if (s[0] == 0xE2)
+        return s[1] == 0x80 ? s[2] <= 0x8A || s[2] == 0xA8 || s[2] == 0xA9 ||
+                                  s[2] == 0xAF
+                            : s[1] == 0x81 && s[2] == 0x9F;
+    return (s[0] == 0xE3 && s[1] == 0x80 && s[2] == 0x80) ||
+           (s[0] == 0xE1 && s[1] == 0x9A && s[2] == 0x80);
+}
+
 #ifdef __SSE2__
 /* Whether the `width` (16 or 32) bytes at s, with the non-ASCII bytes
  * `hi` (a bit mask) among them, hold whole valid UTF-8 sequences that
@@ -373,7 +389,7 @@ utf8_block(const unsigned char *s, size_t n, uint32_t hi, unsigned width)
         if (s[j] < 0xC3 || s[j] > 0xDF || j + 1 >= n ||
             (s[j + 1] & 0xC0) != 0x80) {
             k = utf8_len(s + j, n - j);
-            if (k == 0 || c1_or_nbsp(s + j))
+            if (k == 0 || c1_or_nbsp(s + j) || (k == 3 && wide_space(s + j)))
                 return -1;
         }
         if (j + k > width)
@@ -713,7 +729,8 @@ plain_already(const unsigned char *s, size_t n, const unsigned char *cls)
                 return 0;
             } else { /* kept as it is, as the loops would */
                 k = utf8_len(s + i, n - i);
-                if (k == 0 || c1_or_nbsp(s + i))
+                if (k == 0 || c1_or_nbsp(s + i) ||
+                    (k == 3 && wide_space(s + i)))
                     return 0;
                 i += k;
                 break; /* the words again */
@@ -754,6 +771,8 @@ text_plain(struct buf *out, const char *s, size_t n, int html)
         } else if ((j = utf8_len(u + i, n - i)) != 0) {
             if (c1_or_nbsp(u + i))
                 put_cp(&em, u[i + 1]); /* a space, or Windows-1252's */
+            else if (j == 3 && wide_space(u + i))
+                em.space = 1;
             else
                 put(&em, s + i, j);
             i += j;

@@ -56,6 +56,11 @@ static const struct {
     { "&alpha;&beta;&omega;&Omega;&Delta;&varphi;&epsilon;", 1,
       "\xCE\xB1\xCE\xB2\xCF\x89\xCE\xA9\xCE\x94\xCF\x95\xCE\xB5" },
     { "a&nbsp;&nbsp;b", 1, "a b" },
+    /* Unicode's white space folds too; the em dash is no space */
+    { "\xE2\x80\x83Lead\xE2\x80\x83\xE2\x80\x83x\xE3\x80\x80y"
+      "\xE2\x80\xA8z\xE2\x80\x94w\xE2\x80\xAF",
+      0, "Lead x y z\xE2\x80\x94w" },
+    { "a&#8195;&#x3000;b&#8201;c", 1, "a b c" },
     /* C1 controls are Windows-1252 read as ISO-8859-1: put back */
     { "It\xC2\x92s \xC2\x96 ok", 0, "It\xE2\x80\x99s \xE2\x80\x93 ok" },
     { "It\xC2\x92s \xC2\x96 ok", 1, "It\xE2\x80\x99s \xE2\x80\x93 ok" },
@@ -135,6 +140,14 @@ fold_slowly(struct buf *out, const char *s, size_t n)
         if (c == 0xC2 && i + 1 < n && (unsigned char)s[i + 1] == 0xA0) {
             space = 1; /* a no-break space */
             i++;
+            continue;
+        }
+        if (i + 2 < n && ((c == 0xE2 && (unsigned char)s[i + 1] == 0x80 &&
+                           (unsigned char)s[i + 2] == 0x83) ||
+                          (c == 0xE3 && (unsigned char)s[i + 1] == 0x80 &&
+                           (unsigned char)s[i + 2] == 0x80))) {
+            space = 1; /* an em space, an ideographic space */
+            i += 2;
             continue;
         }
         if (c == 0xC2 && i + 1 < n && (unsigned char)s[i + 1] == 0x92) {
@@ -316,6 +329,9 @@ random_folding(void)
         "\x01",
         "\xC2\xA0",
         "\xC2\x92",
+        "\xE2\x80\x83",
+        "\xE3\x80\x80",
+        "\xE2\x80\x94",
         "word\nwrapped line ",
         "\xE2\x82\xAC",
         "\xF0\x9F\x98\x80",
