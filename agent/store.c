@@ -223,6 +223,7 @@ enum q {
     Q_BY_KEY,
     Q_BY_ID,
     Q_BY_DOI,
+    Q_REKEY,
     Q_INSERT,
     Q_UPDATE,
     Q_SEEN,
@@ -248,6 +249,7 @@ static const char *const sql[Q_MAX] = {
     [Q_BY_ID] = "SELECT " ROW_COLS " FROM papers WHERE id = ?1",
     [Q_BY_DOI] = "SELECT " ROW_COLS " FROM papers WHERE doi = ?1"
                  " ORDER BY id LIMIT 1",
+    [Q_REKEY] = "UPDATE papers SET key = ?2 WHERE id = ?1",
     [Q_INSERT] =
         "INSERT INTO papers (key, arxiv_id, version, doi, entry_id, title,"
         " abstract, url, pdf_url, authors, categories, published, updated,"
@@ -980,10 +982,33 @@ pick_strv(const struct strv *stored, const struct strv *in, int prefer_in)
     return prefer_in ? *in : *stored;
 }
 
+/* The earlier time, but a time of day over a bare date of the same day
+ * (Hugging Face's publishedAt is a date at midnight, arXiv's a time). */
 static int64_t
 earliest(int64_t a, int64_t b)
 {
-    return a == 0 ? b : b == 0 ? a : a < b ? a : b;
+    if (a == 0 || b == 0)
+        return a ? a : b;
+    if (a / 86400 == b / 86400 && (a % 86400 == 0) != (b % 86400 == 0))
+        return a % 86400 ? a : b;
+    return a < b ? a : b;
+}
+
+/* The text with more to it: the stored one unless the other is longer. */
+static char *
+longer(char *stored, char *in)
+{
+    if (str_empty(in))
+        return stored;
+    if (str_empty(stored) || strlen(in) > strlen(stored))
+        return in;
+    return stored;
+}
+
+static struct strv
+longer_strv(const struct strv *stored, const struct strv *in)
+{
+    return in->n > stored->n ? *in : *stored;
 }
 
 static int
@@ -1004,12 +1029,19 @@ same_strv(const struct strv *a, const struct strv *b)
 }
 
 /* The merged record: a borrowed view of old and in, never paper_fini'd.
- * A lower incoming version keeps the stored text; otherwise incoming
- * non-empty values win. announce and extras are merged in SQL. */
+ * A higher incoming version, or the same one from the only source that
+ * has given the paper (its entry edited there), is an update: its
+ * non-empty values win. A lower one keeps the stored text. The same
+ * version from another source keeps the richest value of each field:
+ * the stored, unless empty, but the longer abstract and the longer lists
+ * of authors and categories (a blog's "Short." never replaces arXiv's
+ * abstract). announce and extras are merged in SQL. */
 static void
-merge(const struct paper *old, const struct paper *in, struct paper *m)
+merge(const struct paper *old, const struct paper *in, int same_source,
+      struct paper *m)
 {
-    int pi = in->version >= old->version;
+    int pi = in->version > old->version ||
+             (in->version == old->version && same_source);
 
     *m = *in;
     m->arxiv_id = pick(old->arxiv_id, in->arxiv_id, pi);
@@ -1026,6 +1058,11 @@ merge(const struct paper *old, const struct paper *in, struct paper *m)
     m->updated = in->updated > old->updated ? in->updated : old->updated;
     m->comment = pick(old->comment, in->comment, pi);
     m->journal_ref = pick(old->journal_ref, in->journal_ref, pi);
+    if (!pi && in->version == old->version) {
+        m->abstract = longer(old->abstract, in->abstract);
+        m->authors = longer_strv(&old->authors, &in->authors);
+        m->categories = longer_strv(&old->categories, &in->categories);
+    }
 }
 
 /* UPDATED: a higher version than a known stored one, or changed title,
@@ -1044,16 +1081,26 @@ outcome_of(const struct paper *old, const struct paper *in,
     return STORE_UNCHANGED;
 }
 
+/* Whether source is the only one that has given this paper (or none has). */
+static int
+only_source(const struct store_row *r, const char *source)
+{
+    for (size_t i = 0; i < r->sources.n; i++)
+        if (str_empty(source) || strcmp(r->sources.v[i], source) != 0)
+            return 0;
+    return 1;
+}
+
 static int
 update_paper(struct store *s, const struct store_row *old,
-             const struct paper *in, int64_t now, enum store_outcome *outcome,
-             struct pw_err *e)
+             const struct paper *in, const char *source, int64_t now,
+             enum store_outcome *outcome, struct pw_err *e)
 {
     sqlite3_stmt *st;
     struct paper m;
     int rc = -1;
 
-    merge(&old->p, in, &m);
+    merge(&old->p, in, only_source(old, source), &m);
     *outcome = outcome_of(&old->p, in, &m);
     if ((st = stmt(s, Q_UPDATE, e)) == NULL)
         return -1;
@@ -1095,6 +1142,41 @@ out:
     return rc;
 }
 
+/* The stored paper that is p under another key: one keyed by the DOI p
+ * has (a journal's feed) when p is not, or p keyed by its DOI and the
+ * stored one by its arXiv id. Two arXiv ids with one DOI stay two. */
+static int
+by_doi(struct store *s, const struct paper *p, struct store_row *r,
+       struct pw_err *e)
+{
+    int found;
+
+    if (str_empty(p->doi))
+        return 0;
+    if ((found = fetch(s, Q_BY_DOI, p->doi, 0, r, e)) != 1)
+        return found;
+    if (p->arxiv_id && r->p.arxiv_id && strcmp(p->arxiv_id, r->p.arxiv_id))
+        return 0;
+    return 1;
+}
+
+/* The arXiv key over a DOI key (issue 3's order of keys). */
+static int
+rekey(struct store *s, int64_t id, const char *key, struct pw_err *e)
+{
+    sqlite3_stmt *st;
+    int rc = 0;
+
+    if ((st = stmt(s, Q_REKEY, e)) == NULL)
+        return -1;
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_text(st, 2, key, -1, SQLITE_TRANSIENT);
+    if (sqlite3_step(st) != SQLITE_DONE)
+        rc = dberrf(s, e, "re-keying paper %lld as %s", (long long)id, key);
+    release(st);
+    return rc;
+}
+
 int
 store_upsert_paper(struct store *s, const struct paper *p, const char *source,
                    int64_t now, enum store_outcome *outcome, struct pw_err *e)
@@ -1112,11 +1194,16 @@ store_upsert_paper(struct store *s, const struct paper *p, const char *source,
     if (store_begin(s, e) < 0)
         goto out;
     began = 1;
-    if ((found = fetch(s, Q_BY_KEY, p->key, 0, &old, e)) < 0)
+    if ((found = fetch(s, Q_BY_KEY, p->key, 0, &old, e)) < 0 ||
+        (!found && (found = by_doi(s, p, &old, e)) < 0) ||
+        (found && row_sources(s, &old, e) < 0))
         goto out;
     if (found) {
         id = old.id;
-        if (update_paper(s, &old, p, now, outcome, e) < 0)
+        if (strcmp(old.p.key, p->key) != 0 && p->arxiv_id &&
+            rekey(s, id, p->key, e) < 0)
+            goto out;
+        if (update_paper(s, &old, p, source, now, outcome, e) < 0)
             goto out;
     } else {
         *outcome = STORE_NEW;

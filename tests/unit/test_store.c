@@ -364,6 +364,83 @@ test_sources_merge(struct store *s)
     store_row_fini(&r);
 }
 
+/* The same version from two sources keeps the richest of each field; the
+ * one source that gave a paper may edit it; a DOI-keyed record and an
+ * arXiv one with that DOI are one paper, under the arXiv key. */
+static void
+test_richest(struct store *s)
+{
+    struct store_row r;
+    struct pw_err e = { "" };
+    struct paper p;
+    long n0 = 0, n1 = 0;
+
+    store_row_init(&r);
+    mk_paper(&p, "arxiv:2606.11111", 1, "A Study of Merging");
+    p.abstract = xstrdup("A long abstract from arXiv, as it was written.");
+    strv_add(&p.authors, "Alice A");
+    strv_add(&p.authors, "Bob B");
+    strv_add(&p.categories, "cs.LG");
+    strv_add(&p.categories, "cs.CL");
+    p.published = 1781092800; /* 2026-06-10T12:00:00Z */
+    T_OK(upsert(s, &p, "arx", 3000) == STORE_NEW, "richest: from arXiv");
+    mk_paper(&p, "arxiv:2606.11111", 1, "Merging paper");
+    p.abstract = xstrdup("Short.");
+    strv_add(&p.authors, "Carol");
+    strv_add(&p.categories, "ml");
+    p.published = 1781049600; /* the same day, a date alone */
+    T_OK(upsert(s, &p, "blog", 3100) == STORE_UNCHANGED,
+         "richest: a poorer record of the same version: UNCHANGED");
+    T_OK(store_get(s, "arxiv:2606.11111", &r, &e) == 1, "richest: get");
+    T_STR(r.p.title, "A Study of Merging", "richest: stored title kept");
+    T_STR(r.p.abstract, "A long abstract from arXiv, as it was written.",
+          "richest: the longer abstract kept");
+    T_OK(r.p.authors.n == 2 && r.p.categories.n == 2,
+         "richest: the longer lists kept");
+    T_OK(r.p.published == 1781092800, "richest: a time over a bare date");
+    T_OK(r.sources.n == 2, "richest: both sources");
+
+    /* one source only: its entry, edited */
+    mk_paper(&p, "https://b.example/1", 0, "Old title");
+    p.abstract = xstrdup("A longer first description of it.");
+    T_OK(upsert(s, &p, "b", 3200) == STORE_NEW, "edit: new");
+    mk_paper(&p, "https://b.example/1", 0, "New title");
+    p.abstract = xstrdup("Fixed.");
+    T_OK(upsert(s, &p, "b", 3300) == STORE_UPDATED, "edit: UPDATED");
+    store_get(s, "https://b.example/1", &r, &e);
+    T_STR(r.p.title, "New title", "edit: the source's new title");
+    T_STR(r.p.abstract, "Fixed.", "edit: the source's new abstract");
+
+    /* a journal's record by DOI, then arXiv's with that DOI */
+    store_count_papers(s, &n0, &e);
+    mk_paper(&p, "doi:10.1234/merge.2026", 0, "A Study (journal)");
+    p.doi = xstrdup("10.1234/merge.2026");
+    p.journal_ref = xstrdup("J. Merg. 1 (2026)");
+    T_OK(upsert(s, &p, "journal", 3400) == STORE_NEW, "doi: the journal's");
+    mk_paper(&p, "arxiv:2606.22222", 1, "A Study");
+    p.doi = xstrdup("10.1234/merge.2026");
+    T_OK(upsert(s, &p, "arx", 3500) == STORE_UPDATED,
+         "doi: arXiv's, the same paper: UPDATED");
+    store_count_papers(s, &n1, &e);
+    T_OK(n1 == n0 + 1, "doi: one row");
+    T_OK(store_get(s, "arxiv:2606.22222", &r, &e) == 1 &&
+             strcmp(r.p.key, "arxiv:2606.22222") == 0 && r.sources.n == 2,
+         "doi: under the arXiv key, both sources");
+    T_STR(r.p.journal_ref, "J. Merg. 1 (2026)", "doi: the journal's ref kept");
+    mk_paper(&p, "doi:10.1234/merge.2026", 0, "A Study (journal)");
+    p.doi = xstrdup("10.1234/merge.2026");
+    T_OK(upsert(s, &p, "journal", 3600) == STORE_UNCHANGED,
+         "doi: the journal's again finds the arXiv row");
+    store_count_papers(s, &n1, &e);
+    T_OK(n1 == n0 + 1, "doi: still one row");
+    /* two arXiv ids with one DOI stay two papers */
+    mk_paper(&p, "arxiv:2606.33333", 1, "Another");
+    p.doi = xstrdup("10.1234/merge.2026");
+    T_OK(upsert(s, &p, "arx", 3700) == STORE_NEW,
+         "doi: another arXiv id with it is another paper");
+    store_row_fini(&r);
+}
+
 static int
 collect_score(void *ud, const char *rule, double score, const char *reason,
               struct pw_err *e)
@@ -905,6 +982,7 @@ main(void)
     if (s) {
         test_versions(s);
         test_sources_merge(s);
+        test_richest(s);
         test_scores(s);
         test_notified(s);
         test_transactions(s);
