@@ -1064,7 +1064,8 @@ cmd_import(struct cli *c)
     }
     free(cdir);
     free(out);
-    return finish_output(EXIT_OK);
+    /* malformed lines were passed over: done, but not all of it */
+    return finish_output(r.bad ? EXIT_PARTIAL : EXIT_OK);
 }
 
 static int

@@ -355,6 +355,8 @@ struct feed_parser {
     } base_at[BASE_MAX];
     int nbase;
     long line; /* JSON Lines: the line being read */
+    feed_warn_fn warn;
+    void *warn_ud; /* borrowed */
     int jsonl_tried;
     size_t jscan; /* bytes of fp->json already searched for a newline */
     struct entry e;
@@ -2422,6 +2424,21 @@ jsonl_versions(struct feed_parser *fp, const cJSON *a)
 }
 
 /* One record of the Kaggle arXiv metadata snapshot. */
+/* A line of JSON Lines that is no record: passed over, and told. */
+static int
+skip_line(struct feed_parser *fp, const char *why)
+{
+    char msg[PW_ERR_MAX];
+
+    fp->info.skipped++;
+    if (fp->warn) {
+        snprintf(msg, sizeof(msg), "%s:%ld: %s (line skipped)", fp->name,
+                 fp->line, why);
+        fp->warn(fp->warn_ud, msg);
+    }
+    return 0;
+}
+
 static int
 jsonl_record(struct feed_parser *fp, const cJSON *o)
 {
@@ -2431,10 +2448,8 @@ jsonl_record(struct feed_parser *fp, const cJSON *o)
     struct buf *x;
     int nx = 0;
 
-    if (!cJSON_IsObject(o) || str_empty(id)) {
-        fail_at(fp, "not an arXiv metadata record (no \"id\")");
-        return -1;
-    }
+    if (!cJSON_IsObject(o) || str_empty(id))
+        return skip_line(fp, "not an arXiv metadata record (no \"id\")");
     entry_reset(fp);
     arxiv_links(fp, p, id);
     jplain(fp, &p->title, jstr(o, "title"), 0);
@@ -2481,10 +2496,8 @@ jsonl_line(struct feed_parser *fp, const char *s, size_t n)
         s++, n--;
     if (n == 0)
         return 0;
-    if ((o = cJSON_ParseWithLength(s, n)) == NULL) {
-        fail_at(fp, "not well-formed JSON");
-        return -1;
-    }
+    if ((o = cJSON_ParseWithLength(s, n)) == NULL)
+        return skip_line(fp, "not well-formed JSON");
     rc = jsonl_record(fp, o);
     cJSON_Delete(o);
     return rc;
@@ -2523,8 +2536,9 @@ jsonl_lines(struct feed_parser *fp, int final)
 }
 
 /* A JSON document starting with '{' is JSON Lines when its first line is a
- * whole object with "id" and "abstract" (a JSON Feed's first line is not a
- * whole object, or has neither). 1 yes, 0 no, -1 not known yet. */
+ * whole object with "id" and an "abstract", "title" or "authors" (a JSON
+ * Feed's first line is not a whole object, or is the whole feed: one
+ * line). 1 yes, 0 no, -1 not known yet. */
 static int
 is_jsonl(struct feed_parser *fp, int final)
 {
@@ -2542,7 +2556,9 @@ is_jsonl(struct feed_parser *fp, int final)
     o = cJSON_ParseWithLength(fp->json.p, n);
     yes = cJSON_IsObject(o) &&
           cJSON_GetObjectItemCaseSensitive(o, "id") != NULL &&
-          cJSON_GetObjectItemCaseSensitive(o, "abstract") != NULL;
+          (cJSON_GetObjectItemCaseSensitive(o, "abstract") != NULL ||
+           cJSON_GetObjectItemCaseSensitive(o, "title") != NULL ||
+           cJSON_GetObjectItemCaseSensitive(o, "authors") != NULL);
     cJSON_Delete(o);
     return yes;
 }
@@ -2953,6 +2969,21 @@ feed_parser_new(const char *name, feed_entry_fn fn, void *ud)
     buf_init(&fp->text);
     etab_init(fp->etab);
     return fp;
+}
+
+void
+feed_parser_set_warn(struct feed_parser *fp, feed_warn_fn fn, void *ud)
+{
+    fp->warn = fn;
+    fp->warn_ud = ud;
+}
+
+void
+feed_parser_set_jsonl(struct feed_parser *fp, long line)
+{
+    fp->mode = M_JSONL;
+    fp->info.format = FEED_JSONL;
+    fp->line = line;
 }
 
 const struct paper_plain *

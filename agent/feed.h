@@ -23,6 +23,7 @@ struct feed_info {
     char *title;        /* owned: feed-level title, or NULL */
     long entries;       /* entries handed to the callback */
     long total_results; /* opensearch:totalResults, -1 when absent */
+    long skipped;       /* JSON Lines: malformed lines passed over */
 };
 
 /* Called once per completed entry. The paper is borrowed for the call only
@@ -50,6 +51,19 @@ void feed_parser_set_base(struct feed_parser *fp, const char *url);
  * name (the parser then goes by the document alone). */
 int feed_parser_set_charset(struct feed_parser *fp, const char *charset,
                             struct pw_err *e);
+
+/* Optional: JSON Lines has one record a line, so a malformed line (not
+ * well-formed JSON, no "id") is passed over, counted in info.skipped, and
+ * told to fn with a message naming the document and line; the records
+ * around it are read as ever. */
+typedef void (*feed_warn_fn)(void *ud, const char *msg);
+void feed_parser_set_warn(struct feed_parser *fp, feed_warn_fn fn, void *ud);
+
+/* Optional, before the first write: the bytes are JSON Lines (an import),
+ * not to be told from their first line (which may be a malformed one),
+ * and `line` lines come before them (read on from an offset), so that
+ * messages name the right line. */
+void feed_parser_set_jsonl(struct feed_parser *fp, long line);
 
 /* Feed bytes as they arrive. The format is detected from the first bytes.
  * -1 with e filled on malformed input; entries completed before the error

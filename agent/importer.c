@@ -245,6 +245,44 @@ mono(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+#define BAD_TOLD 20 /* malformed lines told one by one, then counted */
+
+static void
+jsonl_bad(void *ud, const char *msg)
+{
+    struct jsonl *j = ud;
+
+    if (j->r->bad++ < BAD_TOLD)
+        log_warn(j->o->log, "%s", msg);
+}
+
+/* The lines in the first `offset` bytes of f, for a resumed import's
+ * messages; f is left at offset. */
+static int
+count_lines(FILE *f, int64_t offset, long *lines)
+{
+    char buf[1 << 16];
+    int64_t left = offset;
+
+    *lines = 0;
+    if (fseeko(f, 0, SEEK_SET) != 0)
+        return -1;
+    while (left > 0) {
+        size_t want = left < (int64_t)sizeof(buf) ? (size_t)left : sizeof(buf);
+        size_t n = fread(buf, 1, want, f);
+        const char *p = buf, *end = buf + n;
+
+        if (n == 0)
+            return -1;
+        while ((p = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+            (*lines)++;
+            p++;
+        }
+        left -= (int64_t)n;
+    }
+    return 0;
+}
+
 static int
 jsonl_entry(void *ud, const struct paper *p, struct pw_err *e)
 {
@@ -418,6 +456,7 @@ import_jsonl(const struct import_opts *o, FILE *f, struct import_result *r,
     struct buf src;
     struct stat sb;
     int64_t offset = 0, records = 0;
+    long lines = 0;
     int rc = -1;
 
     buf_init(&src);
@@ -439,7 +478,7 @@ import_jsonl(const struct import_opts *o, FILE *f, struct import_result *r,
         goto out;
     if (offset > j.size) /* the file changed: start over */
         offset = records = 0;
-    if (offset && fseeko(f, offset, SEEK_SET) != 0) {
+    if (offset && count_lines(f, offset, &lines) != 0) {
         pw_errf(e, "%s: seek: %s", o->file, strerror(errno));
         goto out;
     }
@@ -450,7 +489,13 @@ import_jsonl(const struct import_opts *o, FILE *f, struct import_result *r,
     j.done_bytes = j.start_bytes = offset;
     j.t0 = mono();
     fp = feed_parser_new(o->file, jsonl_entry, &j);
+    feed_parser_set_warn(fp, jsonl_bad, &j);
+    if (offset) /* known to be JSON Lines, and its first line may be bad */
+        feed_parser_set_jsonl(fp, lines);
     rc = jsonl_stream(&j, f, fp, real, e);
+    if (r->bad > BAD_TOLD)
+        log_warn(o->log, "%s: %lld malformed lines skipped in all", o->file,
+                 (long long)r->bad);
     if (rc == 0)
         rc = optimize_index(&j, e);
 out:

@@ -27,6 +27,7 @@ struct import_result {
     long sources;    /* OPML: sources written */
     int64_t records; /* JSON Lines: records stored in this call */
     int64_t skipped; /* records of an earlier, interrupted call */
+    int64_t bad;     /* malformed lines passed over (each told) */
     long nnew, nupdated;
 };
 

@@ -106,6 +106,35 @@ class ImportSnapshot(lib.unittest.TestCase):
         self.assertEqual(len(json_lines(self.home.pw(
             "list", "--format", "json").stdout)), 200)
 
+    def test_malformed_lines_passed_over(self):
+        with open(SNAPSHOT) as f:
+            lines = f.readlines()
+        part = os.path.join(self.home.dir, "snapshot.jsonl")
+        with open(part, "w") as f:
+            f.writelines(lines[:50])
+            f.write('{"id": "9999.0001", broken\n')      # line 51
+            f.writelines(lines[50:100])
+            f.write('{"title": "a record without an id"}\n')  # line 102
+            f.writelines(lines[100:120])
+        r = self.home.pw("import", part)
+        self.assertEqual(r.returncode, 3, r.stderr)  # done, not all of it
+        self.assertIn("snapshot.jsonl:51: not well-formed JSON (line skipped)",
+                      r.stderr)
+        self.assertIn("snapshot.jsonl:102: not an arXiv metadata record",
+                      r.stderr)
+        self.assertIn("120 records stored (120 new", r.stderr)
+        # resumed from an offset, on a bad line: lines counted in the file
+        with open(part, "a") as f:
+            f.write("not json\n")                          # line 123
+            f.writelines(lines[120:200])
+        r = self.home.pw("import", part)
+        self.assertEqual(r.returncode, 3, r.stderr)
+        self.assertIn("resuming after record 120", r.stderr)
+        self.assertIn("snapshot.jsonl:123: not well-formed JSON", r.stderr)
+        self.assertIn("80 records stored (80 new", r.stderr)
+        self.assertEqual(len(json_lines(self.home.pw(
+            "list", "--format", "json").stdout)), 200)
+
     def test_bad_files(self):
         r = self.home.pw("import", os.path.join(self.home.dir, "missing"))
         self.assertEqual(r.returncode, 1)

@@ -1577,6 +1577,35 @@ test_jsonl(void)
 }
 
 static void
+warn_line(void *ud, const char *msg)
+{
+    buf_adds(ud, msg);
+    buf_adds(ud, "\n");
+}
+
+/* Parse in writes of 7 bytes with the warnings collected into warned;
+ * line >= 0: as JSON Lines after that many lines (a resumed import). */
+static int
+parse_warned(struct got *g, const char *name, const char *data, size_t len,
+             long line, struct buf *warned)
+{
+    struct feed_parser *fp = feed_parser_new(name, collect, g);
+
+    warned->len = 0;
+    buf_adds(warned, "");
+    feed_parser_set_warn(fp, warn_line, warned);
+    if (line >= 0)
+        feed_parser_set_jsonl(fp, line);
+    g->rc = 0;
+    g->err.msg[0] = '\0';
+    for (size_t off = 0; off < len && g->rc == 0; off += 7)
+        if (feed_parser_write(fp, data + off, len - off < 7 ? len - off : 7,
+                              &g->err) < 0)
+            g->rc = -1;
+    return finish(g, fp);
+}
+
+static void
 test_jsonl_errors(void)
 {
     const char *line = "{\"id\":\"0704.0001\",\"abstract\":\"a\",\"title\":"
@@ -1584,9 +1613,10 @@ test_jsonl_errors(void)
     struct feed_parser *fp;
     struct pw_err e;
     struct got g;
-    struct buf b;
+    struct buf b, warned;
 
     buf_init(&b);
+    buf_init(&warned);
     buf_adds(&b, line);
     buf_adds(&b, line);
     buf_adds(&b, "\n");
@@ -1594,10 +1624,29 @@ test_jsonl_errors(void)
     buf_adds(&b, "{\"id\": \"x\", oops\n");
     buf_adds(&b, line);
     got_init(&g);
-    T_OK(parse_mem(&g, "bad.jsonl", b.p, b.len, 7) == -1 && g.n == 3,
-         "jsonl: a bad line fails, the 3 before are delivered (%zu)", g.n);
-    T_STR(g.err.msg, "bad.jsonl:5: not well-formed JSON",
-          "jsonl: the error names the line");
+    T_OK(parse_warned(&g, "bad.jsonl", b.p, b.len, -1, &warned) == 0 &&
+             g.n == 4 && g.info.skipped == 1,
+         "jsonl: a bad line is passed over, the 4 around it delivered (%zu, "
+         "%s)",
+         g.n, g.err.msg);
+    T_STR(warned.p, "bad.jsonl:5: not well-formed JSON (line skipped)\n",
+          "jsonl: the warning names the line");
+    got_fini(&g);
+
+    /* read on from an offset: known to be JSON Lines, the first line bad,
+     * lines counted from where it starts */
+    got_init(&g);
+    T_OK(parse_warned(&g, "r.jsonl", "{\"id\": broken\n{}\n[1]\n", 21, 6000,
+                      &warned) == 0 &&
+             g.n == 0 && g.info.skipped == 3,
+         "jsonl resumed: three bad lines passed over (%s)", g.err.msg);
+    T_STR(warned.p,
+          "r.jsonl:6001: not well-formed JSON (line skipped)\n"
+          "r.jsonl:6002: not an arXiv metadata record (no \"id\") (line "
+          "skipped)\n"
+          "r.jsonl:6003: not an arXiv metadata record (no \"id\") (line "
+          "skipped)\n",
+          "jsonl resumed: each named by its line in the file");
     got_fini(&g);
 
     /* streaming: records come out before the end of the input */
@@ -1620,10 +1669,17 @@ test_jsonl_errors(void)
     got_fini(&g);
     got_init(&g);
     T_OK(parse_mem(&g, "x.jsonl", "{\"id\":\"1\",\"title\":\"t\"}\n{}\n", 26,
-                   0) == -1,
-         "jsonl: needs \"abstract\" to be taken for records: %s", g.err.msg);
+                   0) == 0 &&
+             g.n == 1 && g.info.skipped == 1,
+         "jsonl: a record without an abstract is one: %s", g.err.msg);
+    got_fini(&g);
+    got_init(&g);
+    T_OK(parse_mem(&g, "x.jsonl", "{\"id\":\"1\"}\n{\"id\":\"2\"}\n", 22, 0) ==
+             -1,
+         "jsonl: an id alone is not taken for a record: %s", g.err.msg);
     got_fini(&g);
     buf_fini(&b);
+    buf_fini(&warned);
 }
 
 /* An RSS document in UTF-8, re-encoded by iconv for the test. */
