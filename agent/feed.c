@@ -146,6 +146,7 @@ enum field {
     F_ANNOUNCE,
     F_FEED_TITLE,
     F_FEED_DESC,
+    F_FEED_AUTHOR,
     F_TOTAL,
     F_JNAME,
     F_ALT_URL,
@@ -338,6 +339,7 @@ struct feed_parser {
     long long token;            /* where the token it has not finished starts */
     char *api_error;            /* owned: arXiv API error entry's summary */
     char *feed_desc;            /* owned: channel description */
+    struct strv feed_authors;   /* owned: the feed's, for entries with none */
     int depth;
     unsigned char stack[STACK_MAX];
     int entry_depth;  /* depth of the open entry or item, 0 if none */
@@ -1064,6 +1066,18 @@ deliver(struct feed_parser *fp)
     entry_reset(fp);
 }
 
+/* An entry without authors has the feed's (Atom's feed-level author, a
+ * JSON Feed's top-level authors). */
+static void
+inherit_authors(struct feed_parser *fp)
+{
+    if (fp->p.authors.n)
+        return;
+    for (size_t i = 0; i < fp->feed_authors.n; i++)
+        add_author(fp, fp->feed_authors.v[i], strlen(fp->feed_authors.v[i]),
+                   NULL, 0, 1);
+}
+
 static void
 emit_entry(struct feed_parser *fp)
 {
@@ -1122,6 +1136,7 @@ emit_entry(struct feed_parser *fp)
         else
             person(fp, e->creators.v[i], strlen(e->creators.v[i]));
     }
+    inherit_authors(fp);
     e->raw_category |= primary_first(&p->categories, e->primary);
     x = extras_start(fp);
     if (e->has_affil)
@@ -1552,6 +1567,8 @@ root(struct feed_parser *fp, enum tok t, const char *local, const char **atts)
     }
 }
 
+static enum tok tok_at(const struct feed_parser *fp, int depth);
+
 static void
 outside_entry(struct feed_parser *fp, enum tok t, enum tok parent,
               const char **atts)
@@ -1566,6 +1583,9 @@ outside_entry(struct feed_parser *fp, enum tok t, enum tok parent,
                 parent == T_FEED && t == T_TITLE ? atom_type(atts) : MK_TEXT);
     else if (t == T_DESCRIPTION && parent == T_CHANNEL)
         capture(fp, F_FEED_DESC, MK_TEXT);
+    else if (t == T_NAME && parent == T_AUTHOR && fp->depth == 3 &&
+             tok_at(fp, 1) == T_FEED)
+        capture(fp, F_FEED_AUTHOR, MK_TEXT);
     else if (t == T_TOTAL && top)
         capture(fp, F_TOTAL, MK_TEXT);
 }
@@ -1824,6 +1844,12 @@ end_field(struct feed_parser *fp)
     case F_FEED_DESC:
         if (fp->feed_desc == NULL)
             fp->feed_desc = plain(c->p, c->len, 0);
+        break;
+    case F_FEED_AUTHOR:
+        if (fp->feed_authors.n < LIST_MAX && (s = plain(c->p, c->len, 0))) {
+            strv_add(&fp->feed_authors, s);
+            free(s);
+        }
         break;
     case F_TOTAL:
         fp->info.total_results = strtol(c->p, NULL, 10);
@@ -2245,6 +2271,27 @@ hf_item(struct feed_parser *fp, const cJSON *item, int i)
 }
 
 /* One item of a JSON Feed (https://jsonfeed.org/version/1.1). */
+/* A JSON Feed's own authors: "authors" (1.1) or "author" (1.0). */
+static void
+jsonfeed_authors(struct feed_parser *fp, const cJSON *root)
+{
+    const cJSON *a = cJSON_GetObjectItemCaseSensitive(root, "authors"), *v;
+    const char *s;
+
+    if (!cJSON_IsArray(a)) {
+        if ((s = jstr(cJSON_GetObjectItemCaseSensitive(root, "author"),
+                      "name")) != NULL &&
+            *s)
+            strv_add(&fp->feed_authors, s);
+        return;
+    }
+    cJSON_ArrayForEach(v, a)
+    {
+        if (fp->feed_authors.n < LIST_MAX && (s = jstr(v, "name")) && *s)
+            strv_add(&fp->feed_authors, s);
+    }
+}
+
 static int
 jsonfeed_item(struct feed_parser *fp, const cJSON *item, int i)
 {
@@ -2279,6 +2326,7 @@ jsonfeed_item(struct feed_parser *fp, const cJSON *item, int i)
                  a = cJSON_GetObjectItemCaseSensitive(item, "author")) &&
              jstr(a, "name"))
         add_author(fp, jstr(a, "name"), strlen(jstr(a, "name")), NULL, 0, 0);
+    inherit_authors(fp);
     cJSON_ArrayForEach(v, cJSON_GetObjectItemCaseSensitive(item, "tags"))
     {
         if (cJSON_IsString(v))
@@ -2335,6 +2383,7 @@ json_finish(struct feed_parser *fp)
                    items = cJSON_GetObjectItemCaseSensitive(root, "items"))) {
         if (fp->info.title == NULL && (t = jstr(root, "title")) != NULL)
             fp->info.title = plain(t, strlen(t), 0);
+        jsonfeed_authors(fp, root);
         cJSON_ArrayForEach(it, items)
         {
             if (jsonfeed_item(fp, it, i++) < 0)
@@ -2960,6 +3009,7 @@ feed_parser_new(const char *name, feed_entry_fn fn, void *ud)
     buf_init(&fp->e.summary);
     buf_init(&fp->e.content);
     strv_init(&fp->e.creators);
+    strv_init(&fp->feed_authors);
     strv_init(&fp->e.affil);
     paper_init(&fp->p);
     buf_init(&fp->title_text);
@@ -3021,6 +3071,7 @@ feed_parser_free(struct feed_parser *fp)
     buf_fini(&fp->e.summary);
     buf_fini(&fp->e.content);
     free(fp->e.creators.v); /* the strings are the arena's */
+    strv_fini(&fp->feed_authors);
     free(fp->e.affil.v);
     free(fp->e.author_len);
     free(fp->p.authors.v);

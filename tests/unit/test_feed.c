@@ -2007,6 +2007,52 @@ test_more_shapes(void)
 
 /* Dates are turned into seconds by arithmetic, not timegm(): they must
  * agree, days past the end of a month and leap seconds included. */
+/* An entry without authors has its feed's: Atom's feed-level author, a
+ * JSON Feed's top-level authors (1.1) or author (1.0). */
+static void
+test_feed_authors(void)
+{
+    static const char atom[] =
+        "<feed xmlns=\"http://www.w3.org/2005/Atom\"><title>t</title>"
+        "<author><name>Feed Author</name></author>"
+        "<author><name>Second</name></author>"
+        "<entry><id>urn:1</id><title>a</title></entry>"
+        "<entry><id>urn:2</id><title>b</title><author><name>Own</name>"
+        "</author></entry></feed>\n";
+    static const char jf11[] =
+        "{\"version\":\"https://jsonfeed.org/version/1.1\",\"authors\":"
+        "[{\"name\":\"FA\"}],\"items\":[{\"id\":\"b\"},{\"id\":\"c\","
+        "\"authors\":[{\"name\":\"Own\"}]}]}";
+    static const char jf10[] =
+        "{\"version\":\"https://jsonfeed.org/version/1\",\"author\":"
+        "{\"name\":\"Old\"},\"items\":[{\"id\":\"b\"}]}";
+    struct got g;
+
+    got_init(&g);
+    T_OK(parse_mem(&g, "a", atom, sizeof(atom) - 1, 5) == 0 && g.n == 2,
+         "feed authors, atom: parsed (%s)", g.err.msg);
+    if (g.n == 2) {
+        check_list(&g.v[0].authors, "Feed Author|Second",
+                   "feed authors, atom: inherited");
+        check_list(&g.v[1].authors, "Own", "feed authors, atom: own kept");
+    }
+    got_fini(&g);
+    got_init(&g);
+    T_OK(parse_mem(&g, "j", jf11, sizeof(jf11) - 1, 0) == 0 && g.n == 2,
+         "feed authors, json feed 1.1: parsed (%s)", g.err.msg);
+    if (g.n == 2) {
+        check_list(&g.v[0].authors, "FA", "feed authors, 1.1: inherited");
+        check_list(&g.v[1].authors, "Own", "feed authors, 1.1: own kept");
+    }
+    got_fini(&g);
+    got_init(&g);
+    T_OK(parse_mem(&g, "j", jf10, sizeof(jf10) - 1, 0) == 0 && g.n == 1,
+         "feed authors, json feed 1.0: parsed (%s)", g.err.msg);
+    if (g.n == 1)
+        check_list(&g.v[0].authors, "Old", "feed authors, 1.0: inherited");
+    got_fini(&g);
+}
+
 /* What a record is, whatever order and shape a feed gives it in: the
  * listing in Atom, an affiliation before its name, ids written bare under
  * an xml:base, DOIs as guids and in lists, creators outside arXiv. */
@@ -2255,5 +2301,6 @@ main(void)
     test_more_shapes();
     test_dates();
     test_identity_and_order();
+    test_feed_authors();
     return t_done();
 }
