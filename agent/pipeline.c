@@ -90,6 +90,13 @@ job_head(void *ud, const char *url, const char *content_type)
     tell_parser(j->fp, url, content_type, j->def->name, j->c->o->log);
 }
 
+/* A malformed line of JSON Lines, passed over: told, as a warning. */
+static void
+warn_log(void *ud, const char *msg)
+{
+    log_warn(ud, "%s", msg);
+}
+
 /* Feed parser -> spool. */
 static int
 job_entry(void *ud, const struct paper *p, struct pw_err *e)
@@ -376,6 +383,7 @@ start_job(struct cycle *c, struct job *j, struct pw_err *e)
     if (d->has_fetch) /* the host reports failures through job_fetched */
         return host_fetch(c->host, d, job_entry, job_fetched, j), 0;
     j->fp = feed_parser_new(d->name, job_entry, j);
+    feed_parser_set_warn(j->fp, warn_log, (void *)c->o->log);
     return http_add(c->http, &req, job_data, job_done, j, e);
 }
 
@@ -815,6 +823,7 @@ pipeline_parse(const char *what, int json, const struct run_opts *score,
     buf_init(&po.title_json);
     po.fp = feed_parser_new(strcmp(what, "-") == 0 ? "(stdin)" : what,
                             parse_entry, &po);
+    feed_parser_set_warn(po.fp, warn_log, (void *)lg);
     if (strstr(what, "://"))
         rc = parse_url(&po, what, e);
     else

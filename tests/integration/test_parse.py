@@ -93,6 +93,15 @@ class Parse(lib.unittest.TestCase):
         self.assertTrue(es[0]["url"].endswith("/rel/page"), es[0]["url"])
         self.assertNotIn("/redirect/", es[0]["url"])
 
+    def test_json_lines_bad_line_passed_over(self):
+        lines = open(fixture("kaggle-arxiv-metadata-oai-snapshot-head.jsonl"),
+                     "rb").read().splitlines(keepends=True)
+        doc = b"".join(lines[:2]) + b'{"id": oops\n' + b"".join(lines[2:4])
+        code, es, err = parse("--format", "json", "-", input=doc)
+        self.assertEqual(code, 0, err)
+        self.assertEqual(len(es), 4)
+        self.assertIn("(stdin):3: not well-formed JSON (line skipped)", err)
+
     def test_errors_are_clear(self):
         code, es, err = parse(fixture("arxiv-rss-error-bad-archive.xml"))
         self.assertEqual(code, 1)
