@@ -2216,6 +2216,27 @@ jauthors(struct feed_parser *fp, const cJSON *a)
     }
 }
 
+/* A record that is none (a line of JSON Lines, an item of a list), passed
+ * over: counted, and told as fmt says. Returns 0, to go on. */
+static int skipped(struct feed_parser *fp, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static int
+skipped(struct feed_parser *fp, const char *fmt, ...)
+{
+    char msg[PW_ERR_MAX];
+    va_list ap;
+
+    fp->info.skipped++;
+    if (fp->warn) {
+        va_start(ap, fmt);
+        vsnprintf(msg, sizeof(msg), fmt, ap);
+        va_end(ap);
+        fp->warn(fp->warn_ud, msg);
+    }
+    return 0;
+}
+
 /* One element of the Hugging Face daily papers array. */
 static int
 hf_item(struct feed_parser *fp, const cJSON *item, int i)
@@ -2230,10 +2251,9 @@ hf_item(struct feed_parser *fp, const cJSON *item, int i)
 
     if (!cJSON_IsObject(pp))
         pp = item;
-    if ((id = jstr(pp, "id")) == NULL || *id == '\0') {
-        fail(fp, "not a Hugging Face papers list: item %d has no paper.id", i);
-        return -1;
-    }
+    if ((id = jstr(pp, "id")) == NULL || *id == '\0')
+        return skipped(fp, "%s: item %d has no paper.id (item skipped)",
+                       fp->name, i);
     arxiv_links(fp, p, id);
     jplain(fp, &p->title, jstr(pp, "title"), 0);
     jplain(fp, &p->title, jstr(item, "title"), 0);
@@ -2376,6 +2396,10 @@ json_finish(struct feed_parser *fp)
             if (hf_item(fp, it, i++) < 0)
                 goto out;
         }
+        if (i > 0 && fp->info.skipped == i) { /* none had one: not HF's */
+            fail(fp, "not a Hugging Face papers list: item 0 has no paper.id");
+            goto out;
+        }
     } else if (cJSON_IsObject(root) && (ver = jstr(root, "version")) &&
                (strstr(ver, "jsonfeed.org/version/") ||
                 strncmp(ver, "1.", 2) == 0 || strcmp(ver, "1") == 0) &&
@@ -2473,19 +2497,10 @@ jsonl_versions(struct feed_parser *fp, const cJSON *a)
 }
 
 /* One record of the Kaggle arXiv metadata snapshot. */
-/* A line of JSON Lines that is no record: passed over, and told. */
 static int
 skip_line(struct feed_parser *fp, const char *why)
 {
-    char msg[PW_ERR_MAX];
-
-    fp->info.skipped++;
-    if (fp->warn) {
-        snprintf(msg, sizeof(msg), "%s:%ld: %s (line skipped)", fp->name,
-                 fp->line, why);
-        fp->warn(fp->warn_ud, msg);
-    }
-    return 0;
+    return skipped(fp, "%s:%ld: %s (line skipped)", fp->name, fp->line, why);
 }
 
 static int

@@ -1649,6 +1649,23 @@ test_jsonl_errors(void)
           "jsonl resumed: each named by its line in the file");
     got_fini(&g);
 
+    /* a Hugging Face item without an id: passed over, told */
+    got_init(&g);
+    {
+        static const char hf[] =
+            "[{\"paper\":{\"id\":\"2401.12345\",\"title\":\"a\"}},"
+            "{\"paper\":{\"title\":\"no id\"}},"
+            "{\"paper\":{\"id\":\"2401.12346\",\"title\":\"b\"}}]";
+
+        T_OK(parse_warned(&g, "hf.json", hf, sizeof(hf) - 1, -1, &warned) ==
+                     0 &&
+                 g.n == 2 && g.info.skipped == 1,
+             "hf: an item without an id is passed over (%s)", g.err.msg);
+        T_STR(warned.p, "hf.json: item 1 has no paper.id (item skipped)\n",
+              "hf: and told");
+    }
+    got_fini(&g);
+
     /* streaming: records come out before the end of the input */
     got_init(&g);
     fp = feed_parser_new("s.jsonl", collect, &g);
