@@ -1,5 +1,4 @@
 /* paper.c: the paper record: life cycle, identity, spooling, JSON. */
-#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -93,24 +92,6 @@ paper_find_ids(const struct paper *p, struct paper_ids *ids)
         ids->new_doi = 1; /* a guid or id that is a DOI */
 }
 
-/* Whether s starts with a URI scheme ("https:", "urn:", "tag:", "oai:"):
- * an id that is one is meant to be unique everywhere; "1" or "post-42",
- * a JSON Feed's or an RSS guid's own numbering, only in its feed. */
-static int
-has_scheme(const char *s)
-{
-    size_t i = 0;
-
-    if (!isalpha((unsigned char)s[0]))
-        return 0;
-    while (isalnum((unsigned char)s[i]) || s[i] == '+' || s[i] == '-' ||
-           s[i] == '.')
-        i++;
-    return s[i] == ':';
-}
-
-/* The key: the arXiv id, else the DOI, else the entry's id, else its link;
- * but the link over an id that is only unique in its own feed. */
 void
 paper_key(const struct paper *p, struct buf *k)
 {
@@ -120,8 +101,7 @@ paper_key(const struct paper *p, struct buf *k)
     } else if (!str_empty(p->doi)) {
         buf_add(k, "doi:", 4);
         buf_adds(k, p->doi);
-    } else if (!str_empty(p->entry_id) &&
-               (has_scheme(p->entry_id) || str_empty(p->url)))
+    } else if (!str_empty(p->entry_id))
         buf_adds(k, p->entry_id);
     else if (!str_empty(p->url))
         buf_adds(k, p->url);

@@ -49,9 +49,7 @@ struct paper_ids {
 };
 void paper_find_ids(const struct paper *p, struct paper_ids *ids);
 /* Append the key: "arxiv:ID", "doi:10...", the entry id, the link or
- * "title:..." (nothing when the record has none of them). An entry id
- * without a URI scheme ("1", "post-42": unique in its feed only) gives
- * way to the link. */
+ * "title:..." (nothing when the record has none of them). */
 void paper_key(const struct paper *p, struct buf *k);
 
 /* Spooling: a compact record format for parking parsed papers in a
