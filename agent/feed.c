@@ -2969,7 +2969,10 @@ xml_declared(struct feed_parser *fp)
             return 0;
     if (eight_bit_map(name, map) != -2)
         return 0; /* 8-bit, or unknown: on_unknown_encoding says which */
-    return transcode_from(fp, name, 1) < 0 ? -1 : 1;
+    if (transcode_from(fp, name, 1) < 0)
+        return -1;
+    fp->in.check = 1; /* iconv's UTF-8 may hold what XML forbids */
+    return 1;
 }
 
 static int

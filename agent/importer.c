@@ -272,8 +272,10 @@ count_lines(FILE *f, int64_t offset, long *lines)
         size_t n = fread(buf, 1, want, f);
         const char *p = buf, *end = buf + n;
 
-        if (n == 0)
+        if (n == 0) {
+            errno = ferror(f) ? errno : EIO; /* cut short: not "Success" */
             return -1;
+        }
         while ((p = memchr(p, '\n', (size_t)(end - p))) != NULL) {
             (*lines)++;
             p++;
@@ -490,12 +492,16 @@ import_jsonl(const struct import_opts *o, FILE *f, struct import_result *r,
     j.t0 = mono();
     fp = feed_parser_new(o->file, jsonl_entry, &j);
     feed_parser_set_warn(fp, jsonl_bad, &j);
-    if (offset) /* known to be JSON Lines, and its first line may be bad */
-        feed_parser_set_jsonl(fp, lines);
+    feed_parser_set_jsonl(fp, lines); /* any line may be the bad one */
     rc = jsonl_stream(&j, f, fp, real, e);
     if (r->bad > BAD_TOLD)
         log_warn(o->log, "%s: %lld malformed lines skipped in all", o->file,
                  (long long)r->bad);
+    if (rc == 0 && r->records == 0 && r->bad > 0 && offset == 0)
+        rc = pw_errf(e,
+                     "%s: no arXiv metadata record in it, only %lld "
+                     "malformed lines",
+                     o->file, (long long)r->bad); /* not JSON Lines at all */
     if (rc == 0)
         rc = optimize_index(&j, e);
 out:

@@ -135,6 +135,28 @@ class ImportSnapshot(lib.unittest.TestCase):
         self.assertEqual(len(json_lines(self.home.pw(
             "list", "--format", "json").stdout)), 200)
 
+    def test_first_line_malformed(self):
+        with open(SNAPSHOT) as f:
+            lines = f.readlines()
+        part = os.path.join(self.home.dir, "first.jsonl")
+        with open(part, "w") as f:
+            f.write('{"id": oops\n')
+            f.writelines(lines[:10])
+        r = self.home.pw("import", part)
+        self.assertEqual(r.returncode, 3, r.stderr)
+        self.assertIn("first.jsonl:1: not well-formed JSON (line skipped)",
+                      r.stderr)
+        self.assertIn("10 records stored (10 new", r.stderr)
+        # a JSON document, not JSON Lines: nothing but malformed lines
+        feed = os.path.join(self.home.dir, "feed.json")
+        with open(feed, "w") as f:
+            f.write('{\n "version": "https://jsonfeed.org/version/1.1",\n'
+                    ' "items": []\n}\n')
+        r = self.home.pw("import", feed)
+        self.assertEqual(r.returncode, 1, r.stderr)
+        self.assertIn("feed.json: no arXiv metadata record in it, only 4 "
+                      "malformed lines", r.stderr)
+
     def test_bad_files(self):
         r = self.home.pw("import", os.path.join(self.home.dir, "missing"))
         self.assertEqual(r.returncode, 1)

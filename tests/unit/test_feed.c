@@ -1852,6 +1852,20 @@ test_encodings(void)
         }
     }
 
+    /* iconv's UTF-8 is checked too: a control character XML forbids in a
+     * Shift_JIS document is dropped, not the end of the feed */
+    {
+        char doc[512];
+        size_t n = encode("SHIFT_JIS",
+                          "<?xml version=\"1.0\" encoding=\"Shift_JIS\"?>\n"
+                          "<rss><channel><item><title>日本\x01語</title>"
+                          "</item></channel></rss>",
+                          doc, sizeof(doc));
+
+        check_title("sj", doc, n, 0, "日本語", "shift_jis, a control");
+        check_title("sj", doc, n, 1, "日本語", "shift_jis, a control");
+    }
+
     /* UTF-32 without a mark, white space before the first element */
     {
         char doc[1024];
