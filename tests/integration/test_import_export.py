@@ -106,16 +106,26 @@ class ImportSnapshot(lib.unittest.TestCase):
         self.assertEqual(len(json_lines(self.home.pw(
             "list", "--format", "json").stdout)), 200)
 
-    def test_malformed_lines_passed_over(self):
+    def snapshot_part(self, name, *pieces, mode="w"):
+        """A file of the snapshot's lines: each piece a (start, end) slice
+        of them or a line of its own."""
         with open(SNAPSHOT) as f:
             lines = f.readlines()
-        part = os.path.join(self.home.dir, "snapshot.jsonl")
-        with open(part, "w") as f:
-            f.writelines(lines[:50])
-            f.write('{"id": "9999.0001", broken\n')      # line 51
-            f.writelines(lines[50:100])
-            f.write('{"title": "a record without an id"}\n')  # line 102
-            f.writelines(lines[100:120])
+        path = os.path.join(self.home.dir, name)
+        with open(path, mode) as f:
+            for piece in pieces:
+                if isinstance(piece, tuple):
+                    f.writelines(lines[piece[0]:piece[1]])
+                else:
+                    f.write(piece)
+        return path
+
+    def test_malformed_lines_passed_over(self):
+        part = self.snapshot_part(
+            "snapshot.jsonl", (0, 50),
+            '{"id": "9999.0001", broken\n',                 # line 51
+            (50, 100), '{"title": "a record without an id"}\n',  # 102
+            (100, 120))
         r = self.home.pw("import", part)
         self.assertEqual(r.returncode, 3, r.stderr)  # done, not all of it
         self.assertIn("snapshot.jsonl:51: not well-formed JSON (line skipped)",
@@ -124,9 +134,8 @@ class ImportSnapshot(lib.unittest.TestCase):
                       r.stderr)
         self.assertIn("120 records stored (120 new", r.stderr)
         # resumed from an offset, on a bad line: lines counted in the file
-        with open(part, "a") as f:
-            f.write("not json\n")                          # line 123
-            f.writelines(lines[120:200])
+        self.snapshot_part("snapshot.jsonl", "not json\n",   # line 123
+                           (120, 200), mode="a")
         r = self.home.pw("import", part)
         self.assertEqual(r.returncode, 3, r.stderr)
         self.assertIn("resuming after record 120", r.stderr)
@@ -136,12 +145,7 @@ class ImportSnapshot(lib.unittest.TestCase):
             "list", "--format", "json").stdout)), 200)
 
     def test_first_line_malformed(self):
-        with open(SNAPSHOT) as f:
-            lines = f.readlines()
-        part = os.path.join(self.home.dir, "first.jsonl")
-        with open(part, "w") as f:
-            f.write('{"id": oops\n')
-            f.writelines(lines[:10])
+        part = self.snapshot_part("first.jsonl", '{"id": oops\n', (0, 10))
         r = self.home.pw("import", part)
         self.assertEqual(r.returncode, 3, r.stderr)
         self.assertIn("first.jsonl:1: not well-formed JSON (line skipped)",
