@@ -2218,21 +2218,21 @@ jauthors(struct feed_parser *fp, const cJSON *a)
 
 /* A record that is none (a line of JSON Lines, an item of a list), passed
  * over: counted, and told as fmt says. Returns 0, to go on. */
-static int skipped(struct feed_parser *fp, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+static int skipped(struct feed_parser *fp, long line, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 static int
-skipped(struct feed_parser *fp, const char *fmt, ...)
+skipped(struct feed_parser *fp, long line, const char *fmt, ...)
 {
-    char msg[PW_ERR_MAX];
+    char why[PW_ERR_MAX];
     va_list ap;
 
     fp->info.skipped++;
     if (fp->warn) {
         va_start(ap, fmt);
-        vsnprintf(msg, sizeof(msg), fmt, ap);
+        vsnprintf(why, sizeof(why), fmt, ap);
         va_end(ap);
-        fp->warn(fp->warn_ud, msg);
+        fp->warn(fp->warn_ud, fp->name, line, why);
     }
     return 0;
 }
@@ -2252,8 +2252,7 @@ hf_item(struct feed_parser *fp, const cJSON *item, int i)
     if (!cJSON_IsObject(pp))
         pp = item;
     if ((id = jstr(pp, "id")) == NULL || *id == '\0')
-        return skipped(fp, "%s: item %d has no paper.id (item skipped)",
-                       fp->name, i);
+        return skipped(fp, 0, "item %d has no paper.id (item skipped)", i);
     arxiv_links(fp, p, id);
     jplain(fp, &p->title, jstr(pp, "title"), 0);
     jplain(fp, &p->title, jstr(item, "title"), 0);
@@ -2500,7 +2499,7 @@ jsonl_versions(struct feed_parser *fp, const cJSON *a)
 static int
 skip_line(struct feed_parser *fp, const char *why)
 {
-    return skipped(fp, "%s:%ld: %s (line skipped)", fp->name, fp->line, why);
+    return skipped(fp, fp->line, "%s (line skipped)", why);
 }
 
 static int

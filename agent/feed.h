@@ -52,11 +52,13 @@ void feed_parser_set_base(struct feed_parser *fp, const char *url);
 int feed_parser_set_charset(struct feed_parser *fp, const char *charset,
                             struct pw_err *e);
 
-/* Optional: JSON Lines has one record a line, so a malformed line (not
- * well-formed JSON, no "id") is passed over, counted in info.skipped, and
- * told to fn with a message naming the document and line; the records
- * around it are read as ever. */
-typedef void (*feed_warn_fn)(void *ud, const char *msg);
+/* Optional: a record that is none is passed over, counted in
+ * info.skipped, and told to fn: a line of JSON Lines that is not
+ * well-formed JSON or has no "id" (line: its number), a Hugging Face item
+ * without paper.id (line 0). name is the parser's; why ends "(line
+ * skipped)" or "(item skipped)". The records around it are read as ever. */
+typedef void (*feed_warn_fn)(void *ud, const char *name, long line,
+                             const char *why);
 void feed_parser_set_warn(struct feed_parser *fp, feed_warn_fn fn, void *ud);
 
 /* Optional, before the first write: the bytes are JSON Lines (an import),

@@ -233,6 +233,7 @@ struct jsonl {
     struct import_result *r;
     long in_batch, batches;
     int64_t size, done_bytes, start_bytes;
+    long lines_before; /* before start_bytes, once counted; -1 unknown */
     double t0, last_draw;
 };
 
@@ -247,42 +248,50 @@ mono(void)
 
 #define BAD_TOLD 20 /* malformed lines told one by one, then counted */
 
-static void
-jsonl_bad(void *ud, const char *msg)
-{
-    struct jsonl *j = ud;
-
-    if (j->r->bad++ < BAD_TOLD)
-        log_warn(j->o->log, "%s", msg);
-}
-
-/* The lines in the first `offset` bytes of f, for a resumed import's
- * messages; f is left at offset. */
-static int
-count_lines(FILE *f, int64_t offset, long *lines)
+/* The lines in the first `offset` bytes of the file, for a resumed
+ * import's messages: read only when one is to be told. -1 when it cannot
+ * be read (the messages then count from the resume point). */
+static long
+lines_before(const char *path, int64_t offset)
 {
     char buf[1 << 16];
     int64_t left = offset;
+    long lines = 0;
+    FILE *f = fopen(path, "rb");
 
-    *lines = 0;
-    if (fseeko(f, 0, SEEK_SET) != 0)
+    if (f == NULL)
         return -1;
     while (left > 0) {
         size_t want = left < (int64_t)sizeof(buf) ? (size_t)left : sizeof(buf);
         size_t n = fread(buf, 1, want, f);
         const char *p = buf, *end = buf + n;
 
-        if (n == 0) {
-            errno = ferror(f) ? errno : EIO; /* cut short: not "Success" */
-            return -1;
-        }
+        if (n == 0)
+            break; /* cut short: as far as it goes */
         while ((p = memchr(p, '\n', (size_t)(end - p))) != NULL) {
-            (*lines)++;
+            lines++;
             p++;
         }
         left -= (int64_t)n;
     }
-    return 0;
+    fclose(f);
+    return left > 0 ? -1 : lines;
+}
+
+static void
+jsonl_bad(void *ud, const char *name, long line, const char *why)
+{
+    struct jsonl *j = ud;
+
+    if (j->r->bad++ >= BAD_TOLD)
+        return;
+    if (line && j->start_bytes && j->lines_before == 0)
+        j->lines_before = lines_before(j->o->file, j->start_bytes);
+    if (line)
+        log_warn(j->o->log, "%s:%ld: %s", name,
+                 line + (j->lines_before > 0 ? j->lines_before : 0), why);
+    else
+        log_warn(j->o->log, "%s: %s", name, why);
 }
 
 static int
@@ -458,7 +467,6 @@ import_jsonl(const struct import_opts *o, FILE *f, struct import_result *r,
     struct buf src;
     struct stat sb;
     int64_t offset = 0, records = 0;
-    long lines = 0;
     int rc = -1;
 
     buf_init(&src);
@@ -480,7 +488,7 @@ import_jsonl(const struct import_opts *o, FILE *f, struct import_result *r,
         goto out;
     if (offset > j.size) /* the file changed: start over */
         offset = records = 0;
-    if (offset && count_lines(f, offset, &lines) != 0) {
+    if (offset && fseeko(f, offset, SEEK_SET) != 0) {
         pw_errf(e, "%s: seek: %s", o->file, strerror(errno));
         goto out;
     }
@@ -492,7 +500,7 @@ import_jsonl(const struct import_opts *o, FILE *f, struct import_result *r,
     j.t0 = mono();
     fp = feed_parser_new(o->file, jsonl_entry, &j);
     feed_parser_set_warn(fp, jsonl_bad, &j);
-    feed_parser_set_jsonl(fp, lines); /* any line may be the bad one */
+    feed_parser_set_jsonl(fp, 0); /* any line may be the bad one */
     rc = jsonl_stream(&j, f, fp, real, e);
     if (r->bad > BAD_TOLD)
         log_warn(o->log, "%s: %lld malformed lines skipped in all", o->file,

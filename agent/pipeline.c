@@ -90,11 +90,14 @@ job_head(void *ud, const char *url, const char *content_type)
     tell_parser(j->fp, url, content_type, j->def->name, j->c->o->log);
 }
 
-/* A malformed line of JSON Lines, passed over: told, as a warning. */
+/* A record that is none, passed over: told, as a warning. */
 static void
-warn_log(void *ud, const char *msg)
+warn_log(void *ud, const char *name, long line, const char *why)
 {
-    log_warn(ud, "%s", msg);
+    if (line)
+        log_warn(ud, "%s:%ld: %s", name, line, why);
+    else
+        log_warn(ud, "%s: %s", name, why);
 }
 
 /* Feed parser -> spool. */

@@ -1577,10 +1577,12 @@ test_jsonl(void)
 }
 
 static void
-warn_line(void *ud, const char *msg)
+warn_line(void *ud, const char *name, long line, const char *why)
 {
-    buf_adds(ud, msg);
-    buf_adds(ud, "\n");
+    if (line)
+        buf_addf(ud, "%s:%ld: %s\n", name, line, why);
+    else
+        buf_addf(ud, "%s: %s\n", name, why);
 }
 
 /* Parse in writes of 7 bytes with the warnings collected into warned;
