@@ -3039,6 +3039,16 @@ feed_parser_new(const char *name, feed_entry_fn fn, void *ud)
 }
 
 void
+feed_warn_text(char *out, size_t size, const char *name, long line,
+               const char *why)
+{
+    if (line)
+        snprintf(out, size, "%s:%ld: %s", name, line, why);
+    else
+        snprintf(out, size, "%s: %s", name, why);
+}
+
+void
 feed_parser_set_warn(struct feed_parser *fp, feed_warn_fn fn, void *ud)
 {
     fp->warn = fn;

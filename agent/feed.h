@@ -60,6 +60,10 @@ int feed_parser_set_charset(struct feed_parser *fp, const char *charset,
 typedef void (*feed_warn_fn)(void *ud, const char *name, long line,
                              const char *why);
 void feed_parser_set_warn(struct feed_parser *fp, feed_warn_fn fn, void *ud);
+/* What a feed_warn_fn tells, as words: "name:line: why", or "name: why"
+ * when line is 0, into out (size bytes). */
+void feed_warn_text(char *out, size_t size, const char *name, long line,
+                    const char *why);
 
 /* Optional, before the first write: the bytes are JSON Lines (an import),
  * not to be told from their first line (which may be a malformed one),

@@ -282,16 +282,16 @@ static void
 jsonl_bad(void *ud, const char *name, long line, const char *why)
 {
     struct jsonl *j = ud;
+    char msg[PW_ERR_MAX + 256];
 
     if (j->r->bad++ >= BAD_TOLD)
         return;
     if (line && j->start_bytes && j->lines_before == 0)
         j->lines_before = lines_before(j->o->file, j->start_bytes);
-    if (line)
-        log_warn(j->o->log, "%s:%ld: %s", name,
-                 line + (j->lines_before > 0 ? j->lines_before : 0), why);
-    else
-        log_warn(j->o->log, "%s: %s", name, why);
+    if (line && j->lines_before > 0)
+        line += j->lines_before;
+    feed_warn_text(msg, sizeof(msg), name, line, why);
+    log_warn(j->o->log, "%s", msg);
 }
 
 static int

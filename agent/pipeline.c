@@ -94,10 +94,10 @@ job_head(void *ud, const char *url, const char *content_type)
 static void
 warn_log(void *ud, const char *name, long line, const char *why)
 {
-    if (line)
-        log_warn(ud, "%s:%ld: %s", name, line, why);
-    else
-        log_warn(ud, "%s: %s", name, why);
+    char msg[PW_ERR_MAX + 256];
+
+    feed_warn_text(msg, sizeof(msg), name, line, why);
+    log_warn(ud, "%s", msg);
 }
 
 /* Feed parser -> spool. */

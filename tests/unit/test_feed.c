@@ -1579,10 +1579,10 @@ test_jsonl(void)
 static void
 warn_line(void *ud, const char *name, long line, const char *why)
 {
-    if (line)
-        buf_addf(ud, "%s:%ld: %s\n", name, line, why);
-    else
-        buf_addf(ud, "%s: %s\n", name, why);
+    char msg[PW_ERR_MAX + 256];
+
+    feed_warn_text(msg, sizeof(msg), name, line, why);
+    buf_addf(ud, "%s\n", msg);
 }
 
 /* Parse in writes of 7 bytes with the warnings collected into warned;
