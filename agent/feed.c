@@ -1703,23 +1703,27 @@ keep_raw(struct buf *b, int *has, enum markup *mk, struct buf *cap,
     *mk = field_mk;
 }
 
+/* "had; a" in the arena, or a alone when there was none: an author's
+ * affiliations, one after the other. */
+static char *
+joined(struct feed_parser *fp, const char *had, const char *a, size_t n)
+{
+    if (had == NULL)
+        return adup(fp, a, n);
+    fp->tmp.len = 0;
+    buf_adds(&fp->tmp, had);
+    buf_adds(&fp->tmp, "; ");
+    buf_add(&fp->tmp, a, n);
+    return adup(fp, fp->tmp.p, fp->tmp.len);
+}
+
 /* Add affiliation a (n bytes) to author i (0-based), after any it has. */
 static void
 join_affiliation(struct feed_parser *fp, size_t i, const char *a, size_t n)
 {
-    struct entry *e = &fp->e;
-
     affil_upto(fp, i + 1);
-    if (e->affil.v[i]) {
-        fp->tmp.len = 0;
-        buf_adds(&fp->tmp, e->affil.v[i]);
-        buf_adds(&fp->tmp, "; ");
-        buf_add(&fp->tmp, a, n);
-        e->affil.v[i] = adup(fp, fp->tmp.p, fp->tmp.len);
-    } else {
-        e->affil.v[i] = adup(fp, a, n);
-    }
-    e->has_affil = 1;
+    fp->e.affil.v[i] = joined(fp, fp->e.affil.v[i], a, n);
+    fp->e.has_affil = 1;
 }
 
 /* The affiliation of the open atom:author (arXiv API). One that comes
@@ -1732,17 +1736,10 @@ set_affiliation(struct feed_parser *fp)
 
     if (to_text(fp, fp->cap.p, fp->cap.len, 0) == 0)
         return;
-    if (i > e->author_base) {
+    if (i > e->author_base)
         join_affiliation(fp, i - 1, fp->text.p, fp->text.len);
-    } else if (e->early_affil == NULL) {
-        e->early_affil = adup(fp, fp->text.p, fp->text.len);
-    } else {
-        fp->tmp.len = 0;
-        buf_adds(&fp->tmp, e->early_affil);
-        buf_adds(&fp->tmp, "; ");
-        buf_add(&fp->tmp, fp->text.p, fp->text.len);
-        e->early_affil = adup(fp, fp->tmp.p, fp->tmp.len);
-    }
+    else
+        e->early_affil = joined(fp, e->early_affil, fp->text.p, fp->text.len);
 }
 
 static void
@@ -2289,7 +2286,6 @@ hf_item(struct feed_parser *fp, const cJSON *item, int i)
     return fp->failed ? -1 : 0;
 }
 
-/* One item of a JSON Feed (https://jsonfeed.org/version/1.1). */
 /* A JSON Feed's own authors: "authors" (1.1) or "author" (1.0). */
 static void
 jsonfeed_authors(struct feed_parser *fp, const cJSON *root)
@@ -2311,6 +2307,7 @@ jsonfeed_authors(struct feed_parser *fp, const cJSON *root)
     }
 }
 
+/* One item of a JSON Feed (https://jsonfeed.org/version/1.1). */
 static int
 jsonfeed_item(struct feed_parser *fp, const cJSON *item, int i)
 {
@@ -2495,13 +2492,14 @@ jsonl_versions(struct feed_parser *fp, const cJSON *a)
         p->version = atoi(s + 1);
 }
 
-/* One record of the Kaggle arXiv metadata snapshot. */
+/* A line of JSON Lines that is no record: passed over. */
 static int
 skip_line(struct feed_parser *fp, const char *why)
 {
     return skipped(fp, fp->line, "%s (line skipped)", why);
 }
 
+/* One record of the Kaggle arXiv metadata snapshot. */
 static int
 jsonl_record(struct feed_parser *fp, const cJSON *o)
 {
