@@ -312,6 +312,8 @@ struct input {
     size_t npend;
     const char *xml_enc; /* what expat is told the document is, or NULL */
     int check;           /* expat reads UTF-8: repair what it would stop at */
+    char map_of[64];     /* the 8-bit encoding the declaration names ... */
+    int map[256];        /* ... and its table, for on_unknown_encoding */
     char cut[4];         /* a UTF-8 sequence cut by the end of a chunk */
     size_t ncut;
 };
@@ -1993,7 +1995,12 @@ static int XMLCALL
 on_unknown_encoding(void *ud, const XML_Char *name, XML_Encoding *info)
 {
     struct feed_parser *fp = ud;
-    int rc = eight_bit_map(name, info->map);
+    int rc = 0;
+
+    if (strcmp(name, fp->in.map_of) == 0) /* xml_declared made it */
+        memcpy(info->map, fp->in.map, sizeof(info->map));
+    else
+        rc = eight_bit_map(name, info->map);
 
     if (rc == -1)
         fail(fp, "unknown encoding \"%.64s\"", name);
@@ -2947,8 +2954,8 @@ xml_declared(struct feed_parser *fp)
 {
     static const char *const own[] = { "UTF-16", "UTF-16BE", "UTF-16LE",
                                        "ISO-8859-1" };
-    char name[64];
-    int map[256];
+    char name[sizeof(fp->in.map_of)];
+    int rc;
 
     if (fp->in.cd != (iconv_t)-1 || fp->in.xml_enc != NULL) {
         /* a byte order mark or the HTTP charset has said */
@@ -2964,7 +2971,9 @@ xml_declared(struct feed_parser *fp)
     for (size_t i = 0; i < sizeof(own) / sizeof(own[0]); i++)
         if (strcasecmp(name, own[i]) == 0)
             return 0;
-    if (eight_bit_map(name, map) != -2)
+    if ((rc = eight_bit_map(name, fp->in.map)) == 0)
+        memcpy(fp->in.map_of, name, sizeof(name)); /* for expat's asking */
+    if (rc != -2)
         return 0; /* 8-bit, or unknown: on_unknown_encoding says which */
     if (transcode_from(fp, name, 1) < 0)
         return -1;
