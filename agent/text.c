@@ -57,6 +57,16 @@ put(struct emitter *em, const char *s, size_t n)
     b->len += n;
 }
 
+/* Unicode's white space beyond Latin-1: U+1680, U+2000..U+200A (en, em,
+ * thin spaces ...), U+2028, U+2029, U+202F, U+205F, U+3000 (the
+ * ideographic space). Folded like a space. */
+static inline int
+wide_space_cp(unsigned cp)
+{
+    return cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200A) || cp == 0x2028 ||
+           cp == 0x2029 || cp == 0x202F || cp == 0x205F || cp == 0x3000;
+}
+
 /* cp (a scalar value) as UTF-8 into u; returns its length. */
 static size_t
 utf8_put(char *u, unsigned cp)
@@ -92,9 +102,7 @@ put_cp(struct emitter *em, unsigned cp)
         cp = 0xFFFD;
     else if (cp >= 0x80 && cp <= 0x9F)
         cp = cp1252[cp - 0x80];
-    if (cp <= 0x20 || cp == 0x7F || cp == 0xA0 || cp == 0x1680 ||
-        (cp >= 0x2000 && cp <= 0x200A) || cp == 0x2028 || cp == 0x2029 ||
-        cp == 0x202F || cp == 0x205F || cp == 0x3000) {
+    if (cp <= 0x20 || cp == 0x7F || cp == 0xA0 || wide_space_cp(cp)) {
         em->space = 1; /* controls, white space, no-break spaces */
         return;
     }
@@ -357,18 +365,12 @@ c1_or_nbsp(const unsigned char *s)
     return s[0] == 0xC2 && s[1] <= 0xA0;
 }
 
-/* Unicode's other white space, the valid three-byte sequence at s: U+1680,
- * U+2000..U+200A (en, em, thin spaces ...), U+2028, U+2029, U+202F,
- * U+205F, U+3000 (the ideographic space). Folded like a space. */
+/* The same, the valid three-byte sequence at s. */
 static inline int
 wide_space(const unsigned char *s)
 {
-    if (s[0] == 0xE2)
-        return s[1] == 0x80 ? s[2] <= 0x8A || s[2] == 0xA8 || s[2] == 0xA9 ||
-                                  s[2] == 0xAF
-                            : s[1] == 0x81 && s[2] == 0x9F;
-    return (s[0] == 0xE3 && s[1] == 0x80 && s[2] == 0x80) ||
-           (s[0] == 0xE1 && s[1] == 0x9A && s[2] == 0x80);
+    return wide_space_cp((unsigned)(s[0] & 0x0F) << 12 |
+                         (unsigned)(s[1] & 0x3F) << 6 | (s[2] & 0x3F));
 }
 
 #ifdef __SSE2__
