@@ -327,14 +327,16 @@ struct feed_parser {
     struct pw_err err; /* the first failure, repeated to later calls */
     struct feed_info info;
     struct input in;
-    long skip_lines;  /* newlines skipped before expat saw the document */
-    long skip_cols;   /* characters skipped after the last of them */
-    struct buf head;  /* the first bytes, until the format is known */
-    struct buf json;  /* the JSON document */
-    struct buf stage; /* feed_parser_space() before expat takes bytes */
-    int direct;       /* that space is expat's own buffer */
-    XML_Parser xp;    /* owned */
-    struct buf held;  /* bytes held back from expat (xml_write) */
+    long skip_lines;   /* newlines skipped before expat saw the document */
+    long skip_cols;    /* characters skipped after the last of them */
+    long long dropped; /* input bytes expat never saw: mark, white space */
+    int altered;       /* bytes expat saw are not the input's (repaired) */
+    struct buf head;   /* the first bytes, until the format is known */
+    struct buf json;   /* the JSON document */
+    struct buf stage;  /* feed_parser_space() before expat takes bytes */
+    int direct;        /* that space is expat's own buffer */
+    XML_Parser xp;     /* owned */
+    struct buf held;   /* bytes held back from expat (xml_write) */
     struct buf fix_in, fix_out; /* xml_write's repairs */
     char *direct_p;             /* the space expat gave, while direct */
     long long fed;              /* bytes expat has been given */
@@ -386,6 +388,11 @@ struct feed_parser {
         int i;            /* into namespaces[] */
     } ns_cache[NS_CACHE];
     int ns_next;
+    /* For feed_parser_entry_at and feed_parser_between. */
+    long long first_entry; /* input offset of its start tag; -1 none yet,
+                              -2 not an input offset */
+    int entry_parent;      /* depth of the entries' parent element */
+    int diverged;          /* feed-level text met after an entry began */
 };
 
 static void vfail(struct feed_parser *fp, int where, const char *fmt,
@@ -1538,6 +1545,12 @@ begin_entry(struct feed_parser *fp, const char **atts)
                                    "ns#\001about");
 
     fp->entry_depth = fp->depth;
+    if (fp->first_entry == -1) {
+        fp->entry_parent = fp->depth - 1;
+        fp->first_entry = fp->in.cd == (iconv_t)-1 && !fp->altered
+                              ? XML_GetCurrentByteIndex(fp->xp) + fp->dropped
+                              : -2;
+    }
     entry_reset(fp);
     if (!str_empty(about))
         fp->p.entry_id = adup(fp, about, strlen(about));
@@ -1590,6 +1603,8 @@ outside_entry(struct feed_parser *fp, enum tok t, enum tok parent,
         capture(fp, F_FEED_AUTHOR, MK_TEXT);
     else if (t == T_TOTAL && top)
         capture(fp, F_TOTAL, MK_TEXT);
+    if (fp->field != F_NONE && fp->first_entry != -1)
+        fp->diverged = 1; /* entries before and after may differ */
 }
 
 static enum tok
@@ -2093,6 +2108,9 @@ xml_repair(struct feed_parser *fp, const char *s, size_t *n, int final)
     fp->fix_out.len = 0;
     buf_reserve(&fp->fix_out, *n);
     used = text_xml_repair(&fp->fix_out, s, *n, final);
+    if (fp->first_entry == -1 && /* not a cut sequence alone */
+        (fp->fix_out.len != used || memcmp(fp->fix_out.p, s, used) != 0))
+        fp->altered = 1;
     in->ncut = *n - used; /* at most three bytes */
     memcpy(in->cut, s + used, in->ncut);
     *n = fp->fix_out.len;
@@ -2232,6 +2250,7 @@ skipped(struct feed_parser *fp, long line, const char *fmt, ...)
     va_list ap;
 
     fp->info.skipped++;
+    fp->diverged = 1;
     if (fp->warn) {
         va_start(ap, fmt);
         vsnprintf(why, sizeof(why), fmt, ap);
@@ -2708,6 +2727,7 @@ collect_head(struct feed_parser *fp, const char *s, size_t n, int *ready)
     size_t i = 0, take;
 
     for (; fp->head.len == 0 && i < n && isspace((unsigned char)s[i]); i++) {
+        fp->dropped++;
         if (s[i] == '\n') {
             fp->skip_lines++;
             fp->skip_cols = 0;
@@ -2998,6 +3018,7 @@ input(struct feed_parser *fp, const char *s, size_t n, int final)
         in->sniffed = 1;
         if ((bom = sniff(fp)) < 0)
             return -1;
+        fp->dropped += bom;
         if (input(fp, (const char *)in->sniff + bom, (size_t)(in->nsniff - bom),
                   0) < 0)
             return -1;
@@ -3019,6 +3040,7 @@ feed_parser_new(const char *name, feed_entry_fn fn, void *ud)
     fp->ud = ud;
     fp->info.total_results = -1;
     fp->in.cd = (iconv_t)-1;
+    fp->first_entry = -1;
     buf_init(&fp->head);
     buf_init(&fp->json);
     buf_init(&fp->stage);
@@ -3202,6 +3224,24 @@ feed_parser_commit(struct feed_parser *fp, size_t n, struct pw_err *e)
         return failed(fp, e);
     xml_took(fp, n);
     return 0;
+}
+
+long long
+feed_parser_entry_at(const struct feed_parser *fp)
+{
+    if (fp->failed || (fp->mode != M_DETECT && fp->mode != M_XML))
+        return -2;
+    return fp->first_entry;
+}
+
+int
+feed_parser_between(const struct feed_parser *fp)
+{
+    return !fp->failed && !fp->done && fp->mode == M_XML &&
+           fp->first_entry != -1 && !fp->diverged && fp->api_error == NULL &&
+           fp->entry_depth == 0 && fp->field == F_NONE &&
+           fp->depth == fp->entry_parent && fp->held.len == 0 &&
+           fp->in.ncut == 0 && fp->token == fp->fed;
 }
 
 /* After the last byte: the verdicts a complete document can still get. */
