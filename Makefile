@@ -22,17 +22,17 @@ PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 # http.c and notify.c dlopen them at first use (agent/dl.h), so a command
 # that neither fetches nor notifies never maps them. Their headers above.
 LINK_PKGS = lua5.4 sqlite3 glib-2.0 expat libpcre2-8 libcjson
-PKG_LIBS := $(shell pkg-config --libs $(LINK_PKGS) 2>/dev/null) -ldl
+PKG_LIBS := $(shell pkg-config --libs $(LINK_PKGS) 2>/dev/null) -ldl -pthread
 
 WARN = -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
        -Wmissing-prototypes -Wwrite-strings -Wformat=2
-DEFS = -D_GNU_SOURCE -DPW_VERSION='"$(VERSION)"' \
+DEFS = -pthread -D_GNU_SOURCE -DPW_VERSION='"$(VERSION)"' \
        -DPW_PREFIX='"$(PREFIX)"'
 ALL_CFLAGS = $(WARN) $(DEFS) $(PKG_CFLAGS) $(CFLAGS)
 
 # Core modules never include lua.h; bindings (l_*.c) and host.c do.
-CORE = util log text ident paper json feed dl libcurl http query rank store \
-       notify term digest mail lits match
+CORE = util log text ident paper json feed parallel dl libcurl http query \
+       rank store notify term digest mail lits match
 LUAHOST = host score l_re l_json l_log l_time l_feed l_http l_digest l_mail \
           l_db l_notify
 PIPE = pipeline pipeline_digest notices daemon importer exporter help \

@@ -4,9 +4,11 @@
  * transaction when the source ends, so a slow source never holds the
  * database's write lock and memory never grows with a feed. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "explain.h"
@@ -16,6 +18,7 @@
 #include "json.h"
 #include "notices.h"
 #include "notify.h"
+#include "parallel.h"
 #include "pipeline.h"
 #include "score.h"
 #include "store.h"
@@ -637,7 +640,10 @@ struct parse_out {
     struct feed_parser *fp; /* borrowed */
     int json;
     struct buf b;
-    size_t batch; /* bytes of entries held before a write */
+    struct buf *out; /* where entries go: &b, or a segment's (parallel.c) */
+    size_t batch;    /* bytes of entries held before a write */
+    long skip;       /* entries already written, passed over (a redo) */
+    int finished;    /* the parser that ended the document finished it */
     int write_failed;
     int done;
     struct pw_err herr; /* why the fetch failed */
@@ -663,7 +669,7 @@ static void
 parse_score(struct parse_out *po, const struct paper *p)
 {
     const struct rule_score *rs;
-    struct buf *b = &po->b;
+    struct buf *b = po->out;
     double total;
     size_t n;
 
@@ -694,8 +700,12 @@ parse_entry(void *ud, const struct paper *p, struct pw_err *e)
 {
     struct parse_out *po = ud;
     const struct feed_info *fi = feed_parser_info(po->fp);
-    struct buf *b = &po->b;
+    struct buf *b = po->out;
 
+    if (po->skip > 0) {
+        po->skip--;
+        return 0;
+    }
     if (po->json) {
         paper_to_json_plain(p, feed_parser_plain(po->fp), b, 1);
         if (!po->title_done || po->title_of != fi->title) {
@@ -781,23 +791,135 @@ out:
 
 /* Read straight into the parser's space: the file reaches expat without
  * being copied once more on the way (XML_Parse would copy every byte). */
+/* What messages call the document: the file, or (stdin). */
+static const char *
+parse_name(const char *what)
+{
+    return strcmp(what, "-") == 0 ? "(stdin)" : what;
+}
+
+/* A segment's state in parallel.c, writing into its own buffer. */
+static void *
+seg_open(void *ud, struct feed_parser *fp, struct buf *out)
+{
+    const struct parse_out *po = ud;
+    struct parse_out *seg = xcalloc(1, sizeof(*seg));
+
+    seg->fp = fp;
+    seg->json = po->json;
+    seg->out = out;
+    seg->batch = SIZE_MAX;
+    buf_init(&seg->title_json);
+    return seg;
+}
+
+static void
+seg_close(void *ud)
+{
+    struct parse_out *seg = ud;
+
+    buf_fini(&seg->title_json);
+    free(seg);
+}
+
+static int
+seg_write(void *ud, const char *s, size_t n, struct pw_err *e)
+{
+    struct parse_out *po = ud;
+
+    if ((po->b.len && fwrite(po->b.p, 1, po->b.len, stdout) != po->b.len) ||
+        fwrite(s, 1, n, stdout) != n)
+        return pw_errf(e, "stdout: %s", strerror(errno));
+    po->b.len = 0;
+    return 0;
+}
+
+/* The rest of fd, from where it stands, to po->fp. */
+static int
+parse_fd(struct parse_out *po, const char *what, int fd, struct pw_err *e)
+{
+    ssize_t n = 1;
+
+    while (n > 0) {
+        if ((n = read(fd, feed_parser_space(po->fp, 65536), 65536)) < 0) {
+            if (errno == EINTR) {
+                n = 1;
+                continue;
+            }
+            return pw_errf(e, "%s: read error: %s", what, strerror(errno));
+        }
+        if (feed_parser_commit(po->fp, (size_t)n, e) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* A large file on several cores (parallel.h): the same bytes out. Parsed
+ * again from its start, by one parser, when a segment could not be parsed
+ * on its own. Scoring (Lua) and a terminal keep to one parser. */
+static int
+parse_parallel(struct parse_out *po, const char *what, int fd, long long size,
+               struct pw_err *e)
+{
+    struct par_ops ops = { seg_open, parse_entry, seg_close, seg_write, po };
+    const char *name = parse_name(what);
+    struct par_stats st;
+    long long consumed;
+    long written;
+    int rc =
+        par_parse(&ops, name, fd, size, po->fp, &consumed, &written, &st, e);
+
+    if (rc == PAR_DONE)
+        log_debug(po->log, "%s: %ld segments on %d threads", name, st.segments,
+                  st.threads);
+    else if (rc == PAR_REDO)
+        log_debug(po->log,
+                  "%s: segment %ld cannot be parsed on its own: one parser, "
+                  "from the start",
+                  name, st.redo_at);
+    else if (rc == PAR_NOT && st.threads)
+        log_debug(po->log,
+                  "%s: the first segment did not end between "
+                  "entries: one parser",
+                  name);
+    if (rc == PAR_DONE) {
+        po->finished = 1;
+        return 0;
+    }
+    if (rc < 0)
+        return -1;
+    if (rc == PAR_REDO) {
+        struct feed_parser *fp = feed_parser_new(name, parse_entry, po);
+
+        feed_parser_set_warn(fp, warn_log, (void *)po->log);
+        feed_parser_free(po->fp);
+        po->fp = fp;
+        po->title_done = 0;
+        po->skip = written;
+        consumed = 0;
+    }
+    if (lseek(fd, (off_t)consumed, SEEK_SET) < 0)
+        return pw_errf(e, "%s: %s", what, strerror(errno));
+    return parse_fd(po, what, fd, e);
+}
+
 static int
 parse_stream(struct parse_out *po, const char *what, struct pw_err *e)
 {
-    FILE *f = strcmp(what, "-") == 0 ? stdin : fopen(what, "rb");
-    size_t n = 1;
-    int rc = 0;
+    int fd = strcmp(what, "-") == 0 ? STDIN_FILENO
+                                    : open(what, O_RDONLY | O_CLOEXEC);
+    struct stat st;
+    int rc;
 
-    if (f == NULL)
+    if (fd < 0)
         return pw_errf(e, "%s: %s", what, strerror(errno));
-    while (rc == 0 && n > 0) {
-        n = fread(feed_parser_space(po->fp, 65536), 1, 65536, f);
-        rc = feed_parser_commit(po->fp, n, e);
-    }
-    if (rc == 0 && ferror(f))
-        rc = pw_errf(e, "%s: read error: %s", what, strerror(errno));
-    if (f != stdin)
-        fclose(f);
+    if (po->scorer == NULL && po->batch && fstat(fd, &st) == 0 &&
+        S_ISREG(st.st_mode) && lseek(fd, 0, SEEK_CUR) == 0)
+        rc = parse_parallel(po, what, fd, (long long)st.st_size, e);
+    else
+        rc = parse_fd(po, what, fd, e);
+    if (fd != STDIN_FILENO)
+        close(fd);
     return rc;
 }
 
@@ -823,15 +945,15 @@ pipeline_parse(const char *what, int json, const struct run_opts *score,
         po.scorer = scorer_new(h, lg);
     }
     buf_init(&po.b);
+    po.out = &po.b;
     buf_init(&po.title_json);
-    po.fp = feed_parser_new(strcmp(what, "-") == 0 ? "(stdin)" : what,
-                            parse_entry, &po);
+    po.fp = feed_parser_new(parse_name(what), parse_entry, &po);
     feed_parser_set_warn(po.fp, warn_log, (void *)lg);
     if (strstr(what, "://"))
         rc = parse_url(&po, what, e);
     else
         rc = parse_stream(&po, what, e);
-    if (rc == 0)
+    if (rc == 0 && !po.finished)
         rc = feed_parser_finish(po.fp, e);
     if (po.b.len) /* the last batch; a failure is told below */
         fwrite(po.b.p, 1, po.b.len, stdout);
