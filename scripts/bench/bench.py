@@ -5,8 +5,13 @@ which builds the tools and generates the feeds; figures, never assertions:
 exits non-zero only when a tool fails to run or paperwatch loses entries.
 
 Each command runs under rusage (rusage.c), which reports its wall time,
-and from wait4() its CPU time and peak RSS. Runs are interleaved round-robin (best of --runs) so that noise from
-the shared machine falls on every tool alike.
+and from wait4() its CPU time and peak RSS. Runs are interleaved
+round-robin (best of --runs) so that noise from the shared machine falls on
+every tool alike.
+
+paperwatch parses a large file on every core it may use (agent/parallel.c);
+"pw 1 core" is the same command kept to one parser (PW_PARSE_SEGMENT=0), so
+that the cost of normalization and output on one core is shown beside it.
 """
 
 import argparse
@@ -184,6 +189,7 @@ def main():
             warm(m[k])
 
     pw = lambda f: [a.paperwatch, "parse", "--format", "json", f]
+    pw1 = lambda f: ["env", "PW_PARSE_SEGMENT=0"] + pw(f)
     ex = lambda f: [a.expat, f]
     sf = [a.sfeed]
     fp = lambda f: [a.python, "-c", FEEDPARSER, f]
@@ -193,10 +199,11 @@ def main():
     for fmt, k in fmts:
         for m in (full, small):
             f, n = m[k], m["entries"]
-            got = count_lines(pw(f))
-            if got != n:
-                problems.append("paperwatch parsed %d of %d entries in %s"
-                                % (got, n, f))
+            for argv in (pw(f), pw1(f)):
+                got = count_lines(argv)
+                if got != n:
+                    problems.append("%s parsed %d of %d entries"
+                                    % (" ".join(argv), got, n))
             _, _, _, out = run(ex(f), capture=True)
             if int(out.split()[0]) != n:
                 problems.append("expat_bare saw %s of %d entries in %s"
@@ -212,6 +219,7 @@ def main():
         f, n = full[k], full["entries"]
         for tool, argv, stdin in (("expat_bare", ex(f), None),
                                   ("paperwatch", pw(f), None),
+                                  ("pw 1 core", pw1(f), None),
                                   ("sfeed", sf, f)):
             r = results[tool, fmt] = Result(tool, fmt, f, n)
             cmds.append((r, argv, stdin))
@@ -249,8 +257,8 @@ def main():
         "tool", "feed", "MB", "entries", "runs", "wall s", "cpu s", "MB/s",
         "entries/s", "peak MiB"))
     for fmt, _ in fmts:
-        for tool in ("expat_bare", "paperwatch", "sfeed", "paperwatch-s",
-                     "feedparser"):
+        for tool in ("expat_bare", "paperwatch", "pw 1 core", "sfeed",
+                     "paperwatch-s", "feedparser"):
             print(fmt_row(results[tool, fmt]))
     print()
 
@@ -269,6 +277,11 @@ def main():
                   mark(over <= MAX_OVERHEAD)))
         print("  %-4s   paired runs, median of %d %+6.1f%%" % (
             fmt, p.runs, (paired(p, e) - 1) * 100))
+        p1 = results["pw 1 core", fmt]
+        print("  %-4s   one parser on one core   %+6.1f%% (cpu %+.1f%%,"
+              " paired %+.1f%%)" % (
+                  fmt, (p1.wall / e.wall - 1) * 100,
+                  (p1.cpu / e.cpu - 1) * 100, (paired(p1, e) - 1) * 100))
         vs = s.wall / p.wall
         print("  %-4s speed vs sfeed             %6.2fx (cpu %.2fx)"
               "       target >= %.2fx     %s" % (

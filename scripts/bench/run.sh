@@ -81,8 +81,10 @@ if [ "${BENCH_PROFILE:-0}" = 1 ]; then
             name=$(basename "${tool%% *}")
             prof=$out/callgrind.$name.$f.out
             # shellcheck disable=SC2086 # $tool is a command and its options
-            valgrind -q --tool=callgrind --callgrind-out-file="$prof" \
-                $tool "$out/slice.$f.xml" >/dev/null
+            # one parser: the profile of the work, not of its split
+            PW_PARSE_SEGMENT=0 valgrind -q --tool=callgrind \
+                --callgrind-out-file="$prof" $tool "$out/slice.$f.xml" \
+                >/dev/null
             echo "callgrind: $tool $out/slice.$f.xml:" \
                 "$(callgrind_annotate --auto=no "$prof" |
                     sed -n 's/ *(100.0%) *PROGRAM TOTALS/ Ir/p')"
