@@ -67,7 +67,8 @@ static const struct help {
       "A feed as paperwatch sees it, one paper per line (JSON with the\n"
       "list fields plus feed_title), without a database. - reads stdin.\n"
       "--score also runs the config's rules on each entry: score and\n"
-      "reasons in JSON, the total first in text.\n" },
+      "reasons in JSON, the total first in text. A file of 1 MiB or\n"
+      "more is parsed on every core, with the same output (-v tells).\n" },
     { "sources",
       "usage: paperwatch sources [--format text|json]\n"
       "\n"

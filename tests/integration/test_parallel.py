@@ -113,16 +113,18 @@ class Parallel(lib.unittest.TestCase):
     def test_fixtures(self):
         split = 0
         for name in sorted(os.listdir(lib.FIXTURES)):
-            if name.endswith(".xml"):
-                with self.subTest(name):
-                    size = os.path.getsize(fixture(name))
-                    one = parse(fixture(name), 0, "--format", "json")
-                    cut = parse(fixture(name), 1024, "--format", "json")
+            if not name.endswith(".xml"):
+                continue
+            size = os.path.getsize(fixture(name))
+            one = parse(fixture(name), 0, "--format", "json")
+            for segment in (333, 1024, 7777, 65536):
+                with self.subTest(name=name, segment=segment):
+                    cut = parse(fixture(name), segment, "--format", "json")
                     self.assertEqual(cut[:2], one[:2])
                     split += bool(SPLIT.search(cut[2]))
-                    if size > 65536:
+                    if size > 4 * segment:
                         self.assertRegex(cut[2], SPLIT)
-        self.assertGreaterEqual(split, 3)
+        self.assertGreaterEqual(split, 8)
 
     def test_conformance_corpus(self):
         split = total = 0
