@@ -391,8 +391,11 @@ struct feed_parser {
     /* For feed_parser_entry_at and feed_parser_between. */
     long long first_entry; /* input offset of its start tag; -1 none yet,
                               -2 not an input offset */
-    int entry_parent;      /* depth of the entries' parent element */
-    int diverged;          /* feed-level text met after an entry began */
+    int sealed;            /* the head is over: the first entry began, or
+                              feed_parser_seal was called */
+    int entry_parent;      /* then: depth of the entries' parent element */
+    int diverged;          /* since: feed-level text, or an element at or above
+                              that parent closed */
 };
 
 static void vfail(struct feed_parser *fp, int where, const char *fmt,
@@ -1545,8 +1548,11 @@ begin_entry(struct feed_parser *fp, const char **atts)
                                    "ns#\001about");
 
     fp->entry_depth = fp->depth;
-    if (fp->first_entry == -1) {
+    if (!fp->sealed) {
+        fp->sealed = 1;
         fp->entry_parent = fp->depth - 1;
+    }
+    if (fp->first_entry == -1) {
         fp->first_entry = fp->in.cd == (iconv_t)-1 && !fp->altered
                               ? XML_GetCurrentByteIndex(fp->xp) + fp->dropped
                               : -2;
@@ -1603,7 +1609,7 @@ outside_entry(struct feed_parser *fp, enum tok t, enum tok parent,
         capture(fp, F_FEED_AUTHOR, MK_TEXT);
     else if (t == T_TOTAL && top)
         capture(fp, F_TOTAL, MK_TEXT);
-    if (fp->field != F_NONE && fp->first_entry != -1)
+    if (fp->field != F_NONE && fp->sealed)
         fp->diverged = 1; /* entries before and after may differ */
 }
 
@@ -1896,6 +1902,8 @@ on_end(void *ud, const XML_Char *name)
         emit_entry(fp);
         fp->entry_depth = 0;
     }
+    if (fp->sealed && fp->depth <= fp->entry_parent)
+        fp->diverged = 1; /* another parent, base or namespace may follow */
     if (fp->nbase && fp->base_at[fp->nbase - 1].depth == fp->depth)
         fp->bases.len = fp->base_at[--fp->nbase].off;
     fp->depth--;
@@ -3234,10 +3242,20 @@ feed_parser_entry_at(const struct feed_parser *fp)
     return fp->first_entry;
 }
 
+void
+feed_parser_seal(struct feed_parser *fp)
+{
+    if (!fp->sealed) {
+        fp->sealed = 1;
+        /* a head too short to tell XML by leaves nothing to match */
+        fp->entry_parent = fp->mode == M_XML ? fp->depth : -1;
+    }
+}
+
 int
 feed_parser_between(const struct feed_parser *fp)
 {
-    return !fp->failed && !fp->done && fp->mode == M_XML &&
+    return !fp->failed && !fp->done && fp->mode == M_XML && fp->sealed &&
            fp->first_entry != -1 && !fp->diverged && fp->api_error == NULL &&
            fp->entry_depth == 0 && fp->field == F_NONE &&
            fp->depth == fp->entry_parent && fp->held.len == 0 &&

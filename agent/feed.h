@@ -92,16 +92,20 @@ int feed_parser_finish(struct feed_parser *fp, struct pw_err *e);
 const struct feed_info *feed_parser_info(const struct feed_parser *fp);
 
 /* For parsing one large document in pieces, on several cores (parallel.c).
+ * The head is what comes before the first entry's start tag.
  * feed_parser_entry_at: where in the input the first entry's start tag
  * begins; -1 when none has begun yet, -2 when the input is not XML or its
  * offsets are not expat's (transcoded, repaired before that entry).
- * feed_parser_between: whether the parser stands between two entries, as
- * at the first: every byte taken, no element open below the entries'
- * parent, no error, and nothing met since the first entry that could make
- * an entry come out otherwise (feed-level text, an arXiv API error entry,
- * a record passed over). A fresh parser given the bytes before the first
- * entry then goes on exactly as this one would. */
+ * feed_parser_seal: after a head given to a fresh parser, what follows is
+ * entries (the first entry seals a parser by itself).
+ * feed_parser_between: whether the parser stands where it stood when
+ * sealed: every byte taken, the same elements open (none at or above the
+ * entries' parent closed since), no error, and nothing met since that
+ * could make an entry come out otherwise (feed-level text, an arXiv API
+ * error entry, a record passed over). A fresh parser given the head then
+ * goes on exactly as this one would. */
 long long feed_parser_entry_at(const struct feed_parser *fp);
+void feed_parser_seal(struct feed_parser *fp);
 int feed_parser_between(const struct feed_parser *fp);
 /* During the entry callback: what the record's JSON writer may rely on
  * (paper_to_json_plain). */

@@ -50,6 +50,10 @@ struct par {
     size_t ntag;
     long long b1; /* where segment 1 starts */
     pthread_mutex_t mu;
+    /* cut_at(x) is known for x from cut_from to cut_to: cut_to. Inside an
+     * entry of many segments, every segment's bounds are its end: it is
+     * looked for once, not once a segment. */
+    long long cut_from, cut_to;
     pthread_cond_t cv;
     long next;  /* the segment the next worker takes */
     long taken; /* segments the calling thread is done with */
@@ -129,13 +133,26 @@ cut_at(const struct par *pp, long long from)
 }
 
 static long long
-segment_start(const struct par *pp, long k)
+segment_start(struct par *pp, long k)
 {
-    long long at = (long long)k * pp->seg;
+    long long at = (long long)k * pp->seg, to;
 
     if (k == 1)
         return pp->b1;
-    return cut_at(pp, at > pp->b1 ? at : pp->b1);
+    if (at < pp->b1)
+        at = pp->b1;
+    pthread_mutex_lock(&pp->mu);
+    to = at >= pp->cut_from && at <= pp->cut_to ? pp->cut_to : -1;
+    pthread_mutex_unlock(&pp->mu);
+    if (to >= 0 || (to = cut_at(pp, at)) < 0)
+        return to;
+    pthread_mutex_lock(&pp->mu);
+    if (to > pp->cut_to) {
+        pp->cut_from = at;
+        pp->cut_to = to;
+    }
+    pthread_mutex_unlock(&pp->mu);
+    return to;
 }
 
 /* fp reads the file from *off up to `to`. */
@@ -199,6 +216,7 @@ run_segment(struct par *pp, long k, struct slot *sl)
     c.user = pp->ops->open(pp->ops->ud, fp, &sl->out);
     off = start;
     rc = feed_parser_write(fp, pp->head, pp->nhead, &e);
+    feed_parser_seal(fp);
     if (rc == 0)
         rc = feed_to(fp, pp->name, pp->fd, &off, end, &e);
     if (rc == 0 && end == pp->size) {
@@ -351,6 +369,7 @@ par_parse(const struct par_ops *ops, const char *name, int fd, long long size,
     if (at < 0 || at > head_max || entry_tag(&pp, at) < 0)
         return PAR_NOT;
     pp.b1 = cut_at(&pp, *consumed > pp.seg ? *consumed : pp.seg);
+    pp.cut_from = pp.cut_to = -1;
     if (pp.b1 < 0)
         return pw_errf(e, "%s: read error: %s", name, strerror(errno));
     if (pp.b1 >= size)

@@ -181,6 +181,51 @@ class Parallel(lib.unittest.TestCase):
         self.assertIn(b'"feed_title":"Late title"', out)
         self.assertIn(b'"feed_title":null', out)
 
+    def test_state_between_entries(self):
+        """Whatever changes between entries (feed-level text, a parent
+        element closed and another opened, with its own xml:base or
+        namespaces) ends a segment's claim to stand where the head left
+        it; cut everywhere, every output must still be one parser's."""
+        def rows(fmt, n, first=0):
+            return "".join(fmt % {"i": i} for i in range(first, first + n))
+        atom_e = "<entry><id>e%(i)d</id><title>T%(i)d</title></entry>\n"
+        rss_i = ("<item><title>A%(i)d</title><link>a%(i)d.html</link>"
+                 "<guid>g%(i)d</guid></item>\n")
+        dc_i = ("<item><title>A%(i)d</title><guid>g%(i)d</guid>"
+                "<dc:creator>X</dc:creator></item>\n")
+        docs = {
+            "author": '<feed xmlns="%s">\n%s<author><name>Late</name>'
+                      "</author>\n%s</feed>\n"
+                      % (ATOM, rows(atom_e, 5), rows(atom_e, 25, 5)),
+            "error": "<rss version=\"2.0\"><channel>\n%s<title>Feed error "
+                     "for query: bad</title>\n%s</channel></rss>\n"
+                     % (rows(rss_i, 4), rows(rss_i, 25, 4)),
+            "base": "<rss version=\"2.0\"><channel><title>T</title>\n%s"
+                    "</channel><channel xml:base=\"http://b.example/x/\">"
+                    "\n%s</channel></rss>\n"
+                    % (rows(rss_i, 15), rows(rss_i, 15, 15)),
+            "ns": "<rss version=\"2.0\"><channel xmlns:dc=\"http://purl.org/"
+                  "dc/elements/1.1/\"><title>T</title>\n%s</channel>"
+                  "<channel>\n%s</channel></rss>\n"
+                  % (rows(dc_i, 15), rows(dc_i, 15, 15)),
+            "wrap": '<feed xmlns="%s">\n%s<wrap xml:base="http://w.example/'
+                    'd/">\n%s</wrap>\n%s</feed>\n'
+                    % (ATOM, rows(atom_e, 6), rows(atom_e, 12, 6),
+                       rows(atom_e, 12, 18)),
+        }
+        for name, data in docs.items():
+            path = self.write(name + ".xml", data)
+            for args in (("--format", "json"), ("--format", "text")):
+                one = parse(path, 0, *args)
+                for n in range(60, len(data) // 2, 11):
+                    with self.subTest(doc=name, segment=n, args=args):
+                        cut = parse(path, n, *args)
+                        self.assertEqual(cut[:2], one[:2])
+                        self.assertEqual(OWN.sub("", cut[2]).strip(),
+                                         one[2].strip())
+        self.assertIn(b"Late", parse(self.write("a.xml", docs["author"]),
+                                     0, "--format", "json")[1])
+
     def test_malformed_late(self):
         es = [entry(i) for i in range(150)]
         es[120] = es[120].replace("</title>", "</titel>")
