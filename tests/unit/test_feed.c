@@ -2284,6 +2284,108 @@ test_dates(void)
     }
 }
 
+/* A parser fed doc whole, for the entry_at and between checks. */
+static struct feed_parser *
+fed(const char *doc, size_t n, struct got *g)
+{
+    struct feed_parser *fp = feed_parser_new("cut", collect, g);
+    struct pw_err e;
+
+    got_init(g);
+    feed_parser_write(fp, doc, n, &e);
+    return fp;
+}
+
+/* parallel.c's contract with the parser: where the first entry starts in
+ * the input, and whether a parser stands where its head left it. */
+static void
+test_cuts(void)
+{
+    static const char bom_doc[] =
+        "\xef\xbb\xbf \n<feed xmlns='http://www.w3.org/2005/Atom'>"
+        "<title>F</title><entry><id>a</id></entry>";
+    static const char head[] = "<?xml version='1.0'?>\n"
+                               "<rss version='2.0'><channel><title>T</title>\n";
+    static const struct {
+        const char *rest; /* after head and two items */
+        int between;
+        const char *what;
+    } after[] = {
+        { "", 1, "after an item" },
+        { "\n  <!-- a comment -->\n", 1, "after a whole comment" },
+        { "<!-- </item> ", 0, "inside a comment" },
+        { "<item><title>x</title>", 0, "inside an item" },
+        { "<link>https://example.org/</link>", 1,
+          "after channel text nobody keeps" },
+        { "<description>d</description>", 0, "after feed-level text" },
+        { "</channel><channel>", 0, "in another channel" },
+        { "<ite", 0, "inside a start tag" },
+    };
+    const char *two = "<item><title>1</title></item>\n"
+                      "<item><title>2</title></item>";
+    struct feed_parser *fp;
+    struct buf doc;
+    struct got g;
+    long long at;
+
+    fp = fed(bom_doc, sizeof(bom_doc) - 1, &g);
+    at = feed_parser_entry_at(fp);
+    T_OK(at == (long long)(strstr(bom_doc, "<entry>") - bom_doc),
+         "cuts: the first entry's offset counts the mark and white space "
+         "(%lld)",
+         at);
+    feed_parser_free(fp);
+    got_fini(&g);
+
+    buf_init(&doc);
+    for (size_t i = 0; i < sizeof(after) / sizeof(after[0]); i++) {
+        doc.len = 0;
+        buf_adds(&doc, head);
+        buf_adds(&doc, two);
+        buf_adds(&doc, after[i].rest);
+        fp = fed(doc.p, doc.len, &g);
+        T_OK(feed_parser_entry_at(fp) == (long long)strlen(head),
+             "cuts: the first item at the head's end");
+        T_OK(feed_parser_between(fp) == after[i].between, "cuts: %s: %s",
+             after[i].what, after[i].between ? "between" : "not between");
+        feed_parser_free(fp);
+        got_fini(&g);
+
+        /* a fresh parser given the head, then the same bytes */
+        fp = fed(head, strlen(head), &g);
+        feed_parser_seal(fp);
+        feed_parser_write(fp, two, strlen(two), NULL);
+        feed_parser_write(fp, after[i].rest, strlen(after[i].rest), NULL);
+        T_OK(feed_parser_between(fp) == after[i].between && g.n == 2,
+             "cuts: sealed after the head, %s: the same", after[i].what);
+        feed_parser_free(fp);
+        got_fini(&g);
+    }
+    /* text before the segment's own first item counts too */
+    fp = fed(head, strlen(head), &g);
+    feed_parser_seal(fp);
+    feed_parser_write(fp, "<description>d</description>", 28, NULL);
+    feed_parser_write(fp, two, strlen(two), NULL);
+    T_OK(!feed_parser_between(fp), "cuts: feed-level text before the "
+                                   "segment's first item");
+    feed_parser_free(fp);
+    got_fini(&g);
+
+    fp = fed("<rss><channel>", 14, &g); /* too short to be told XML */
+    feed_parser_seal(fp);
+    feed_parser_write(fp, two, strlen(two), NULL);
+    T_OK(!feed_parser_between(fp) && g.n == 2,
+         "cuts: a head too short to tell never matches");
+    feed_parser_free(fp);
+    got_fini(&g);
+
+    fp = fed("{\"version\": \"https://jsonfeed.org/version/1.1\"", 47, &g);
+    T_OK(feed_parser_entry_at(fp) == -2, "cuts: JSON has no cuts");
+    feed_parser_free(fp);
+    got_fini(&g);
+    buf_fini(&doc);
+}
+
 int
 main(void)
 {
@@ -2315,5 +2417,6 @@ main(void)
     test_dates();
     test_identity_and_order();
     test_feed_authors();
+    test_cuts();
     return t_done();
 }
