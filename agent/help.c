@@ -68,7 +68,8 @@ static const struct help {
       "list fields plus feed_title), without a database. - reads stdin.\n"
       "--score also runs the config's rules on each entry: score and\n"
       "reasons in JSON, the total first in text. A file of 1 MiB or\n"
-      "more is parsed on every core, with the same output (-v tells).\n" },
+      "more is parsed on several cores (not with --score or to a\n"
+      "terminal), with the same output (-v tells).\n" },
     { "sources",
       "usage: paperwatch sources [--format text|json]\n"
       "\n"

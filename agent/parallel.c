@@ -32,15 +32,16 @@ enum slot_state { SLOT_FREE, SLOT_BUSY, SLOT_READY };
 struct slot {
     long k;
     enum slot_state state;
-    int ok;   /* parsed, and ended between entries (or finished) */
-    int last; /* it ended the file */
+    int ok;     /* parsed, and ended between entries (or finished) */
+    int last;   /* it ended the file */
+    int parsed; /* not empty */
     long entries;
     struct buf out;
 };
 
 struct par {
-    const struct par_ops *ops;
-    const char *name;
+    const struct parallel_ops *ops; /* borrowed */
+    const char *name;               /* borrowed */
     int fd;
     long long size;
     long long seg; /* bytes a segment is cut at */
@@ -80,13 +81,15 @@ static int
 threads(int forced)
 {
     cpu_set_t set;
-    int n = 1;
+    long n;
 
     if (sched_getaffinity(0, sizeof(set), &set) == 0)
         n = CPU_COUNT(&set);
+    else /* more CPUs than a cpu_set_t holds */
+        n = sysconf(_SC_NPROCESSORS_ONLN);
     if (n > THREADS_MAX)
         n = THREADS_MAX;
-    return forced && n < 2 ? 2 : n;
+    return forced && n < 2 ? 2 : (int)n;
 }
 
 /* Up to n bytes at off, fewer only at the end of the file; -1 on error. */
@@ -110,7 +113,9 @@ read_at(int fd, char *p, size_t n, long long off)
 }
 
 /* Where the first end tag that ends at `from` or later ends; the file's
- * size when none does; -1 on a read error. */
+ * size when none does before it (a file that grew since is read to its
+ * size, finished there, fails, and is parsed again by one parser to its
+ * new end); -1 on a read error. */
 static long long
 cut_at(const struct par *pp, long long from)
 {
@@ -124,8 +129,10 @@ cut_at(const struct par *pp, long long from)
 
         if ((n = read_at(pp->fd, w, sizeof(w), off)) < 0)
             return -1;
-        if ((q = memmem(w, (size_t)n, pp->tag, pp->ntag)) != NULL)
-            return off + (q - w) + (long long)pp->ntag;
+        if ((q = memmem(w, (size_t)n, pp->tag, pp->ntag)) != NULL) {
+            off += (q - w) + (long long)pp->ntag;
+            return off < pp->size ? off : pp->size;
+        }
         if (off + n >= pp->size || n < (long long)pp->ntag)
             return pp->size;
         off += n - (long long)pp->ntag + 1;
@@ -155,28 +162,28 @@ segment_start(struct par *pp, long k)
     return to;
 }
 
-/* fp reads the file from *off up to `to`. */
+/* fp reads the file from *off up to `to`: 0, or -1 with e filled when
+ * fp fails, or 1 when the file ends early or cannot be read (one parser
+ * then meets that in its own words). */
 static int
-feed_to(struct feed_parser *fp, const char *name, int fd, long long *off,
-        long long to, struct pw_err *e)
+feed_to(struct feed_parser *fp, int fd, long long *off, long long to,
+        struct pw_err *e)
 {
     while (*off < to) {
         size_t want = to - *off < CHUNK ? (size_t)(to - *off) : CHUNK;
         long long n = read_at(fd, feed_parser_space(fp, want), want, *off);
 
-        if (n < 0)
-            return pw_errf(e, "%s: read error: %s", name, strerror(errno));
-        if (feed_parser_commit(fp, (size_t)n, e) < 0)
+        if (feed_parser_commit(fp, n > 0 ? (size_t)n : 0, e) < 0)
             return -1;
-        if (n == 0)
-            return pw_errf(e, "%s: shorter than it was", name);
+        if (n <= 0)
+            return 1;
         *off += n;
     }
     return 0;
 }
 
 struct seg_ctx {
-    const struct par_ops *ops;
+    const struct parallel_ops *ops;
     void *user;
 };
 
@@ -199,7 +206,7 @@ run_segment(struct par *pp, long k, struct slot *sl)
     struct pw_err e;
     int rc;
 
-    sl->ok = sl->last = 0;
+    sl->ok = sl->last = sl->parsed = 0;
     sl->entries = 0;
     sl->out.len = 0;
     if (start >= pp->size) { /* past the last: never written */
@@ -212,13 +219,14 @@ run_segment(struct par *pp, long k, struct slot *sl)
         sl->ok = 1;
         return;
     }
+    sl->parsed = 1;
     fp = feed_parser_new(pp->name, seg_entry, &c);
     c.user = pp->ops->open(pp->ops->ud, fp, &sl->out);
     off = start;
     rc = feed_parser_write(fp, pp->head, pp->nhead, &e);
     feed_parser_seal(fp);
     if (rc == 0)
-        rc = feed_to(fp, pp->name, pp->fd, &off, end, &e);
+        rc = feed_to(fp, pp->fd, &off, end, &e);
     if (rc == 0 && end == pp->size) {
         sl->last = 1;
         rc = feed_parser_finish(fp, &e);
@@ -286,7 +294,7 @@ start_workers(struct par *pp, int n)
 
 /* Segments 1, 2, ... written in order, as their workers finish them. */
 static int
-write_segments(struct par *pp, long *written, struct par_stats *st,
+write_segments(struct par *pp, long *written, struct parallel_stats *st,
                struct pw_err *e)
 {
     for (long k = 1;; k++) {
@@ -298,15 +306,15 @@ write_segments(struct par *pp, long *written, struct par_stats *st,
         pthread_mutex_unlock(&pp->mu);
         if (!sl->ok) {
             st->redo_at = k;
-            return PAR_REDO;
+            return PARALLEL_REDO;
         }
         if (sl->out.len &&
             pp->ops->write(pp->ops->ud, sl->out.p, sl->out.len, e) < 0)
             return -1;
         *written += sl->entries;
-        st->segments = k + 1;
+        st->segments += sl->parsed;
         if (sl->last)
-            return PAR_DONE;
+            return PARALLEL_DONE;
         pthread_mutex_lock(&pp->mu);
         sl->state = SLOT_FREE;
         pp->taken = k + 1;
@@ -337,67 +345,81 @@ entry_tag(struct par *pp, long long at)
     return 0;
 }
 
+/* Workers on segments 1, 2, ... while fp reads on to b1; then their
+ * outputs, in order. */
+static int
+run_workers(struct par *pp, int n, struct feed_parser *fp, long long *consumed,
+            long *written, struct parallel_stats *st, struct pw_err *e)
+{
+    int rc = PARALLEL_NOT, r;
+
+    pthread_mutex_init(&pp->mu, NULL);
+    pthread_cond_init(&pp->cv, NULL);
+    start_workers(pp, n);
+    st->threads = pp->nth;
+    st->segments = 1;
+    if (pp->nth == 0)
+        goto out;
+    if ((r = feed_to(fp, pp->fd, consumed, pp->b1, e)) != 0) {
+        rc = r < 0 ? -1 : PARALLEL_NOT;
+        goto out;
+    }
+    if (feed_parser_between(fp)) {
+        *written = feed_parser_info(fp)->entries;
+        if ((rc = write_segments(pp, written, st, e)) == PARALLEL_DONE)
+            *consumed = pp->size;
+    }
+out:
+    stop_workers(pp);
+    for (int i = 0; i < pp->nslots; i++)
+        buf_fini(&pp->slots[i].out);
+    pthread_cond_destroy(&pp->cv);
+    pthread_mutex_destroy(&pp->mu);
+    return rc;
+}
+
 int
-par_parse(const struct par_ops *ops, const char *name, int fd, long long size,
-          struct feed_parser *fp, long long *consumed, long *written,
-          struct par_stats *st, struct pw_err *e)
+parallel_parse(const struct parallel_ops *ops, const char *name, int fd,
+               long long size, struct feed_parser *fp, long long *consumed,
+               long *written, struct parallel_stats *st, struct pw_err *e)
 {
     struct par pp;
-    int forced, n, rc = PAR_NOT;
+    int forced, n, r, rc = PARALLEL_NOT;
     long long at = -1, step, head_max;
 
     memset(&pp, 0, sizeof(pp));
+    memset(st, 0, sizeof(*st));
+    *consumed = 0;
+    *written = 0;
     pp.ops = ops;
     pp.name = name;
     pp.fd = fd;
     pp.size = size;
     pp.seg = segment_size(&forced);
+    pp.cut_from = pp.cut_to = -1;
     n = threads(forced);
-    *consumed = 0;
-    *written = 0;
-    memset(st, 0, sizeof(*st));
-    if (pp.seg <= 0 || n < 2 || size < (forced ? 2 : MIN_SEGMENTS) * pp.seg)
-        return PAR_NOT;
+    if (pp.seg <= 0 || n < 2 || pp.seg > size / (forced ? 2 : MIN_SEGMENTS))
+        return PARALLEL_NOT;
     /* fp reads on until it meets the first entry, half a segment at most:
      * every segment reads the head again */
     head_max = forced ? size : pp.seg / 2;
     step = pp.seg / 4 < CHUNK ? pp.seg / 4 + 1 : CHUNK;
     while (*consumed < head_max && (at = feed_parser_entry_at(fp)) == -1)
-        if (feed_to(fp, name, fd, consumed,
-                    *consumed + step < size ? *consumed + step : size, e) < 0)
-            return -1;
+        if ((r = feed_to(fp, fd, consumed,
+                         *consumed + step < size ? *consumed + step : size,
+                         e)) != 0)
+            return r < 0 ? -1 : PARALLEL_NOT;
+    /* from here a read error only leaves the file to one parser, which
+     * meets it again in its own words */
     if (at < 0 || at > head_max || entry_tag(&pp, at) < 0)
-        return PAR_NOT;
+        return PARALLEL_NOT;
     pp.b1 = cut_at(&pp, *consumed > pp.seg ? *consumed : pp.seg);
-    pp.cut_from = pp.cut_to = -1;
-    if (pp.b1 < 0)
-        return pw_errf(e, "%s: read error: %s", name, strerror(errno));
-    if (pp.b1 >= size)
-        return PAR_NOT;
+    if (pp.b1 < 0 || pp.b1 >= size)
+        return PARALLEL_NOT;
     pp.head = xmalloc((size_t)at + 1);
     pp.nhead = (size_t)at;
-    if (read_at(fd, pp.head, pp.nhead, 0) != at) {
-        free(pp.head);
-        return pw_errf(e, "%s: read error: %s", name, strerror(errno));
-    }
-    pthread_mutex_init(&pp.mu, NULL);
-    pthread_cond_init(&pp.cv, NULL);
-    start_workers(&pp, n);
-    st->threads = pp.nth;
-    st->segments = 1;
-    if (pp.nth == 0)
-        rc = PAR_NOT;
-    else if (feed_to(fp, name, fd, consumed, pp.b1, e) < 0)
-        rc = -1;
-    else if (feed_parser_between(fp)) {
-        *written = feed_parser_info(fp)->entries;
-        rc = write_segments(&pp, written, st, e);
-    }
-    stop_workers(&pp);
-    for (int i = 0; i < pp.nslots; i++)
-        buf_fini(&pp.slots[i].out);
-    pthread_cond_destroy(&pp.cv);
-    pthread_mutex_destroy(&pp.mu);
+    if (read_at(fd, pp.head, pp.nhead, 0) == at)
+        rc = run_workers(&pp, n, fp, consumed, written, st, e);
     free(pp.head);
     return rc;
 }

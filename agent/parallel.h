@@ -16,7 +16,7 @@
 #include "feed.h"
 #include "util.h"
 
-struct par_ops {
+struct parallel_ops {
     /* On a worker thread, once per segment: the state fp's entries are
      * written with, into out; then entry with that state, then close. */
     void *(*open)(void *ud, struct feed_parser *fp, struct buf *out);
@@ -24,30 +24,33 @@ struct par_ops {
     void (*close)(void *seg);
     /* On the calling thread, in file order: a segment's output. */
     int (*write)(void *ud, const char *s, size_t n, struct pw_err *e);
-    void *ud; /* shared by all threads: read only while par_parse runs */
+    void *ud; /* shared by all threads: read only while parallel_parse runs */
 };
 
-enum par_result {
-    PAR_NOT,  /* not worth it or not possible: fp took the first *consumed
-                 bytes; go on with it from there */
-    PAR_DONE, /* all parsed, finished and written */
-    PAR_REDO  /* a segment could not be parsed on its own: *written entries
-                 are out; parse again from the start, skipping them */
+enum parallel_result {
+    PARALLEL_NOT,  /* not worth it or not possible (a short file, one core,
+                      a head too long, a read error): fp took the first
+                      *consumed bytes; go on with it from there */
+    PARALLEL_DONE, /* all parsed, finished and written: *consumed bytes */
+    PARALLEL_REDO  /* a segment could not be parsed on its own: *written
+                      entries are out; parse again from the start, passing
+                      over them */
 };
 
 /* What came of it, for -v. */
-struct par_stats {
+struct parallel_stats {
     int threads;   /* workers; 0: one parser throughout */
-    long segments; /* written, the calling thread's first included */
+    long segments; /* parsed and written, the calling thread's included */
     long redo_at;  /* the segment that could not be parsed on its own */
 };
 
-/* The regular file fd (size bytes, read with pread), whose parser fp the
- * caller made (its entries go the caller's own way, before any segment's).
- * Returns an enum par_result, or -1 with e filled (a read, write or parse
- * error of fp's own; segments' errors are found again by the redo). */
-int par_parse(const struct par_ops *ops, const char *name, int fd,
-              long long size, struct feed_parser *fp, long long *consumed,
-              long *written, struct par_stats *st, struct pw_err *e);
+/* The regular file fd (size bytes, read with pread from offset 0), whose
+ * parser fp the caller made (its entries go the caller's own way, before
+ * any segment's). Returns an enum parallel_result, or -1 with e filled
+ * when fp fails or a write does; a segment's failure is met again by the
+ * redo. */
+int parallel_parse(const struct parallel_ops *ops, const char *name, int fd,
+                   long long size, struct feed_parser *fp, long long *consumed,
+                   long *written, struct parallel_stats *st, struct pw_err *e);
 
 #endif

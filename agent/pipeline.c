@@ -640,7 +640,8 @@ struct parse_out {
     struct feed_parser *fp; /* borrowed */
     int json;
     struct buf b;
-    struct buf *out; /* where entries go: &b, or a segment's (parallel.c) */
+    struct buf *out; /* borrowed: where entries go, &b or a segment's
+                        buffer (parallel.c) */
     size_t batch;    /* bytes of entries held before a write */
     long skip;       /* entries already written, passed over (a redo) */
     int finished;    /* the parser that ended the document finished it */
@@ -789,8 +790,6 @@ out:
     return rc;
 }
 
-/* Read straight into the parser's space: the file reaches expat without
- * being copied once more on the way (XML_Parse would copy every byte). */
 /* What messages call the document: the file, or (stdin). */
 static const char *
 parse_name(const char *what)
@@ -834,7 +833,9 @@ seg_write(void *ud, const char *s, size_t n, struct pw_err *e)
     return 0;
 }
 
-/* The rest of fd, from where it stands, to po->fp. */
+/* The rest of fd, from where it stands, to po->fp. Read straight into
+ * the parser's space: the file reaches expat without being copied once
+ * more on the way (XML_Parse would copy every byte). */
 static int
 parse_fd(struct parse_out *po, const char *what, int fd, struct pw_err *e)
 {
@@ -846,7 +847,8 @@ parse_fd(struct parse_out *po, const char *what, int fd, struct pw_err *e)
                 n = 1;
                 continue;
             }
-            return pw_errf(e, "%s: read error: %s", what, strerror(errno));
+            return pw_errf(e, "%s: read error: %s", parse_name(what),
+                           strerror(errno));
         }
         if (feed_parser_commit(po->fp, (size_t)n, e) < 0)
             return -1;
@@ -861,34 +863,37 @@ static int
 parse_parallel(struct parse_out *po, const char *what, int fd, long long size,
                struct pw_err *e)
 {
-    struct par_ops ops = { seg_open, parse_entry, seg_close, seg_write, po };
+    struct parallel_ops ops = { seg_open, parse_entry, seg_close, seg_write,
+                                po };
     const char *name = parse_name(what);
-    struct par_stats st;
+    struct parallel_stats st;
     long long consumed;
     long written;
-    int rc =
-        par_parse(&ops, name, fd, size, po->fp, &consumed, &written, &st, e);
+    int rc = parallel_parse(&ops, name, fd, size, po->fp, &consumed, &written,
+                            &st, e);
 
-    if (rc == PAR_DONE)
-        log_debug(po->log, "%s: %ld segments on %d threads", name, st.segments,
-                  st.threads);
-    else if (rc == PAR_REDO)
+    if (rc == PARALLEL_DONE)
+        log_debug(po->log, "%s: %ld segments on %d thread%s", name, st.segments,
+                  st.threads, st.threads == 1 ? "" : "s");
+    else if (rc == PARALLEL_REDO)
         log_debug(po->log,
                   "%s: segment %ld cannot be parsed on its own: one parser, "
                   "from the start",
                   name, st.redo_at);
-    else if (rc == PAR_NOT && st.threads)
+    else if (rc == PARALLEL_NOT && st.threads)
         log_debug(po->log,
                   "%s: the first segment did not end between "
                   "entries: one parser",
                   name);
-    if (rc == PAR_DONE) {
+    if (rc == PARALLEL_DONE) { /* read to its end, as one parser leaves it */
         po->finished = 1;
+        if (lseek(fd, (off_t)consumed, SEEK_SET) < 0)
+            return pw_errf(e, "%s: seek: %s", name, strerror(errno));
         return 0;
     }
     if (rc < 0)
         return -1;
-    if (rc == PAR_REDO) {
+    if (rc == PARALLEL_REDO) {
         struct feed_parser *fp = feed_parser_new(name, parse_entry, po);
 
         feed_parser_set_warn(fp, warn_log, (void *)po->log);
@@ -899,7 +904,7 @@ parse_parallel(struct parse_out *po, const char *what, int fd, long long size,
         consumed = 0;
     }
     if (lseek(fd, (off_t)consumed, SEEK_SET) < 0)
-        return pw_errf(e, "%s: %s", what, strerror(errno));
+        return pw_errf(e, "%s: seek: %s", name, strerror(errno));
     return parse_fd(po, what, fd, e);
 }
 

@@ -20,8 +20,11 @@ from lib import PW, fixture  # noqa: E402
 import test_conformance  # noqa: E402
 
 SPLIT = re.compile(r"segments on \d+ threads")
-REDO = re.compile(r"cannot be parsed on its own: one parser|"
-                  r"did not end between entries: one parser")
+# a later segment failed its check: parsed again from the start
+REDO_AT = re.compile(r"segment \d+ cannot be parsed on its own: one parser")
+# the first segment, the caller's own parser, did: it simply read on
+FIRST = re.compile(r"the first segment did not end between entries")
+REDO = re.compile(REDO_AT.pattern + "|" + FIRST.pattern)
 # what -v says of the cutting itself, the one difference allowed
 OWN = re.compile(r"^paperwatch: .*(segments on \d+ threads|one parser.*)$",
                  re.M)
@@ -121,6 +124,8 @@ class Parallel(lib.unittest.TestCase):
                 with self.subTest(name=name, segment=segment):
                     cut = parse(fixture(name), segment, "--format", "json")
                     self.assertEqual(cut[:2], one[:2])
+                    self.assertEqual(OWN.sub("", cut[2]).strip(),
+                                     one[2].strip())
                     split += bool(SPLIT.search(cut[2]))
                     if size > 4 * segment:
                         self.assertRegex(cut[2], SPLIT)
@@ -157,6 +162,7 @@ class Parallel(lib.unittest.TestCase):
         self.assertEqual(code, 0, err)
         self.assertEqual(out.count(b"\n"), 120)
         self.assertNotIn(b"ghost", out)
+        self.assertRegex(parse(self.write("c.xml", data), 2048)[2], REDO_AT)
 
     def test_cut_inside_cdata(self):
         cdata = "    <content type=\"html\"><![CDATA[<p>a</entry>b</p>]]>" \
@@ -230,6 +236,8 @@ class Parallel(lib.unittest.TestCase):
         es = [entry(i) for i in range(150)]
         es[120] = es[120].replace("</title>", "</titel>")
         code, out, err = self.same(self.write("m.xml", atom(es)), redo=True)
+        self.assertRegex(parse(self.write("m.xml", atom(es)), 2048)[2],
+                         REDO_AT)
         self.assertNotEqual(code, 0)
         self.assertRegex(err, r"m\.xml:\d+:\d+: mismatched tag")
         self.assertEqual(out.count(b"\n"), 120)
@@ -238,6 +246,7 @@ class Parallel(lib.unittest.TestCase):
         data = atom([entry(i) for i in range(150)])
         data = data[:data.rindex("<entry>") + 200]
         code, out, err = self.same(self.write("t.xml", data), redo=True)
+        self.assertRegex(parse(self.write("t.xml", data), 2048)[2], REDO_AT)
         self.assertNotEqual(code, 0)
         self.assertEqual(out.count(b"\n"), 149)
 
@@ -286,6 +295,40 @@ class Parallel(lib.unittest.TestCase):
             cat.wait()
         self.assertEqual(piped[:2], one[:2])
         self.assertNotRegex(piped[2], SPLIT)
+        # a file on stdin read to its end, as one parser leaves it: what
+        # comes after the command sees no more
+        for segment in (0, 2048):
+            with open(path, "rb") as f:
+                r = subprocess.run(
+                    ["sh", "-c", '"$0" parse - >/dev/null; wc -c', PW],
+                    env=dict(os.environ, PW_PARSE_SEGMENT=str(segment)),
+                    stdin=f, capture_output=True, timeout=60)
+            self.assertEqual(r.stdout.strip(), b"0", segment)
+        # a file on stdin that was partly read already: one parser, from
+        # where it stands
+        for segment in (0, 2048):
+            with open(path, "rb") as f:
+                r = subprocess.run(
+                    ["sh", "-c", 'head -c 50 >/dev/null; "$0" -v parse -', PW],
+                    env=dict(os.environ, PW_PARSE_SEGMENT=str(segment)),
+                    stdin=f, capture_output=True, timeout=60)
+            self.assertNotEqual(r.returncode, 0)  # not a feed from there
+            self.assertNotRegex(r.stderr.decode(), SPLIT)
+            self.assertIn(b"not a feed", r.stderr)
+
+    def test_write_error(self):
+        path = self.write("w.xml", atom([entry(i) for i in range(120)]))
+        got = []
+        for segment in (0, 2048):
+            with open("/dev/full", "wb") as full:
+                r = subprocess.run(
+                    [PW, "parse", "--format", "json", path], stdout=full,
+                    env=dict(os.environ, PW_PARSE_SEGMENT=str(segment)),
+                    capture_output=False, stderr=subprocess.PIPE, timeout=60)
+            got.append((r.returncode, r.stderr))
+        self.assertEqual(got[0], got[1])
+        self.assertEqual(got[0][0], 1)
+        self.assertIn(b"stdout", got[0][1])
 
 
 if __name__ == "__main__":
