@@ -38,6 +38,14 @@ def parse(path, segment, *args, stdin=None):
     return r.returncode, r.stdout, r.stderr.decode()
 
 
+def shell(path, segment, script):
+    """script run by sh with the file on stdin, paperwatch as $0."""
+    with open(path, "rb") as f:
+        return subprocess.run(
+            ["sh", "-c", script, PW], stdin=f, capture_output=True,
+            env=dict(os.environ, PW_PARSE_SEGMENT=str(segment)), timeout=60)
+
+
 def entry(i, extra=""):
     """An arXiv-API-like Atom entry: wrapped abstract, names with accents."""
     words = " ".join("w%d" % (i * 7 + j) for j in range(60))
@@ -298,20 +306,12 @@ class Parallel(lib.unittest.TestCase):
         # a file on stdin read to its end, as one parser leaves it: what
         # comes after the command sees no more
         for segment in (0, 2048):
-            with open(path, "rb") as f:
-                r = subprocess.run(
-                    ["sh", "-c", '"$0" parse - >/dev/null; wc -c', PW],
-                    env=dict(os.environ, PW_PARSE_SEGMENT=str(segment)),
-                    stdin=f, capture_output=True, timeout=60)
+            r = shell(path, segment, '"$0" parse - >/dev/null; wc -c')
             self.assertEqual(r.stdout.strip(), b"0", segment)
         # a file on stdin that was partly read already: one parser, from
         # where it stands
         for segment in (0, 2048):
-            with open(path, "rb") as f:
-                r = subprocess.run(
-                    ["sh", "-c", 'head -c 50 >/dev/null; "$0" -v parse -', PW],
-                    env=dict(os.environ, PW_PARSE_SEGMENT=str(segment)),
-                    stdin=f, capture_output=True, timeout=60)
+            r = shell(path, segment, 'head -c 50 >/dev/null; "$0" -v parse -')
             self.assertNotEqual(r.returncode, 0)  # not a feed from there
             self.assertNotRegex(r.stderr.decode(), SPLIT)
             self.assertIn(b"not a feed", r.stderr)
