@@ -839,21 +839,19 @@ seg_write(void *ud, const char *s, size_t n, struct pw_err *e)
 static int
 parse_fd(struct parse_out *po, const char *what, int fd, struct pw_err *e)
 {
-    ssize_t n = 1;
+    for (;;) {
+        ssize_t n = read(fd, feed_parser_space(po->fp, 65536), 65536);
 
-    while (n > 0) {
-        if ((n = read(fd, feed_parser_space(po->fp, 65536), 65536)) < 0) {
-            if (errno == EINTR) {
-                n = 1;
-                continue;
-            }
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
             return pw_errf(e, "%s: read error: %s", parse_name(what),
                            strerror(errno));
-        }
         if (feed_parser_commit(po->fp, (size_t)n, e) < 0)
             return -1;
+        if (n == 0)
+            return 0;
     }
-    return 0;
 }
 
 /* A large file on several cores (parallel.h): the same bytes out. Parsed
@@ -885,12 +883,6 @@ parse_parallel(struct parse_out *po, const char *what, int fd, long long size,
                   "%s: the first segment did not end between "
                   "entries: one parser",
                   name);
-    if (rc == PARALLEL_DONE) { /* read to its end, as one parser leaves it */
-        po->finished = 1;
-        if (lseek(fd, (off_t)consumed, SEEK_SET) < 0)
-            return pw_errf(e, "%s: seek: %s", name, strerror(errno));
-        return 0;
-    }
     if (rc < 0)
         return -1;
     if (rc == PARALLEL_REDO) {
@@ -903,9 +895,11 @@ parse_parallel(struct parse_out *po, const char *what, int fd, long long size,
         po->skip = written;
         consumed = 0;
     }
+    /* on from there; when done, at its end, as one parser leaves it */
     if (lseek(fd, (off_t)consumed, SEEK_SET) < 0)
         return pw_errf(e, "%s: seek: %s", name, strerror(errno));
-    return parse_fd(po, what, fd, e);
+    po->finished = rc == PARALLEL_DONE;
+    return po->finished ? 0 : parse_fd(po, what, fd, e);
 }
 
 static int
